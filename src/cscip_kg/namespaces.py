@@ -1,0 +1,50 @@
+"""The project's namespaces and the prefixes every serialisation uses.
+
+Prefixes are bound per graph (never on rdflib's global namespace manager).
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Namespace, URIRef
+
+BASE = "https://w3id.org/cscip-kg/"
+ID_BASE = f"{BASE}id/"
+GRAPH_BASE = f"{BASE}graph/"
+CSCIP = Namespace(f"{BASE}def/")
+SCHEMA = Namespace("https://schema.org/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+ONTOLOGY_GRAPH = URIRef(f"{GRAPH_BASE}ontology")
+SOURCE_GRAPH = URIRef(f"{GRAPH_BASE}sources")
+
+ENTITY_KINDS = ("programme", "project", "grant", "organisation", "model", "theme", "report", "source", "claim")
+
+PREFIXES: dict[str, str] = {
+    "cscip": str(CSCIP),
+    **{kind: f"{ID_BASE}{kind}/" for kind in ENTITY_KINDS},
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": str(PROV),
+    "org": str(ORG),
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": str(SCHEMA),
+    "void": str(VOID),
+    "dcat": str(DCAT),
+}
+
+
+def bind_prefixes(graph: Graph) -> None:
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+
+
+def sparql_prologue() -> str:
+    return "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items())

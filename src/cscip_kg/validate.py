@@ -1,0 +1,187 @@
+"""Validate the project: SHACL shapes, undefined terms and dangling entity IRIs.
+
+Every problem is reported as a :class:`Problem` that names the file and line it
+comes from, the focus node, the path and a message, so that an analyst who
+mistyped one triple can find it without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from cscip_kg.loader import LoadedGraph
+from cscip_kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, PREFIXES
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+DEFINING_TYPES = {OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason the graph does not conform."""
+
+    kind: str  # "shacl", "undefined-term", "dangling-iri"
+    message: str
+    focus: str = ""
+    path: str = ""
+    shape: str = ""
+    file: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else (self.file or "<graph>")
+        parts = [where, self.focus]
+        if self.path:
+            parts.append(f"path {self.path}")
+        return f"{': '.join(p for p in parts if p)}: {self.message}" + (f" [{self.shape}]" if self.shape else "")
+
+
+def compact(term: object) -> str:
+    text = str(term)
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace) and len(text) > len(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    return f"<{text}>" if isinstance(term, URIRef) else text
+
+
+class SourceLocator:
+    """Finds the file and line where a subject or term is written in data/."""
+
+    def __init__(self, loaded: LoadedGraph, root: Path) -> None:
+        self._root = root
+        self._paths = [p for name, paths in loaded.files.items() if name != ONTOLOGY_GRAPH for p in paths]
+
+    @cached_property
+    def _texts(self) -> dict[Path, list[str]]:
+        return {p: p.read_text(encoding="utf-8").splitlines() for p in self._paths}
+
+    def locate(self, term: object, as_subject: bool = True) -> tuple[str, int | None]:
+        if not isinstance(term, URIRef):
+            return "", None
+        forms = {compact(term), f"<{term}>"}
+        pattern = re.compile(
+            ("^" if as_subject else r"(^|[\s;,\[(])") + "(" + "|".join(re.escape(f) for f in forms) + r")(?=[\s;,.\])]|$)"
+        )
+        for path, lines in self._texts.items():
+            for number, line in enumerate(lines, 1):
+                if pattern.search(line):
+                    return self._relative(path), number
+        return "", None
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self._root))
+        except ValueError:
+            return str(path)
+
+
+def _shacl_problems(data: Graph, shapes: Graph, locator: SourceLocator) -> list[Problem]:
+    conforms, report, _text = shacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False
+    )
+    if conforms:
+        return []
+    assert isinstance(report, Graph)
+    problems = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        focus = _owner(data, focus)
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage)
+        shape = report.value(result, SH.sourceShape)
+        shape_name = _shape_name(shapes, shape)
+        value = report.value(result, SH.value)
+        text = str(message) if message is not None else "constraint violated"
+        if value is not None and not isinstance(value, BNode):
+            text += f" (value: {compact(value)})"
+        file, line = locator.locate(focus)
+        problems.append(
+            Problem("shacl", text, compact(focus), _path_text(report, path), shape_name, file, line)
+        )
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.focus, p.message))
+
+
+def _owner(data: Graph, node: object) -> object:
+    """A blank node (e.g. an amount) is reported at the IRI that owns it."""
+    seen = 0
+    while isinstance(node, BNode) and seen < 5:
+        owner = next(data.subjects(None, node), None)
+        if owner is None:
+            break
+        node, seen = owner, seen + 1
+    return node
+
+
+def _shape_name(shapes: Graph, shape: object) -> str:
+    seen = 0
+    while isinstance(shape, BNode) and seen < 5:
+        parent = next(shapes.subjects(SH.property, shape), None) or next(shapes.subjects(SH.sparql, shape), None)
+        if parent is None:
+            break
+        shape, seen = parent, seen + 1
+    return compact(shape).split(":")[-1] if shape is not None else ""
+
+
+def _path_text(report: Graph, path: object) -> str:
+    if path is None:
+        return ""
+    if isinstance(path, BNode):
+        return "(" + " | ".join(compact(p) for p in report.items(report.value(path, SH.alternativePath))) + ")"
+    return compact(path)
+
+
+def _defined_terms(ontology: Graph) -> set[URIRef]:
+    return {s for s, t in ontology.subject_objects(RDF.type) if t in DEFINING_TYPES and isinstance(s, URIRef)}
+
+
+def _undefined_terms(loaded: LoadedGraph, locator: SourceLocator) -> list[Problem]:
+    defined = _defined_terms(loaded.ontology)
+    problems: dict[URIRef, Problem] = {}
+    for name in loaded.files:
+        if name == ONTOLOGY_GRAPH:
+            continue
+        for _s, p, o in loaded.dataset.graph(name):
+            for term, role in ((p, "property"), (o if p == RDF.type else None, "class")):
+                if isinstance(term, URIRef) and term not in defined and term not in problems:
+                    file, line = locator.locate(term, as_subject=False)
+                    problems[term] = Problem(
+                        "undefined-term",
+                        f"{role} {compact(term)} is not defined in ontology/ "
+                        "(a typo? standard terms must be declared in ontology/external-terms.ttl)",
+                        file=file, line=line,
+                    )
+    return sorted(problems.values(), key=lambda p: (p.file, p.line or 0))
+
+
+def _dangling_iris(union: Graph, locator: SourceLocator) -> list[Problem]:
+    typed = set(union.subjects(RDF.type, None))
+    problems = []
+    seen: set[URIRef] = set()
+    for s, p, o in union:
+        if isinstance(o, URIRef) and str(o).startswith(ID_BASE) and o not in typed and o not in seen:
+            seen.add(o)
+            file, line = locator.locate(o, as_subject=False)
+            problems.append(Problem(
+                "dangling-iri",
+                f"{compact(o)} is used (by {compact(s)} {compact(p)}) but never described: "
+                "a typo, or a missing entry in data/",
+                file=file, line=line,
+            ))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0))
+
+
+def validate(loaded: LoadedGraph, root: Path) -> list[Problem]:
+    """All problems, undefined terms and dangling IRIs first (they explain SHACL failures)."""
+    locator = SourceLocator(loaded, root)
+    union = loaded.union()
+    return _undefined_terms(loaded, locator) + _dangling_iris(union, locator) + _shacl_problems(
+        union, loaded.shapes, locator
+    )
+
