@@ -1,0 +1,132 @@
+"""Turn the project files into a validated graph, and the graph into dumps.
+
+``compile_graph`` is the single entry point for every consumer (CLI, server,
+tests): parse, check, and only then hand out an engine. ``write_dumps`` writes
+all serialisations into a fresh folder and swaps it in, so a failure never
+leaves a half-written output behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from cscip_kg import __version__
+from cscip_kg.engine import Engine
+from cscip_kg.loader import LoadedGraph, Project, load
+from cscip_kg.namespaces import BASE, DCAT, VOID, bind_prefixes
+from cscip_kg.validate import Problem, validate
+
+
+class ValidationFailed(Exception):
+    """The graph does not conform; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the graph")
+
+
+@dataclass
+class CompiledGraph:
+    loaded: LoadedGraph
+    engine: Engine
+
+    @property
+    def dataset(self) -> Dataset:
+        return self.loaded.dataset
+
+
+def compile_graph(project: Project) -> CompiledGraph:
+    """Load and validate; raise DataError or ValidationFailed rather than return a bad graph."""
+    loaded = load(project)
+    problems = validate(loaded, project.root)
+    if problems:
+        raise ValidationFailed(problems)
+    return CompiledGraph(loaded, Engine.from_dataset(loaded.dataset))
+
+
+# file name, rdflib format, media type
+DUMPS: tuple[tuple[str, str, str], ...] = (
+    ("cscip-kg.ttl", "turtle", "text/turtle"),
+    ("cscip-kg.nt", "nt", "application/n-triples"),
+    ("cscip-kg.jsonld", "json-ld", "application/ld+json"),
+    ("cscip-kg.rdf", "xml", "application/rdf+xml"),
+    ("cscip-kg.trig", "trig", "application/trig"),
+)
+VOID_FILE = "void.ttl"
+
+
+def write_dumps(compiled: CompiledGraph, out: Path, base: str = BASE) -> list[Path]:
+    """Write every dump plus the VoID/DCAT description into ``out``, replacing it whole."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        union = compiled.loaded.union()
+        for name, fmt, _media in DUMPS:
+            source: Graph | Dataset = compiled.dataset if fmt == "trig" else union
+            source.serialize(destination=staging / name, format=fmt, encoding="utf-8")
+        describe(union, staging, base).serialize(destination=staging / VOID_FILE, format="turtle", encoding="utf-8")
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return sorted(out.iterdir())
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+    os.replace(out, retired / out.name)
+    os.replace(staging, out)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def describe(union: Graph, folder: Path, base: str) -> Graph:
+    """A VoID dataset and DCAT catalogue entry for the dumps in ``folder``."""
+    graph = Graph()
+    bind_prefixes(graph)
+    dataset = URIRef(f"{base}dataset")
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    graph.add((dataset, DCTERMS.title, Literal("cscip-kg: Children's Social Care Innovation Programme knowledge graph", lang="en")))
+    graph.add((dataset, DCTERMS.description, Literal(
+        "Programmes, projects, grants, organisations, practice models, themes and evaluation reports of the "
+        "Department for Education's Children's Social Care Innovation Programme and what grew out of it, "
+        "each fact with the source document that states it.", lang="en")))
+    graph.add((dataset, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
+    graph.add((dataset, URIRef("http://www.w3.org/2002/07/owl#versionInfo"), Literal(__version__)))
+    graph.add((dataset, VOID.sparqlEndpoint, URIRef(f"{base}sparql")))
+    graph.add((dataset, VOID.uriSpace, Literal(f"{base}id/")))
+    graph.add((dataset, VOID.vocabulary, URIRef(f"{base}def/")))
+    graph.add((dataset, VOID.triples, Literal(len(union), datatype=XSD.integer)))
+    subjects = {s for s in union.subjects() if isinstance(s, URIRef)}
+    graph.add((dataset, VOID.entities, Literal(len(subjects), datatype=XSD.integer)))
+    classes: dict[URIRef, int] = {}
+    for _s, cls in union.subject_objects(RDF.type):
+        if isinstance(cls, URIRef):
+            classes[cls] = classes.get(cls, 0) + 1
+    for cls, count in sorted(classes.items()):
+        partition = BNode()
+        graph.add((dataset, VOID.classPartition, partition))
+        graph.add((partition, VOID["class"], cls))
+        graph.add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
+    for name, _fmt, media in DUMPS:
+        download = URIRef(f"{base}download/{name}")
+        distribution = URIRef(f"{base}download/{name}#distribution")
+        graph.add((dataset, VOID.dataDump, download))
+        graph.add((dataset, DCAT.distribution, distribution))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        graph.add((distribution, DCAT.downloadURL, download))
+        graph.add((distribution, DCAT.mediaType, Literal(media)))
+        graph.add((distribution, DCAT.byteSize, Literal((folder / name).stat().st_size, datatype=XSD.integer)))
+        graph.add((distribution, RDFS.label, Literal(name)))
+    return graph

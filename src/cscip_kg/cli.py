@@ -1,0 +1,120 @@
+"""The ``cscip-kg`` command: validate, build, query (and serve, from the server package)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cscip_kg.build import CompiledGraph, ValidationFailed, compile_graph, write_dumps
+from cscip_kg.engine import Engine, Prepared, QueryError, QueryRefused
+from cscip_kg.loader import DataError, Project, load
+from cscip_kg.queries import NamedQuery, ParameterError, QueryFileError, load_catalogue, parse_query_file
+from cscip_kg.results import GRAPH_FORMATS, serialize, table
+from cscip_kg.settings import resolve
+
+
+def _project(ctx: click.Context) -> Project:
+    return Project(Path(ctx.obj["root"]).resolve())
+
+
+def _compiled(ctx: click.Context) -> CompiledGraph:
+    """The validated graph, or exit 1 with every problem named (no traceback for bad data)."""
+    try:
+        return compile_graph(_project(ctx))
+    except DataError as error:
+        click.echo(f"error: {error}", err=True)
+    except ValidationFailed as failure:
+        for problem in failure.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"validation failed: {len(failure.problems)} problem(s)", err=True)
+    sys.exit(1)
+
+
+@click.group()
+@click.option("--root", type=click.Path(file_okay=False), default=None,
+              help="Checkout holding ontology/, data/, shapes/ and queries/ (env CSCIP_KG_ROOT).")
+@click.version_option(package_name="cscip-kg")
+@click.pass_context
+def main(ctx: click.Context, root: str | None) -> None:
+    """cscip-kg: the Children's Social Care Innovation Programme knowledge graph."""
+    ctx.obj = resolve({"root": root})
+
+
+@main.command()
+@click.pass_context
+def validate(ctx: click.Context) -> None:
+    """Parse ontology, data and shapes and check the graph; exit 0 only when it conforms."""
+    compiled = _compiled(ctx)
+    try:
+        load_catalogue(_project(ctx).queries_dir)
+    except QueryFileError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {len(compiled.loaded.union())} triples conform")
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False), default="build", show_default=True,
+              help="Folder to write the dumps into (replaced whole).")
+@click.pass_context
+def build(ctx: click.Context, out: str) -> None:
+    """Write Turtle, N-Triples, JSON-LD, RDF/XML, TriG and a VoID/DCAT description."""
+    compiled = _compiled(ctx)
+    for path in write_dumps(compiled, Path(out), ctx.obj["base_iri"]):
+        click.echo(str(path))
+
+
+def _named_query(ctx: click.Context, name: str) -> NamedQuery:
+    try:
+        if name.endswith(".rq"):
+            return parse_query_file(Path(name))
+        catalogue = load_catalogue(_project(ctx).queries_dir)
+    except (QueryFileError, OSError) as error:
+        raise click.ClickException(str(error)) from error
+    if name not in catalogue:
+        raise click.ClickException(f"no named query '{name}' (known: {', '.join(sorted(catalogue))})")
+    return catalogue[name]
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected name=value, got {item!r}", param_hint="--param")
+        params[key] = value
+    return params
+
+
+@main.command()
+@click.argument("name")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", *GRAPH_FORMATS]),
+              default="table", show_default=True)
+@click.pass_context
+def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run a named query from queries/ (or a .rq file) and print its results."""
+    named = _named_query(ctx, name)
+    try:
+        text = named.bind(_parse_params(params))
+    except ParameterError as error:
+        raise click.BadParameter(str(error), param_hint="--param") from error
+    try:
+        # Querying needs a parsed graph, not a SHACL run: `validate` is the gate.
+        engine = Engine.from_dataset(load(_project(ctx)).dataset)
+    except DataError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    try:
+        result = engine.query(Prepared(text))
+        output: Any = table(result) + "\n" if fmt == "table" else serialize(result, fmt)
+    except (QueryError, QueryRefused, ValueError) as error:
+        raise click.ClickException(f"{named.path}: {error}") from error
+    if isinstance(output, bytes):
+        sys.stdout.buffer.write(output)
+    else:
+        click.echo(output, nl=False)
+

@@ -1,0 +1,99 @@
+"""The one place where SPARQL is evaluated.
+
+Every query — from the CLI, the named-query API, the pages and /sparql — goes
+through :meth:`Engine.query`, so refusing and bounding queries is done here
+once. The embedded engine is pyoxigraph, loaded once per graph version from the
+validated rdflib dataset; rdflib stays in charge of parsing and SHACL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Union
+
+import pyoxigraph as ox
+from rdflib import Dataset
+
+from cscip_kg.namespaces import PREFIXES
+
+QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+
+
+class QueryError(Exception):
+    """The query is malformed; the message gives the parser's reason and position."""
+
+
+class QueryRefused(Exception):
+    """The query is well formed but asks for something this endpoint never does."""
+
+
+# Refused before evaluation: pyoxigraph would send SERVICE requests over HTTP,
+# and any update form would change the graph. Strings, IRIs and comments are
+# blanked first so that the words inside them do not count.
+_STRINGS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>')
+_COMMENTS = re.compile(r"#[^\n]*")
+# A keyword is a bare word: not a ?variable, $variable or part of a prefixed name.
+_REFUSED = re.compile(
+    r"(?<![?$:\w-])(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD|WITH)(?![:\w-])", re.IGNORECASE
+)
+_FORM = re.compile(r"(?<![?$:\w-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![:\w-])", re.IGNORECASE)
+
+
+def strip_literals(query: str) -> str:
+    """The query with strings, IRIs and comments blanked out (keywords stay in place)."""
+    without_strings = _STRINGS.sub(lambda m: " " * len(m.group(0)), query)
+    return _COMMENTS.sub(lambda m: " " * len(m.group(0)), without_strings)
+
+
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE, or '' when none is present."""
+    match = _FORM.search(strip_literals(query))
+    return match.group(1).upper() if match else ""
+
+
+def check_allowed(query: str) -> None:
+    match = _REFUSED.search(strip_literals(query))
+    if match is None:
+        return
+    word = match.group(1).upper()
+    if word in {"SERVICE", "LOAD"}:
+        raise QueryRefused(f"{word} is not allowed: this endpoint makes no requests to other servers")
+    raise QueryRefused(f"SPARQL Update ({word}) is not allowed: this endpoint is read-only")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What a caller asks for, independent of the engine that answers it."""
+
+    text: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+class Engine:
+    """An in-memory pyoxigraph store holding one version of the graph."""
+
+    def __init__(self, nquads: bytes) -> None:
+        self.store = ox.Store()
+        self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        self.version = hashlib.sha256(nquads).hexdigest()[:16]
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> Engine:
+        return cls(dataset.serialize(format="nquads", encoding="utf-8"))
+
+    def query(self, prepared: Prepared) -> QueryResult:
+        check_allowed(prepared.text)
+        options: dict[str, object] = {"prefixes": PREFIXES}
+        if prepared.default_graphs:
+            options["default_graph"] = [ox.NamedNode(g) for g in prepared.default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if prepared.named_graphs:
+            options["named_graphs"] = [ox.NamedNode(g) for g in prepared.named_graphs]
+        try:
+            return self.store.query(prepared.text, **options)  # type: ignore[arg-type]
+        except SyntaxError as error:
+            raise QueryError(str(error)) from error

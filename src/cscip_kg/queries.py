@@ -1,0 +1,204 @@
+"""Named queries: .rq files in queries/ with a strict metadata header.
+
+Header lines start with ``#+``::
+
+    #+ title: Which round 1 models fed Strengthening Families?
+    #+ description: One line saying what the answer is.
+    #+ param: programme | iri | default=programme:sfpc | The programme the models fed
+
+A parameter is ``name | type | required|optional|default=VALUE | description``;
+types are iri, string, integer, decimal and boolean. The parameter binds the
+query variable of the same name (``?programme``). A malformed header is an
+error naming the file and line; the file name (without .rq) is the query name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cscip_kg.engine import strip_literals
+from cscip_kg.namespaces import PREFIXES
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean")
+NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class QueryFileError(Exception):
+    """A query file's header is malformed."""
+
+    def __init__(self, path: Path, line: int | None, message: str) -> None:
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
+class ParameterError(ValueError):
+    """A parameter value given by a user is missing, unknown or of the wrong type."""
+
+    def __init__(self, name: str, message: str) -> None:
+        self.name = name
+        super().__init__(f"parameter '{name}': {message}")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    description: str
+    required: bool = False
+    default: str | None = None
+
+    def convert(self, value: str) -> ox.NamedNode | ox.Literal:
+        """Turn a user's text into an RDF term, or raise ParameterError saying why not."""
+        value = value.strip()
+        if self.type == "iri":
+            return ox.NamedNode(expand_iri(value, self.name))
+        if self.type == "string":
+            return ox.Literal(value)
+        if self.type == "integer":
+            if not re.fullmatch(r"[+-]?\d{1,18}", value):
+                raise ParameterError(self.name, f"expected an integer, got {value!r}")
+            return ox.Literal(value, datatype=ox.NamedNode(XSD + "integer"))
+        if self.type == "decimal":
+            try:
+                Decimal(value)
+            except InvalidOperation:
+                raise ParameterError(self.name, f"expected a decimal number, got {value!r}") from None
+            return ox.Literal(value, datatype=ox.NamedNode(XSD + "decimal"))
+        if value not in ("true", "false"):
+            raise ParameterError(self.name, f"expected true or false, got {value!r}")
+        return ox.Literal(value, datatype=ox.NamedNode(XSD + "boolean"))
+
+
+def expand_iri(value: str, name: str = "iri") -> str:
+    """Accept a full http(s) IRI or a project prefixed name such as model:no-wrong-door."""
+    if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
+        return value
+    prefix, _, local = value.partition(":")
+    if prefix in PREFIXES and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", local or ""):
+        return PREFIXES[prefix] + local
+    raise ParameterError(name, f"expected an http(s) IRI or a prefixed name like model:no-wrong-door, got {value!r}")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    text: str
+    path: Path
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    def bind(self, given: dict[str, str]) -> str:
+        """The query text with the given parameter values bound (defaults filled in).
+
+        Values go in as an inline VALUES block at the top of the outer WHERE
+        group, so the result is plain SPARQL that any store evaluates the same.
+        """
+        bindings = self.bindings(given)
+        if not bindings:
+            return self.text
+        names = " ".join(f"?{n}" for n in bindings)
+        terms = " ".join(str(t) for t in bindings.values())
+        position = _outer_where_brace(self.text)
+        return f"{self.text[:position + 1]}\n  VALUES ({names}) {{ ({terms}) }}{self.text[position + 1:]}"
+
+    def bindings(self, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+        """Validated substitutions for the given parameter values, defaults filled in."""
+        known = {p.name for p in self.parameters}
+        for name in given:
+            if name not in known:
+                raise ParameterError(name, f"unknown parameter (this query takes: {', '.join(sorted(known)) or 'none'})")
+        result: dict[str, ox.NamedNode | ox.Literal] = {}
+        for parameter in self.parameters:
+            raw = given.get(parameter.name)
+            if raw is None or raw == "":
+                raw = parameter.default
+            if raw is None:
+                if parameter.required:
+                    raise ParameterError(parameter.name, "is required")
+                continue
+            result[parameter.name] = parameter.convert(raw)
+        return result
+
+
+_WHERE = re.compile(r"(?<![?$:\w-])WHERE\s*\{", re.IGNORECASE)
+
+
+def _outer_where_brace(text: str) -> int:
+    match = _WHERE.search(strip_literals(text))
+    if match is None:
+        raise ValueError("query has no WHERE {")
+    return match.end() - 1
+
+
+def parse_query_file(path: Path) -> NamedQuery:
+    name = path.stem
+    if not NAME.match(name):
+        raise QueryFileError(path, None, "query file names must be lower-case words joined by hyphens")
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, str] = {}
+    parameters: list[Parameter] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#+"):
+            if line.strip() and not line.startswith("#"):
+                break
+            continue
+        key, sep, value = line[2:].strip().partition(":")
+        key, value = key.strip(), value.strip()
+        if not sep or not value:
+            raise QueryFileError(path, number, "header lines look like '#+ key: value'")
+        if key == "param":
+            parameters.append(_parse_param(path, number, value, text))
+        elif key in ("title", "description"):
+            if key in fields:
+                raise QueryFileError(path, number, f"'{key}' given twice")
+            fields[key] = value
+        else:
+            raise QueryFileError(path, number, f"unknown header key '{key}' (expected title, description, param)")
+    for key in ("title", "description"):
+        if key not in fields:
+            raise QueryFileError(path, 1, f"header has no '#+ {key}:' line")
+    if parameters and not _WHERE.search(strip_literals(text)):
+        raise QueryFileError(path, None, "a query with parameters must use the WHERE keyword")
+    names = [p.name for p in parameters]
+    if len(set(names)) != len(names):
+        raise QueryFileError(path, None, "a parameter is declared twice")
+    return NamedQuery(name, fields["title"], fields["description"], text, path, tuple(parameters))
+
+
+def _parse_param(path: Path, number: int, value: str, text: str) -> Parameter:
+    parts = [p.strip() for p in value.split("|")]
+    if len(parts) != 4:
+        raise QueryFileError(path, number, "param is 'name | type | required|optional|default=VALUE | description'")
+    name, kind, presence, description = parts
+    if not PARAM_NAME.match(name):
+        raise QueryFileError(path, number, f"bad parameter name '{name}'")
+    if kind not in PARAM_TYPES:
+        raise QueryFileError(path, number, f"parameter type must be one of {', '.join(PARAM_TYPES)}, not '{kind}'")
+    if not re.search(rf"[?$]{re.escape(name)}\b", text):
+        raise QueryFileError(path, number, f"parameter '{name}' is not used as ?{name} in the query")
+    if not description:
+        raise QueryFileError(path, number, f"parameter '{name}' needs a description")
+    parameter = Parameter(name, kind, description, required=presence == "required")
+    if presence.startswith("default="):
+        default = presence.removeprefix("default=").strip()
+        parameter = Parameter(name, kind, description, default=default)
+        try:
+            parameter.convert(default)
+        except ParameterError as error:
+            raise QueryFileError(path, number, f"default does not fit its type: {error}") from None
+    elif presence not in ("required", "optional"):
+        raise QueryFileError(path, number, "third field must be required, optional or default=VALUE")
+    return parameter
+
+
+def load_catalogue(directory: Path) -> dict[str, NamedQuery]:
+    """Every named query in the folder, by name; the first bad header raises QueryFileError."""
+    return {q.name: q for q in (parse_query_file(p) for p in sorted(directory.glob("*.rq")))}

@@ -1,0 +1,65 @@
+"""One registry of settings feeding the CLI, the app and the docs.
+
+Each setting has a name, a default and a help text; the environment variable
+CSCIP_KG_<NAME> overrides the default, and an explicit mapping (CLI flags, a
+test's config) overrides both.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+
+def _default_root() -> str:
+    # The package lives in <root>/src/cscip_kg; an installed copy is pointed at
+    # a checkout with CSCIP_KG_ROOT or --root.
+    return str(Path(__file__).resolve().parents[2])
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Callable[[], Any] | Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+    @property
+    def env(self) -> str:
+        return f"CSCIP_KG_{self.name.upper()}"
+
+    def default_value(self) -> Any:
+        return self.default() if callable(self.default) else self.default
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("root", _default_root, "Checkout holding ontology/, data/, shapes/ and queries/."),
+    Setting("host", "127.0.0.1", "Interface the server listens on."),
+    Setting("port", 8000, "Port the server listens on.", int),
+    Setting("base_iri", "https://w3id.org/cscip-kg/", "IRI base the graph's entities are minted under."),
+    Setting("threads", 8, "Worker threads of the WSGI server.", int),
+    Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped.", float),
+    Setting("max_rows", 10000, "Most result rows a SPARQL query returns; more are cut, and the response says so.", int),
+    Setting("max_query_length", 20000, "Longest SPARQL query text accepted, in characters.", int),
+    Setting("max_request_bytes", 1_000_000, "Largest request body accepted, in bytes (413 beyond).", int),
+)
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def resolve(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Defaults, then environment, then explicit overrides (None values ignored)."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value = setting.default_value()
+        if setting.env in environ:
+            value = setting.parse(environ[setting.env])
+        values[setting.name] = value
+    for name, value in (overrides or {}).items():
+        if name not in BY_NAME:
+            raise KeyError(f"unknown setting '{name}'")
+        if value is not None:
+            values[name] = value
+    return values
