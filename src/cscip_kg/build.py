@@ -14,13 +14,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from cscip_kg import __version__
 from cscip_kg.engine import Engine
 from cscip_kg.loader import LoadedGraph, Project, load
-from cscip_kg.namespaces import BASE, DCAT, VOID, bind_prefixes
+from cscip_kg.namespaces import BASE, DCAT, PREFIXES, VOID, bind_prefixes
 from cscip_kg.validate import Problem, validate
 
 
@@ -70,8 +71,11 @@ def write_dumps(compiled: CompiledGraph, out: Path, base: str = BASE) -> list[Pa
     try:
         union = compiled.loaded.union()
         for name, fmt, _media in DUMPS:
-            source: Graph | Dataset = compiled.dataset if fmt == "trig" else union
-            source.serialize(destination=staging / name, format=fmt, encoding="utf-8")
+            if fmt == "trig":
+                # rdflib's TriG writer goes through a deprecated API; the store writes TriG natively.
+                compiled.engine.store.dump(staging / name, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+            else:
+                union.serialize(destination=staging / name, format=fmt, encoding="utf-8")
         describe(union, staging, base).serialize(destination=staging / VOID_FILE, format="turtle", encoding="utf-8")
         _swap_in(staging, out)
     except BaseException:

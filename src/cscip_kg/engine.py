@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Union
 
 import pyoxigraph as ox
 from rdflib import Dataset
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from cscip_kg.namespaces import PREFIXES
 
-QueryResult = Union[ox.QuerySolutions, ox.QueryBoolean, ox.QueryTriples]
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 class QueryError(Exception):
@@ -72,6 +72,16 @@ class Prepared:
     named_graphs: tuple[str, ...] = ()
 
 
+def to_nquads(dataset: Dataset) -> bytes:
+    """Canonically ordered N-Quads (so equal graphs give equal versions)."""
+    lines = sorted(
+        f"{s.n3()} {p.n3()} {o.n3()}{'' if graph.identifier == DATASET_DEFAULT_GRAPH_ID else ' ' + graph.identifier.n3()} .\n"
+        for graph in dataset.graphs()
+        for s, p, o in graph
+    )
+    return "".join(lines).encode("utf-8")
+
+
 class Engine:
     """An in-memory pyoxigraph store holding one version of the graph."""
 
@@ -82,7 +92,7 @@ class Engine:
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> Engine:
-        return cls(dataset.serialize(format="nquads", encoding="utf-8"))
+        return cls(to_nquads(dataset))
 
     def query(self, prepared: Prepared) -> QueryResult:
         check_allowed(prepared.text)

@@ -8,9 +8,10 @@ test's config) overrides both.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 
 def _default_root() -> str:

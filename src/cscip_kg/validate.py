@@ -82,7 +82,7 @@ class SourceLocator:
             return str(path)
 
 
-def _shacl_problems(data: Graph, shapes: Graph, locator: SourceLocator) -> list[Problem]:
+def shacl_problems(data: Graph, shapes: Graph, locator: SourceLocator | None = None) -> list[Problem]:
     conforms, report, _text = shacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False
     )
@@ -91,8 +91,7 @@ def _shacl_problems(data: Graph, shapes: Graph, locator: SourceLocator) -> list[
     assert isinstance(report, Graph)
     problems = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = report.value(result, SH.focusNode)
-        focus = _owner(data, focus)
+        focus = _owner(data, report.value(result, SH.focusNode))
         path = report.value(result, SH.resultPath)
         message = report.value(result, SH.resultMessage)
         shape = report.value(result, SH.sourceShape)
@@ -101,7 +100,7 @@ def _shacl_problems(data: Graph, shapes: Graph, locator: SourceLocator) -> list[
         text = str(message) if message is not None else "constraint violated"
         if value is not None and not isinstance(value, BNode):
             text += f" (value: {compact(value)})"
-        file, line = locator.locate(focus)
+        file, line = locator.locate(focus) if locator else ("", None)
         problems.append(
             Problem("shacl", text, compact(focus), _path_text(report, path), shape_name, file, line)
         )
@@ -126,14 +125,15 @@ def _shape_name(shapes: Graph, shape: object) -> str:
         if parent is None:
             break
         shape, seen = parent, seen + 1
-    return compact(shape).split(":")[-1] if shape is not None else ""
+    return str(shape).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if isinstance(shape, URIRef) else ""
 
 
 def _path_text(report: Graph, path: object) -> str:
     if path is None:
         return ""
-    if isinstance(path, BNode):
-        return "(" + " | ".join(compact(p) for p in report.items(report.value(path, SH.alternativePath))) + ")"
+    alternatives = report.value(path, SH.alternativePath) if isinstance(path, BNode) else None
+    if alternatives is not None:
+        return "(" + " | ".join(compact(p) for p in report.items(alternatives)) + ")"
     return compact(path)
 
 
@@ -181,7 +181,7 @@ def validate(loaded: LoadedGraph, root: Path) -> list[Problem]:
     """All problems, undefined terms and dangling IRIs first (they explain SHACL failures)."""
     locator = SourceLocator(loaded, root)
     union = loaded.union()
-    return _undefined_terms(loaded, locator) + _dangling_iris(union, locator) + _shacl_problems(
+    return _undefined_terms(loaded, locator) + _dangling_iris(union, locator) + shacl_problems(
         union, loaded.shapes, locator
     )
 

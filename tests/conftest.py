@@ -1,0 +1,31 @@
+"""Shared fixtures: the real project, compiled once, and throw-away copies to break."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cscip_kg.build import CompiledGraph, compile_graph
+from cscip_kg.loader import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def compiled(project: Project) -> CompiledGraph:
+    return compile_graph(project)
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Project:
+    """A copy of the checkout that a test may break without touching the source tree."""
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    return Project(tmp_path)

@@ -1,0 +1,143 @@
+"""What the graph must say, checked against the sources."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from tests.helpers import ask, select
+
+
+def test_data_conforms(project):
+    from cscip_kg.loader import load
+    from cscip_kg.validate import validate
+
+    assert [str(p) for p in validate(load(project), project.root)] == []
+
+
+def test_53_round_1_grants_totalling_100_810_000(compiled):
+    rows = select(compiled, """
+        SELECT (COUNT(DISTINCT ?grant) AS ?n) (SUM(?value) AS ?total) WHERE {
+          ?grant a cscip:Grant ; cscip:round programme:cscip-round-1 ; schema:amount/schema:value ?value }""")
+    assert rows[0]["n"] == "53"
+    assert Decimal(rows[0]["total"]) == Decimal("100810000")
+
+
+def test_round_1_strands(compiled):
+    rows = select(compiled, """
+        SELECT ?strand (COUNT(?grant) AS ?n) WHERE { ?grant a cscip:Grant ; cscip:strand ?strand }
+        GROUP BY ?strand""")
+    counts = {r["strand"].rsplit("/", 1)[1]: int(r["n"]) for r in rows}
+    assert counts == {"cscip-round-1-social-work": 16, "cscip-round-1-adolescents": 21,
+                      "cscip-round-1-other-priorities": 16}
+
+
+def test_up_to_is_kept_as_a_flag(compiled):
+    rows = select(compiled, """
+        SELECT ?grant ?value ?stated WHERE {
+          ?grant schema:amount ?m . ?m cscip:upTo true ; schema:value ?value ; cscip:statedAs ?stated }""")
+    assert rows == [{"grant": "https://w3id.org/cscip-kg/id/grant/round-1-action-for-children",
+                     "value": "3300000", "stated": "up to £3.3m"}]
+
+
+def test_13_themes_in_one_scheme(compiled):
+    rows = select(compiled, "SELECT (COUNT(?t) AS ?n) WHERE { ?t a cscip:Theme ; skos:inScheme theme:scheme }")
+    assert rows[0]["n"] == "13"
+
+
+def test_every_entity_has_one_label_and_a_source(compiled):
+    rows = select(compiled, """
+        SELECT ?e WHERE {
+          VALUES ?class { cscip:Programme cscip:FundingRound cscip:Strand cscip:Project cscip:Grant cscip:PracticeModel
+                          cscip:Theme cscip:EvaluationReport cscip:Claim cscip:LocalAuthority cscip:Charity
+                          cscip:Company cscip:Partnership cscip:PublicBody cscip:NHSBody cscip:ResearchOrganisation
+                          cscip:ChildrensServicesTrust }
+          ?e a ?class .
+          FILTER(NOT EXISTS { ?e dcterms:source ?s . ?s a cscip:SourceDocument }
+                 || NOT EXISTS { ?e rdfs:label ?l })
+        }""")
+    assert rows == []
+
+
+def test_every_insights_project_has_a_theme(compiled):
+    rows = select(compiled, """
+        SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
+          ?p a cscip:Project ; cscip:theme ?t . FILTER NOT EXISTS { ?p cscip:continues|cscip:scalesUp ?earlier } }""")
+    # The insights page lists 87 projects under its 13 themes (9+8+12+3+10+2+6+5+7+9+2+12+2).
+    assert rows[0]["n"] == "87"
+
+
+def test_ended_without_evaluation(compiled):
+    rows = select(compiled, "SELECT ?p WHERE { ?p cscip:endedWithoutEvaluation true } ORDER BY ?p")
+    assert [r["p"].rsplit("/", 1)[1] for r in rows] == [
+        "childrens-services-transformation-programme", "newham-delivery-for-children", "swift-torbay"]
+
+
+def test_one_iri_per_project_across_sources(compiled):
+    # Hertfordshire's £4.8m grant funds the insights page's "Family Safeguarding".
+    assert ask(compiled, """
+        ASK { grant:round-1-hertfordshire schema:fundedItem project:family-safeguarding .
+              GRAPH source:dfe-insights-2021 { project:family-safeguarding rdfs:label "Family Safeguarding"@en }
+              GRAPH source:rees-round1-grants { project:family-safeguarding cscip:leadOrganisation organisation:hertfordshire } }""")
+    rows = select(compiled, """
+        SELECT ?p (COUNT(?g) AS ?n) WHERE { ?g a cscip:Grant ; schema:fundedItem ?p } GROUP BY ?p HAVING (COUNT(?g) > 1)""")
+    assert rows == []
+
+
+def test_round_2_scale_up_of_family_safeguarding(compiled):
+    rows = select(compiled, """
+        SELECT ?la WHERE { project:family-safeguarding-round-2 cscip:scalesUp project:family-safeguarding ;
+                                                              cscip:partnerOrganisation/rdfs:label ?la } ORDER BY ?la""")
+    assert {r["la"] for r in rows} >= {"Luton Borough Council", "Peterborough City Council",
+                                      "Bracknell Forest Council", "West Berkshire Council"}
+
+
+def test_project_counts_disagree_and_both_are_kept(compiled):
+    rows = select(compiled, """
+        SELECT ?value ?source WHERE { ?c a cscip:Claim ; cscip:claimSubject programme:cscip ;
+          cscip:claimProperty cscip:numberOfProjects ; cscip:claimValue ?value ; dcterms:source ?source ;
+          cscip:claimStatus cscip:Conflicting } ORDER BY ?value ?source""")
+    assert {(r["value"], r["source"].rsplit("/", 1)[1]) for r in rows} == {
+        ("94", "govwire-insights-2020"), ("98", "dfe-insights-2021"), ("98", "innovationcsc-programme")}
+
+
+def test_partners_in_practice_rounds(compiled):
+    rows = select(compiled, """
+        SELECT ?round (COUNT(DISTINCT ?org) AS ?n) WHERE { ?round dcterms:isPartOf programme:partners-in-practice ;
+          cscip:participant ?org } GROUP BY ?round""")
+    assert {r["round"].rsplit("/", 1)[1]: r["n"] for r in rows} == {
+        "partners-in-practice-round-1": "7", "partners-in-practice-round-2": "6"}
+    assert ask(compiled, "ASK { organisation:tyneside-alliance org:hasMember organisation:north-tyneside , organisation:south-tyneside }")
+
+
+def test_sfpc_and_sfip_facts(compiled):
+    assert ask(compiled, """ASK { GRAPH source:dfe-insights-2021 {
+        programme:sfpc cscip:funding/schema:value 84000000.0 ; cscip:numberOfLocalAuthorities 18 ; cscip:durationYears 5 .
+        programme:sfip cscip:funding [ schema:value 17000000.0 ; cscip:moreThan true ] ; cscip:numberOfLocalAuthorities 45 .
+        programme:sfip-mockingbird cscip:supportedBy organisation:the-fostering-network } }""")
+
+
+def test_evaluation_coordinators_disagree_by_source(compiled):
+    assert ask(compiled, """ASK {
+        GRAPH source:dfe-insights-2021 { programme:cscip-round-1 cscip:evaluationCoordinator organisation:rees-centre .
+                                         programme:cscip-round-2 cscip:evaluationCoordinator organisation:opcit-research }
+        GRAPH source:rees-round1-grants { programme:cscip cscip:evaluationCoordinator organisation:rees-centre } }""")
+
+
+def test_covid_package(compiled):
+    assert ask(compiled, """ASK { GRAPH source:innovationcsc-home {
+        programme:covid-19-vulnerable-children-package cscip:numberOfProjects 14 ;
+          cscip:funding [ schema:value 12000000.0 ; cscip:moreThan true ] } }""")
+
+
+def test_report_details(compiled):
+    rows = select(compiled, """
+        SELECT ?size ?pages ?long WHERE { report:family-safeguarding-round-2 schema:contentSize ?size ;
+          schema:numberOfPages ?pages ; cscip:longitudinal ?long ; cscip:evaluates project:family-safeguarding-round-2 }""")
+    assert rows == [{"size": "1.5MB", "pages": "127", "long": "false"}]
+    rows = select(compiled, "SELECT (COUNT(?r) AS ?n) WHERE { ?r cscip:longitudinal true }")
+    assert rows[0]["n"] == "7"  # the seven "Longitudinal project evaluation for …" lines
+
+
+def test_combined_models(compiled):
+    rows = select(compiled, "SELECT ?m WHERE { project:b-positive-pathways cscip:combinesModel ?m }")
+    assert {r["m"].rsplit("/", 1)[1] for r in rows} == {"no-wrong-door", "mockingbird", "signs-of-safety", "pace"}
