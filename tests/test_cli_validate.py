@@ -48,32 +48,33 @@ def test_validate_passes_on_the_real_data(project):
     assert "conform" in result.output
 
 
-def test_syntax_error_names_file_and_line(project_copy):
-    line = _edit(project_copy, GRANTS, 'cscip:statedAs "£4.8m"', 'cscip:statedAs "£4.8m')
-    result = run(project_copy, "validate")
+def _validate_broken(project: Project, old: str, new: str) -> tuple[int, str]:
+    """Break one line of the grants file; validate must fail cleanly. Returns (line, stderr)."""
+    line = _edit(project, GRANTS, old, new)
+    result = run(project, "validate")
     assert result.exit_code == 1
-    assert f"grants.ttl:{line}" in result.stderr
     assert "Traceback" not in result.stderr
+    return line, result.stderr
+
+
+def test_syntax_error_names_file_and_line(project_copy):
+    line, stderr = _validate_broken(project_copy, 'cscip:statedAs "£4.8m"', 'cscip:statedAs "£4.8m')
+    assert f"grants.ttl:{line}" in stderr
 
 
 def test_shape_violation_names_file_line_focus_path_and_message(project_copy):
-    line = _edit(project_copy, GRANTS, "grant:round-1-hertfordshire a cscip:Grant ;\n    rdfs:label",
-                 "grant:round-1-hertfordshire a cscip:Grant ;\n    rdfs:comment")
-    result = run(project_copy, "validate")
-    assert result.exit_code == 1
-    message = next(m for m in result.stderr.splitlines() if "grant:round-1-hertfordshire" in m and "rdfs:label" in m)
+    line, stderr = _validate_broken(project_copy, "grant:round-1-hertfordshire a cscip:Grant ;\n    rdfs:label",
+                                    "grant:round-1-hertfordshire a cscip:Grant ;\n    rdfs:comment")
+    message = next(m for m in stderr.splitlines() if "grant:round-1-hertfordshire" in m and "rdfs:label" in m)
     assert f"{GRANTS}:{line}" in message
     assert "needs exactly one rdfs:label" in message
-    assert "Traceback" not in result.stderr
 
 
 def test_undefined_term_is_reported(project_copy):
-    line = _edit(project_copy, GRANTS, "schema:fundedItem project:family-safeguarding",
-                 "schema:fundedItme project:family-safeguarding")
-    result = run(project_copy, "validate")
-    assert result.exit_code == 1
-    assert f"{GRANTS}:{line}" in result.stderr
-    assert "property schema:fundedItme is not defined" in result.stderr
+    line, stderr = _validate_broken(project_copy, "schema:fundedItem project:family-safeguarding",
+                                    "schema:fundedItme project:family-safeguarding")
+    assert f"{GRANTS}:{line}" in stderr
+    assert "property schema:fundedItme is not defined" in stderr
 
 
 def test_dangling_entity_iri_is_reported(project_copy):

@@ -38,19 +38,12 @@ _COMMENTS = re.compile(r"#[^\n]*")
 _REFUSED = re.compile(
     r"(?<![?$:\w-])(SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE|COPY|MOVE|ADD|WITH)(?![:\w-])", re.IGNORECASE
 )
-_FORM = re.compile(r"(?<![?$:\w-])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![:\w-])", re.IGNORECASE)
 
 
 def strip_literals(query: str) -> str:
     """The query with strings, IRIs and comments blanked out (keywords stay in place)."""
     without_strings = _STRINGS.sub(lambda m: " " * len(m.group(0)), query)
     return _COMMENTS.sub(lambda m: " " * len(m.group(0)), without_strings)
-
-
-def query_form(query: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE, or '' when none is present."""
-    match = _FORM.search(strip_literals(query))
-    return match.group(1).upper() if match else ""
 
 
 def check_allowed(query: str) -> None:

@@ -30,17 +30,13 @@ class DataError(Exception):
         super().__init__(f"{where}: {message}")
 
 
-_LINE_PATTERNS = (re.compile(r"at line (\d+)"), re.compile(r"line (\d+)"))
+_LINE = re.compile(r"line (\d+)")
 _WHY = re.compile(r"Bad syntax \((.*?)\) at \^", re.DOTALL)
 
 
 def _line_of(error: Exception) -> int | None:
-    text = str(error)
-    for pattern in _LINE_PATTERNS:
-        match = pattern.search(text)
-        if match:
-            return int(match.group(1))
-    return None
+    match = _LINE.search(str(error))
+    return int(match.group(1)) if match else None
 
 
 def _why(error: Exception) -> str:

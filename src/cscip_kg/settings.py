@@ -37,14 +37,7 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("root", _default_root, "Checkout holding ontology/, data/, shapes/ and queries/."),
-    Setting("host", "127.0.0.1", "Interface the server listens on."),
-    Setting("port", 8000, "Port the server listens on.", int),
     Setting("base_iri", "https://w3id.org/cscip-kg/", "IRI base the graph's entities are minted under."),
-    Setting("threads", 8, "Worker threads of the WSGI server.", int),
-    Setting("query_timeout", 10.0, "Seconds a SPARQL query may run before it is stopped.", float),
-    Setting("max_rows", 10000, "Most result rows a SPARQL query returns; more are cut, and the response says so.", int),
-    Setting("max_query_length", 20000, "Longest SPARQL query text accepted, in characters.", int),
-    Setting("max_request_bytes", 1_000_000, "Largest request body accepted, in bytes (413 beyond).", int),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
