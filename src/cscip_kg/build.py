@@ -8,20 +8,24 @@ leaves a half-written output behind.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from cscip_kg import __version__
 from cscip_kg.engine import Engine
 from cscip_kg.loader import LoadedGraph, Project, load
-from cscip_kg.namespaces import BASE, DCAT, PREFIXES, VOID, bind_prefixes
+from cscip_kg.namespaces import BASE, DCAT, VOID, bind_prefixes, prefixes_for
 from cscip_kg.validate import Problem, validate
 
 
@@ -35,6 +39,7 @@ class ValidationFailed(Exception):
 
 @dataclass
 class CompiledGraph:
+    project: Project
     loaded: LoadedGraph
     engine: Engine
 
@@ -49,7 +54,7 @@ def compile_graph(project: Project) -> CompiledGraph:
     problems = validate(loaded, project.root)
     if problems:
         raise ValidationFailed(problems)
-    return CompiledGraph(loaded, Engine.from_dataset(loaded.dataset))
+    return CompiledGraph(project, loaded, Engine.from_dataset(loaded.dataset))
 
 
 # file name, rdflib format, media type
@@ -61,22 +66,73 @@ DUMPS: tuple[tuple[str, str, str], ...] = (
     ("cscip-kg.trig", "trig", "application/trig"),
 )
 VOID_FILE = "void.ttl"
+TRIG_FILE = "cscip-kg.trig"
+MANIFEST_FILE = "manifest.json"
+QUERIES_FOLDER = "queries"
+
+
+def rebase(dataset: Dataset, base: str) -> Dataset:
+    """The dataset with every IRI minted under the canonical base moved under ``base``.
+
+    A deployment at its own domain serves its own IRIs, so the move happens once,
+    at build time, and the server only ever sees the IRIs it answers for.
+    """
+    def move(term: Any) -> Any:
+        if isinstance(term, URIRef) and str(term).startswith(BASE):
+            return URIRef(base + str(term)[len(BASE):])
+        return term
+
+    rebased = Dataset()
+    for graph in dataset.graphs():
+        target = rebased.default_graph if graph.identifier == DATASET_DEFAULT_GRAPH_ID else rebased.graph(move(graph.identifier))
+        for s, p, o in graph:
+            target.add((move(s), move(p), move(o)))
+    return rebased
+
+
+def _union(dataset: Dataset, base: str) -> Graph:
+    merged = Graph()
+    bind_prefixes(merged, base)
+    for graph in dataset.graphs():
+        for triple in graph:
+            merged.add(triple)
+    return merged
+
+
+def content_version(project: Project, base: str) -> str:
+    """A hash of every input file and the base: equal inputs give equal versions, on any machine.
+
+    (Hashing the parsed graph would not do: blank-node labels differ between parses.)
+    """
+    digest = hashlib.sha256(base.encode("utf-8"))
+    folders = (project.ontology_dir, project.data_dir, project.shapes_dir, project.queries_dir)
+    for path in sorted(p for folder in folders for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(project.root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    digest.update(__version__.encode("utf-8"))
+    return digest.hexdigest()[:16]
 
 
 def write_dumps(compiled: CompiledGraph, out: Path, base: str = BASE) -> list[Path]:
-    """Write every dump plus the VoID/DCAT description into ``out``, replacing it whole."""
+    """Write every dump, the VoID/DCAT description and a manifest into ``out``, replacing it whole."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    dataset = compiled.dataset if base == BASE else rebase(compiled.dataset, base)
+    engine = compiled.engine if base == BASE else Engine.from_dataset(dataset, prefixes_for(base))
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        union = compiled.loaded.union()
+        union = _union(dataset, base)
         for name, fmt, _media in DUMPS:
             if fmt == "trig":
                 # rdflib's TriG writer goes through a deprecated API; the store writes TriG natively.
-                compiled.engine.store.dump(staging / name, ox.RdfFormat.TRIG, prefixes=PREFIXES)
+                engine.store.dump(staging / name, ox.RdfFormat.TRIG, prefixes=prefixes_for(base))
             else:
                 union.serialize(destination=staging / name, format=fmt, encoding="utf-8")
         describe(union, staging, base).serialize(destination=staging / VOID_FILE, format="turtle", encoding="utf-8")
+        # The named queries travel with the build, so a deployment needs nothing but this folder.
+        shutil.copytree(compiled.project.queries_dir, staging / QUERIES_FOLDER)
+        manifest = {"version": content_version(compiled.project, base), "base_iri": base, "triples": len(union), "cscip_kg": __version__}
+        (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         _swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -97,7 +153,7 @@ def _swap_in(staging: Path, out: Path) -> None:
 def describe(union: Graph, folder: Path, base: str) -> Graph:
     """A VoID dataset and DCAT catalogue entry for the dumps in ``folder``."""
     graph = Graph()
-    bind_prefixes(graph)
+    bind_prefixes(graph, base)
     dataset = URIRef(f"{base}dataset")
     graph.add((dataset, RDF.type, VOID.Dataset))
     graph.add((dataset, RDF.type, DCAT.Dataset))

@@ -13,7 +13,7 @@ from cscip_kg.engine import Engine, Prepared, QueryError, QueryRefused
 from cscip_kg.loader import DataError, Project, load
 from cscip_kg.queries import NamedQuery, ParameterError, QueryFileError, load_catalogue, parse_query_file
 from cscip_kg.results import GRAPH_FORMATS, serialize, table
-from cscip_kg.settings import resolve
+from cscip_kg.settings import build_folder, resolve
 
 
 def _project(ctx: click.Context) -> Project:
@@ -57,14 +57,44 @@ def validate(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False), default="build", show_default=True,
-              help="Folder to write the dumps into (replaced whole).")
+@click.option("--out", type=click.Path(file_okay=False), default=None,
+              help="Folder to write the dumps into, replaced whole (default: <root>/build; env CSCIP_KG_BUILD).")
+@click.option("--base-iri", default=None, help="Mint every IRI under this base (env CSCIP_KG_BASE_IRI).")
 @click.pass_context
-def build(ctx: click.Context, out: str) -> None:
-    """Write Turtle, N-Triples, JSON-LD, RDF/XML, TriG and a VoID/DCAT description."""
+def build(ctx: click.Context, out: str | None, base_iri: str | None) -> None:
+    """Write Turtle, N-Triples, JSON-LD, RDF/XML, TriG, a VoID/DCAT description and the named queries."""
+    base = base_iri or ctx.obj["base_iri"]
+    if not base.endswith(("/", "#")) or not base.startswith(("http://", "https://")):
+        raise click.BadParameter(f"expected an http(s) IRI ending in '/', got {base!r}", param_hint="--base-iri")
     compiled = _compiled(ctx)
-    for path in write_dumps(compiled, Path(out), ctx.obj["base_iri"]):
+    for path in write_dumps(compiled, Path(out) if out else build_folder(ctx.obj), base):
         click.echo(str(path))
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1; env CSCIP_KG_HOST).")
+@click.option("--port", type=int, default=None, help="Port to listen on, 0 for any free one (default 8000; env CSCIP_KG_PORT).")
+@click.option("--build", "build_dir", type=click.Path(file_okay=False), default=None,
+              help="Build folder to serve (default: <root>/build; env CSCIP_KG_BUILD).")
+@click.option("--threads", type=int, default=None, help="Worker threads (default 8; env CSCIP_KG_THREADS).")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, build_dir: str | None, threads: int | None) -> None:
+    """Serve the SPARQL endpoint, linked data and pages over a build, with waitress."""
+    from waitress import create_server
+
+    from cscip_kg.server import NoBuild, create_app
+
+    settings = {**ctx.obj, **{k: v for k, v in {"host": host, "port": port, "threads": threads}.items() if v is not None}}
+    if build_dir is not None:
+        settings["build"] = str(Path(build_dir).resolve())
+    try:
+        app = create_app(settings)
+    except NoBuild as error:
+        raise click.ClickException(str(error)) from error
+    server = create_server(app, host=settings["host"], port=settings["port"], threads=settings["threads"], ident="cscip-kg")
+    address = f"http://{settings['host']}:{server.effective_port}/"
+    click.echo(f"cscip-kg serving graph {app.extensions['cscip_kg'].version} at {address}")
+    server.run()
 
 
 def _named_query(ctx: click.Context, name: str) -> NamedQuery:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset
@@ -78,18 +79,31 @@ def to_nquads(dataset: Dataset) -> bytes:
 class Engine:
     """An in-memory pyoxigraph store holding one version of the graph."""
 
-    def __init__(self, nquads: bytes) -> None:
-        self.store = ox.Store()
-        self.store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-        self.version = hashlib.sha256(nquads).hexdigest()[:16]
+    def __init__(self, store: ox.Store, version: str, prefixes: dict[str, str] | None = None) -> None:
+        self.store = store
+        self.version = version
+        self.prefixes = PREFIXES if prefixes is None else prefixes
 
     @classmethod
-    def from_dataset(cls, dataset: Dataset) -> Engine:
-        return cls(to_nquads(dataset))
+    def from_nquads(cls, nquads: bytes, prefixes: dict[str, str] | None = None) -> Engine:
+        store = ox.Store()
+        store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        return cls(store, hashlib.sha256(nquads).hexdigest()[:16], prefixes)
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset, prefixes: dict[str, str] | None = None) -> Engine:
+        return cls.from_nquads(to_nquads(dataset), prefixes)
+
+    @classmethod
+    def from_trig(cls, path: Path, version: str, prefixes: dict[str, str] | None = None) -> Engine:
+        """Load a dump written by ``cscip-kg build`` (already validated when it was written)."""
+        store = ox.Store()
+        store.bulk_load(path=path, format=ox.RdfFormat.TRIG)
+        return cls(store, version, prefixes)
 
     def query(self, prepared: Prepared) -> QueryResult:
         check_allowed(prepared.text)
-        options: dict[str, object] = {"prefixes": PREFIXES}
+        options: dict[str, object] = {"prefixes": self.prefixes}
         if prepared.default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in prepared.default_graphs]
         else:

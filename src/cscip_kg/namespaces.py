@@ -23,9 +23,7 @@ SOURCE_GRAPH = URIRef(f"{GRAPH_BASE}sources")
 
 ENTITY_KINDS = ("programme", "project", "grant", "organisation", "model", "theme", "report", "source", "claim")
 
-PREFIXES: dict[str, str] = {
-    "cscip": str(CSCIP),
-    **{kind: f"{ID_BASE}{kind}/" for kind in ENTITY_KINDS},
+_STANDARD_PREFIXES: dict[str, str] = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",
@@ -41,8 +39,20 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def bind_prefixes(graph: Graph) -> None:
-    for prefix, namespace in PREFIXES.items():
+def prefixes_for(base: str) -> dict[str, str]:
+    """The project prefixes with everything minted under ``base`` (see build.rebase)."""
+    return {
+        "cscip": f"{base}def/",
+        **{kind: f"{base}id/{kind}/" for kind in ENTITY_KINDS},
+        **_STANDARD_PREFIXES,
+    }
+
+
+PREFIXES: dict[str, str] = prefixes_for(BASE)
+
+
+def bind_prefixes(graph: Graph, base: str = BASE) -> None:
+    for prefix, namespace in prefixes_for(base).items():
         graph.bind(prefix, namespace, override=True, replace=True)
 
 

@@ -15,6 +15,7 @@ error naming the file and line; the file name (without .rq) is the query name.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -54,11 +55,11 @@ class Parameter:
     required: bool = False
     default: str | None = None
 
-    def convert(self, value: str) -> ox.NamedNode | ox.Literal:
+    def convert(self, value: str, prefixes: Mapping[str, str] = PREFIXES) -> ox.NamedNode | ox.Literal:
         """Turn a user's text into an RDF term, or raise ParameterError saying why not."""
         value = value.strip()
         if self.type == "iri":
-            return ox.NamedNode(expand_iri(value, self.name))
+            return ox.NamedNode(expand_iri(value, self.name, prefixes))
         if self.type == "string":
             return ox.Literal(value)
         if self.type == "integer":
@@ -76,13 +77,13 @@ class Parameter:
         return ox.Literal(value, datatype=ox.NamedNode(XSD + "boolean"))
 
 
-def expand_iri(value: str, name: str = "iri") -> str:
+def expand_iri(value: str, name: str = "iri", prefixes: Mapping[str, str] = PREFIXES) -> str:
     """Accept a full http(s) IRI or a project prefixed name such as model:no-wrong-door."""
     if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
         return value
     prefix, _, local = value.partition(":")
-    if prefix in PREFIXES and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", local or ""):
-        return PREFIXES[prefix] + local
+    if prefix in prefixes and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", local or ""):
+        return prefixes[prefix] + local
     raise ParameterError(name, f"expected an http(s) IRI or a prefixed name like model:no-wrong-door, got {value!r}")
 
 
@@ -95,13 +96,13 @@ class NamedQuery:
     path: Path
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
 
-    def bind(self, given: dict[str, str]) -> str:
+    def bind(self, given: Mapping[str, str], prefixes: Mapping[str, str] = PREFIXES) -> str:
         """The query text with the given parameter values bound (defaults filled in).
 
         Values go in as an inline VALUES block at the top of the outer WHERE
         group, so the result is plain SPARQL that any store evaluates the same.
         """
-        bindings = self.bindings(given)
+        bindings = self.bindings(given, prefixes)
         if not bindings:
             return self.text
         names = " ".join(f"?{n}" for n in bindings)
@@ -109,7 +110,7 @@ class NamedQuery:
         position = _outer_where_brace(self.text)
         return f"{self.text[:position + 1]}\n  VALUES ({names}) {{ ({terms}) }}{self.text[position + 1:]}"
 
-    def bindings(self, given: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
+    def bindings(self, given: Mapping[str, str], prefixes: Mapping[str, str] = PREFIXES) -> dict[str, ox.NamedNode | ox.Literal]:
         """Validated substitutions for the given parameter values, defaults filled in."""
         known = {p.name for p in self.parameters}
         for name in given:
@@ -124,7 +125,7 @@ class NamedQuery:
                 if parameter.required:
                     raise ParameterError(parameter.name, "is required")
                 continue
-            result[parameter.name] = parameter.convert(raw)
+            result[parameter.name] = parameter.convert(raw, prefixes)
         return result
 
 

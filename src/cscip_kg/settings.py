@@ -37,9 +37,18 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("root", _default_root, "Checkout holding ontology/, data/, shapes/ and queries/."),
-    Setting("base_iri", "https://w3id.org/cscip-kg/", "IRI base the graph's entities are minted under."),
+    Setting("base_iri", "https://w3id.org/cscip-kg/",
+            "IRI base `build` mints the graph's entities, terms and graphs under; the server answers for that base."),
+    Setting("build", "build", "Folder `build` writes and `serve` serves (relative to root unless absolute)."),
+    Setting("host", "127.0.0.1", "Interface `serve` listens on."),
+    Setting("port", 8000, "Port `serve` listens on (0 picks a free one and prints it).", int),
+    Setting("threads", 8, "Worker threads of the WSGI server.", int),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def build_folder(values: Mapping[str, Any]) -> Path:
+    return Path(values["root"]) / values["build"]
 
 
 def resolve(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -1,0 +1,96 @@
+"""What the server says about one IRI: two queries, whatever the entity.
+
+Query 1 fetches the IRI's description with the named graph (= source) of each
+triple: its own statements, the blank nodes they lead to (amounts, two levels
+deep) and the statements pointing at it. Query 2 fetches labels for every IRI
+that description mentions. RDF answers need only the first; pages use both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from cscip_kg.engine import Prepared
+from cscip_kg.server.state import Build
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+          "http://purl.org/dc/terms/title")
+
+_DESCRIBE = """SELECT ?s ?p ?o ?g WHERE {{
+  {{ GRAPH ?g {{ {iri} ?p ?o }} BIND({iri} AS ?s) }}
+  UNION {{ GRAPH ?g {{ {iri} ?p0 ?s . FILTER(isBlank(?s)) ?s ?p ?o }} }}
+  UNION {{ GRAPH ?g {{ {iri} ?p0 ?b . FILTER(isBlank(?b)) ?b ?p1 ?s . FILTER(isBlank(?s)) ?s ?p ?o }} }}
+  UNION {{ GRAPH ?g {{ ?s ?p {iri} }} BIND({iri} AS ?o) }}
+}}"""
+_LABELS = "SELECT ?x ?p ?label WHERE {{ VALUES ?x {{ {iris} }} VALUES ?p {{ {predicates} }} ?x ?p ?label }}"
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass
+class Description:
+    iri: ox.NamedNode
+    quads: list[tuple[Term, ox.NamedNode, Term, ox.NamedNode]]
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.quads)
+
+    def triples(self) -> list[ox.Triple]:
+        """The description as RDF: each triple once, however many sources state it."""
+        seen = dict.fromkeys(ox.Triple(s, p, o) for s, p, o, _g in self.quads)  # type: ignore[arg-type]
+        return list(seen)
+
+    def grouped(self, subject: Term) -> dict[str, dict[Term, list[str]]]:
+        """predicate IRI → value → the graphs (sources) that state it, for one subject."""
+        table: dict[str, dict[Term, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for s, p, o, g in self.quads:
+            if s == subject and g.value not in table[p.value][o]:
+                table[p.value][o].append(g.value)
+        return {p: dict(values) for p, values in table.items()}
+
+    def incoming(self) -> dict[str, dict[Term, list[str]]]:
+        """predicate IRI → subject pointing at this IRI → the graphs that state it."""
+        table: dict[str, dict[Term, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for s, p, o, g in self.quads:
+            if o == self.iri and s != self.iri and g.value not in table[p.value][s]:
+                table[p.value][s].append(g.value)
+        return {p: dict(values) for p, values in table.items()}
+
+    def types(self) -> list[ox.NamedNode]:
+        return [o for s, p, o, _g in self.quads if s == self.iri and p.value == RDF_TYPE and isinstance(o, ox.NamedNode)]
+
+    def label(self, term: object) -> str | None:
+        return self.labels.get(term.value) if isinstance(term, ox.NamedNode) else None
+
+
+def describe(build: Build, iri: ox.NamedNode) -> Description:
+    """Query 1: the quads about ``iri`` (IRIs are validated by ox.NamedNode, so embedding is safe)."""
+    result = build.engine.query(Prepared(_DESCRIBE.format(iri=str(iri))))
+    assert isinstance(result, ox.QuerySolutions)
+    quads = [(row["s"], row["p"], row["o"], row["g"]) for row in result]
+    return Description(iri, quads)
+
+
+def add_labels(build: Build, description: Description) -> None:
+    """Query 2: a display label for every IRI the description mentions (English or plain first)."""
+    iris = {description.iri.value}
+    for s, p, o, g in description.quads:
+        iris.update(t.value for t in (s, p, o, g) if isinstance(t, ox.NamedNode))
+    values = " ".join(f"<{i}>" for i in sorted(iris))
+    predicates = " ".join(f"<{p}>" for p in LABELS)
+    result = build.engine.query(Prepared(_LABELS.format(iris=values, predicates=predicates)))
+    assert isinstance(result, ox.QuerySolutions)
+    best: dict[str, tuple[int, str]] = {}
+    for row in result:
+        x, p, label = row["x"], row["p"], row["label"]
+        if not isinstance(label, ox.Literal) or not isinstance(x, ox.NamedNode) or not isinstance(p, ox.NamedNode):
+            continue
+        rank = LABELS.index(p.value) * 2 + (0 if label.language in (None, "en") else 1)
+        if x.value not in best or rank < best[x.value][0]:
+            best[x.value] = (rank, label.value)
+    description.labels = {iri: label for iri, (_rank, label) in best.items()}

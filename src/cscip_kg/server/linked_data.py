@@ -1,0 +1,93 @@
+"""Dereferencing: every IRI minted under the build's base answers on this server.
+
+``/id/<kind>/<slug>``, ``/def/<Term>`` and ``/graph/<name>`` give HTML to
+browsers and Turtle, JSON-LD, N-Triples or RDF/XML by Accept; a suffix
+(``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``, ``.html``) names the format outright.
+Every answer lists its alternates in ``Link`` headers and varies on Accept.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, request
+from werkzeug.exceptions import NotFound
+
+from cscip_kg.engine import Prepared
+from cscip_kg.server import formats
+from cscip_kg.server.context import current_build, negotiated
+from cscip_kg.server.describe import add_labels, describe
+from cscip_kg.server.views import EntityView
+
+bp = Blueprint("linked_data", __name__)
+
+PAGE_FORMATS = (formats.HTML, *formats.GRAPHS)
+SUFFIXES = {fmt.names[0]: fmt for fmt in PAGE_FORMATS}
+
+
+def split_suffix(path: str) -> tuple[str, formats.Format | None]:
+    stem, dot, suffix = path.rpartition(".")
+    if dot and "/" not in suffix and suffix in SUFFIXES:
+        return stem, SUFFIXES[suffix]
+    return path, None
+
+
+def alternates(path: str) -> str:
+    links = [f'<{path}.{fmt.names[0]}>; rel="alternate"; type="{fmt.media_type}"' for fmt in PAGE_FORMATS]
+    return ", ".join(links)
+
+
+@bp.route("/id/<path:rest>")
+def entity(rest: str) -> Response:
+    return dereference(f"id/{rest}")
+
+
+@bp.route("/def/", defaults={"rest": ""})
+@bp.route("/def/<path:rest>")
+def term(rest: str) -> Response:
+    return dereference(f"def/{rest}")
+
+
+@bp.route("/graph/<path:rest>")
+def graph(rest: str) -> Response:
+    return dereference(f"graph/{rest}")
+
+
+def dereference(path: str) -> Response:
+    build = current_build()
+    path, fmt = split_suffix(path)
+    try:
+        iri = ox.NamedNode(build.base + path)
+    except ValueError:
+        raise NotFound(f"{path!r} is not a valid IRI path") from None
+    if fmt is None:
+        fmt = negotiated(PAGE_FORMATS)
+    description = describe(build, iri)
+    if not description and iri.value in build.graph_sizes:
+        return _named_graph(iri, fmt, path)
+    if not description:
+        raise NotFound(f"nothing is known about <{iri.value}> in this graph")
+    if fmt is formats.HTML:
+        add_labels(build, description)
+        response = Response(render_template("entity.html", view=EntityView(description, build, path)))
+    else:
+        response = Response(formats.serialize_triples(description.triples(), fmt, build.prefixes), content_type=fmt.content_type)
+    return _linked(response, path)
+
+
+def _linked(response: Response, path: str) -> Response:
+    response.headers["Link"] = alternates(request.script_root + "/" + path)
+    response.vary.add("Accept")
+    return response
+
+
+def _named_graph(iri: ox.NamedNode, fmt: formats.Format, path: str) -> Response:
+    """A named graph's IRI that nothing describes answers with the graph itself."""
+    build = current_build()
+    if fmt is formats.HTML:
+        links = [(f.names[0], f"{request.script_root}/{path}.{f.names[0]}", f.media_type) for f in formats.GRAPHS]
+        page = render_template("graph.html", build=build, iri=iri.value, size=build.graph_sizes[iri.value], alternates=links)
+        return _linked(Response(page), path)
+    result = build.engine.query(Prepared(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}"))
+    assert isinstance(result, ox.QueryTriples)
+    body = formats.serialize_triples(list(result), fmt, build.prefixes)
+    return _linked(Response(body, content_type=fmt.content_type), path)

@@ -1,0 +1,86 @@
+"""The build a server answers from: opened once, immutable while served.
+
+``cscip-kg build`` validates data/ and writes dumps plus a manifest; the server
+never validates (SHACL takes seconds) but loads the validated TriG dump, so
+start-up stays well under two seconds and a bad data/ can never reach it.
+Everything that depends only on the graph version (graph sizes, the VoID
+triples, the query catalogue) is computed here once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from cscip_kg.build import MANIFEST_FILE, QUERIES_FOLDER, TRIG_FILE, VOID_FILE
+from cscip_kg.engine import Engine, Prepared
+from cscip_kg.namespaces import prefixes_for
+from cscip_kg.queries import NamedQuery, QueryFileError, load_catalogue
+
+
+class NoBuild(Exception):
+    """There is no usable build to serve; the message says how to make one."""
+
+
+@dataclass(frozen=True)
+class Build:
+    folder: Path
+    version: str
+    base: str
+    triples: int  # distinct triples in the union of all graphs, as counted by the build
+    engine: Engine
+    void: list[ox.Triple]
+    graph_sizes: dict[str, int]
+    catalogue: dict[str, NamedQuery] = field(default_factory=dict)
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        return self.engine.prefixes
+
+    def local_path(self, iri: str) -> str | None:
+        """The path on this server that answers for ``iri``, if it is minted here."""
+        return "/" + iri[len(self.base):] if iri.startswith(self.base) else None
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST_FILE
+    hint = f"run `cscip-kg build --out {folder}` (or `make run`) to make one"
+    if not path.is_file():
+        raise NoBuild(f"no build in {folder}: {hint}")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise NoBuild(f"{path}: unreadable build manifest ({error}); {hint}") from error
+    if not isinstance(manifest, dict) or not all(isinstance(manifest.get(k), str) for k in ("version", "base_iri")) \
+            or not isinstance(manifest.get("triples"), int):
+        raise NoBuild(f"{path}: not a cscip-kg build manifest (needs version, base_iri and triples); {hint}")
+    return manifest
+
+
+def open_build(folder: Path) -> Build:
+    """Load a build folder, or raise NoBuild naming what is missing or broken."""
+    folder = folder.resolve()
+    manifest = _manifest(folder)
+    base = manifest["base_iri"]
+    try:
+        engine = Engine.from_trig(folder / TRIG_FILE, manifest["version"], prefixes_for(base))
+        void = list(ox.parse(path=folder / VOID_FILE, format=ox.RdfFormat.TURTLE))
+        catalogue = load_catalogue(folder / QUERIES_FOLDER) if (folder / QUERIES_FOLDER).is_dir() else {}
+    except (OSError, SyntaxError, QueryFileError) as error:
+        raise NoBuild(f"{folder}: broken build ({error}); rebuild it with `cscip-kg build --out {folder}`") from error
+    return Build(folder, manifest["version"], base, manifest["triples"], engine, void, _graph_sizes(engine), catalogue)
+
+
+def _graph_sizes(engine: Engine) -> dict[str, int]:
+    result = engine.query(Prepared("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
+    assert isinstance(result, ox.QuerySolutions)
+    sizes: dict[str, int] = {}
+    for row in result:
+        graph, count = row["g"], row["n"]
+        if isinstance(graph, ox.NamedNode) and isinstance(count, ox.Literal):
+            sizes[graph.value] = int(count.value)
+    return dict(sorted(sizes.items()))

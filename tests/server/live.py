@@ -1,0 +1,81 @@
+"""A real cscip-kg server in a subprocess on a free loopback port, and a plain HTTP client."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+
+START_TIMEOUT = 30.0
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: Message
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    @property
+    def media_type(self) -> str:
+        return (self.headers.get("Content-Type") or "").split(";")[0].strip()
+
+
+def fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None, data: bytes | None = None) -> Answer:
+    """Any status comes back as an Answer (4xx and 5xx included), never as an exception."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return Answer(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        with error:
+            return Answer(error.code, error.headers, error.read())
+
+
+@contextmanager
+def running_server(build: Path, *extra: str) -> Iterator[str]:
+    """Start `cscip-kg serve --port 0` on ``build``; yield its base URL; stop it afterwards."""
+    command = [sys.executable, "-m", "cscip_kg", "serve", "--build", str(build), "--port", "0", *extra]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        yield _wait_for_address(process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def _wait_for_address(process: subprocess.Popen[str]) -> str:
+    lines: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        lines.append(process.stdout.readline())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(START_TIMEOUT)
+    line = lines[0] if lines else ""
+    if " at http://" not in line:
+        process.kill()
+        _out, err = process.communicate(timeout=10)
+        raise RuntimeError(f"server did not start: {line!r} {err}")
+    return line.rsplit(" at ", 1)[1].strip()
