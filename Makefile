@@ -16,11 +16,12 @@ $(BIN)/cscip-kg: pyproject.toml
 
 setup: $(BIN)/cscip-kg
 
-# Validate the graph, write every dump to $(OUT)/, and answer the headline question.
+# Validate the graph into $(OUT)/, answer the headline question, then serve it on
+# http://127.0.0.1:8000/ (SPARQL endpoint, linked data, downloads) until Ctrl-C.
 run: setup
-	$(BIN)/cscip-kg validate
 	$(BIN)/cscip-kg build --out $(OUT)
 	$(BIN)/cscip-kg query round1-models-fed-sfpc
+	$(BIN)/cscip-kg serve --build $(OUT)
 
 lint: setup
 	$(BIN)/ruff check src tests

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -107,7 +108,9 @@ def test_build_writes_every_dump_and_round_trips(project, compiled, tmp_path):
     result = run(project, "build", "--out", str(out))
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["cscip-kg.jsonld", "cscip-kg.nt", "cscip-kg.rdf", "cscip-kg.trig", "cscip-kg.ttl", "void.ttl"]
+    assert names == ["cscip-kg.jsonld", "cscip-kg.nt", "cscip-kg.rdf", "cscip-kg.trig", "cscip-kg.ttl",
+                     "manifest.json", "queries", "void.ttl"]
+    assert sorted(p.name for p in (out / "queries").iterdir()) == sorted(p.name for p in project.queries_dir.glob("*.rq"))
     union = compiled.loaded.union()
     for name, fmt in (("cscip-kg.ttl", "turtle"), ("cscip-kg.nt", "nt"), ("cscip-kg.jsonld", "json-ld"),
                       ("cscip-kg.rdf", "xml")):
@@ -125,9 +128,19 @@ def test_build_writes_every_dump_and_round_trips(project, compiled, tmp_path):
 def test_build_refuses_invalid_data_and_keeps_previous_output(project_copy, tmp_path):
     out = tmp_path / "out"
     assert run(project_copy, "build", "--out", str(out)).exit_code == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     _edit(project_copy, GRANTS, 'schema:currency "GBP" ; cscip:statedAs "£4.8m"', 'schema:currency "EUR" ; cscip:statedAs "£4.8m"')
     result = run(project_copy, "build", "--out", str(out))
     assert result.exit_code == 1
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_build_version_depends_on_the_inputs_only(project, project_copy, tmp_path):
+    first, second, edited = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    assert run(project, "build", "--out", str(first)).exit_code == 0
+    assert run(project_copy, "build", "--out", str(second)).exit_code == 0
+    _edit(project_copy, GRANTS, 'cscip:statedAs "£4.8m"', 'cscip:statedAs "£4.80m"')
+    assert run(project_copy, "build", "--out", str(edited)).exit_code == 0
+    versions = [json.loads((folder / "manifest.json").read_text())["version"] for folder in (first, second, edited)]
+    assert versions[0] == versions[1] != versions[2]

@@ -13,7 +13,7 @@ from cscip_kg.engine import Engine, Prepared, QueryError, QueryRefused
 from cscip_kg.loader import DataError, Project, load
 from cscip_kg.queries import NamedQuery, ParameterError, QueryFileError, load_catalogue, parse_query_file
 from cscip_kg.results import GRAPH_FORMATS, serialize, table
-from cscip_kg.settings import build_folder, resolve
+from cscip_kg.settings import SettingError, build_folder, resolve
 
 
 def _project(ctx: click.Context) -> Project:
@@ -40,7 +40,10 @@ def _compiled(ctx: click.Context) -> CompiledGraph:
 @click.pass_context
 def main(ctx: click.Context, root: str | None) -> None:
     """cscip-kg: the Children's Social Care Innovation Programme knowledge graph."""
-    ctx.obj = resolve({"root": root})
+    try:
+        ctx.obj = resolve({"root": root})
+    except SettingError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @main.command()

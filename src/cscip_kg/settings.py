@@ -20,6 +20,10 @@ def _default_root() -> str:
     return str(Path(__file__).resolve().parents[2])
 
 
+class SettingError(ValueError):
+    """A setting's value from the environment cannot be used; the message names the variable."""
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -58,7 +62,10 @@ def resolve(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, st
     for setting in SETTINGS:
         value = setting.default_value()
         if setting.env in environ:
-            value = setting.parse(environ[setting.env])
+            try:
+                value = setting.parse(environ[setting.env])
+            except ValueError:
+                raise SettingError(f"{setting.env}={environ[setting.env]!r} is not a valid {setting.name}: {setting.help}") from None
         values[setting.name] = value
     for name, value in (overrides or {}).items():
         if name not in BY_NAME:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html.parser
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from email.message import Message
 from pathlib import Path
 
 START_TIMEOUT = 30.0
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @dataclass
@@ -79,3 +81,38 @@ def _wait_for_address(process: subprocess.Popen[str]) -> str:
         _out, err = process.communicate(timeout=10)
         raise RuntimeError(f"server did not start: {line!r} {err}")
     return line.rsplit(" at ", 1)[1].strip()
+
+
+class Page(html.parser.HTMLParser):
+    """The parts of a page the tests look at: title, h1, links and alternate links."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: dict[str, str] = {"title": "", "h1": ""}
+        self.links: list[str] = []
+        self.alternates: list[tuple[str, str]] = []  # (media type, href)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.links.append(values["href"] or "")
+        if tag == "link" and values.get("rel") == "alternate":
+            self.alternates.append((values.get("type") or "", values.get("href") or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.tags and self.tags[-1] == tag:
+            self.tags.pop()
+
+    def handle_data(self, data: str) -> None:
+        if self.tags and self.tags[-1] in self.text:
+            self.text[self.tags[-1]] += data
+
+
+def page(server: str, path: str, accept: str = BROWSER) -> Page:
+    answer = fetch(server + path, headers={"Accept": accept})
+    assert answer.status == 200 and answer.media_type == "text/html", answer.text
+    parsed = Page()
+    parsed.feed(answer.text)
+    return parsed
