@@ -57,6 +57,39 @@ def check_allowed(query: str) -> None:
     raise QueryRefused(f"SPARQL Update ({word}) is not allowed: this endpoint is read-only")
 
 
+# FROM / FROM NAMED may only pick graphs held here: this endpoint never fetches a URL
+# (rdflib would, and a store behind us might). Found on the blanked text, read from the original.
+_FROM = re.compile(r"(?<![?$:\w-])FROM(?:\s+NAMED)?(?![:\w-])", re.IGNORECASE)
+_PREFIX_DECL = re.compile(r"(?<![?$:\w-])PREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+_IRI_REF = re.compile(r"<([^<>\"{}|^`\\\s]*)>")
+_PNAME = re.compile(r"([A-Za-z][\w.-]*)?:([\w.-]*)")
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def check_dataset(query: str, graphs: frozenset[str], prefixes: dict[str, str]) -> None:
+    """Refuse FROM / FROM NAMED naming anything but a graph of this store."""
+    stripped = strip_literals(query)
+    declared = dict(prefixes)
+    for match in _PREFIX_DECL.finditer(stripped):
+        declaration = _IRI_REF.match(query, _skip_space(query, match.end()))
+        if declaration:
+            declared[match.group(1) or ""] = declaration.group(1)
+    for match in _FROM.finditer(stripped):
+        start = _skip_space(query, match.end())
+        named = _IRI_REF.match(query, start) or _PNAME.match(query, start)
+        if named is None:
+            continue  # not a dataset clause the parser will accept; it reports the error
+        # An undeclared prefix can name no graph here (the parser will reject it anyway).
+        iri = named.group(1) if named.re is _IRI_REF else declared.get(named.group(1) or "", "\0") + named.group(2)
+        if iri not in graphs:
+            raise QueryRefused(f"FROM {named.group(0)} names no graph of this store, and this endpoint never fetches URLs")
+
+
 @dataclass(frozen=True)
 class Prepared:
     """What a caller asks for, independent of the engine that answers it."""
@@ -83,6 +116,7 @@ class Engine:
         self.store = store
         self.version = version
         self.prefixes = PREFIXES if prefixes is None else prefixes
+        self._graphs: frozenset[str] | None = None
 
     @classmethod
     def from_nquads(cls, nquads: bytes, prefixes: dict[str, str] | None = None) -> Engine:
@@ -102,15 +136,27 @@ class Engine:
         return cls(store, version, prefixes)
 
     def query(self, prepared: Prepared) -> QueryResult:
-        check_allowed(prepared.text)
-        options: dict[str, object] = {"prefixes": self.prefixes}
-        if prepared.default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in prepared.default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if prepared.named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in prepared.named_graphs]
-        try:
-            return self.store.query(prepared.text, **options)  # type: ignore[arg-type]
-        except SyntaxError as error:
-            raise QueryError(str(error)) from error
+        return evaluate(self.store, prepared, self.prefixes, self.graphs)
+
+    @property
+    def graphs(self) -> frozenset[str]:
+        if self._graphs is None:
+            self._graphs = frozenset(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+        return self._graphs
+
+
+def evaluate(store: ox.Store, prepared: Prepared, prefixes: dict[str, str], graphs: frozenset[str]) -> QueryResult:
+    """Check, then evaluate, one query: the only call of Store.query in the project."""
+    check_allowed(prepared.text)
+    check_dataset(prepared.text, graphs, prefixes)
+    options: dict[str, object] = {"prefixes": prefixes}
+    if prepared.default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in prepared.default_graphs]
+    else:
+        options["use_default_graph_as_union"] = True
+    if prepared.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in prepared.named_graphs]
+    try:
+        return store.query(prepared.text, **options)  # type: ignore[arg-type]
+    except SyntaxError as error:
+        raise QueryError(str(error)) from error

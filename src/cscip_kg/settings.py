@@ -30,6 +30,7 @@ class Setting:
     default: Callable[[], Any] | Any
     help: str
     parse: Callable[[str], Any] = str
+    minimum: float | None = None  # for numbers: the smallest value that makes sense
 
     @property
     def env(self) -> str:
@@ -46,7 +47,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("build", "build", "Folder `build` writes and `serve` serves (relative to root unless absolute)."),
     Setting("host", "127.0.0.1", "Interface `serve` listens on."),
     Setting("port", 8000, "Port `serve` listens on (0 picks a free one and prints it).", int),
-    Setting("threads", 8, "Worker threads of the WSGI server.", int),
+    Setting("threads", 8, "Worker threads of the WSGI server.", int, 1),
+    Setting("workers", 2, "Processes that evaluate /sparql queries (each holds a copy of the graph).", int, 1),
+    Setting("query_timeout", 10.0, "Seconds a /sparql query may run before it is stopped.", float, 0.001),
+    Setting("max_rows", 10000, "Most result rows (or triples) a /sparql answer carries; a cut answer says so.", int, 1),
+    Setting("max_query_length", 100000, "Longest query accepted, in characters (413 beyond).", int, 1),
+    Setting("max_body", 1000000, "Largest request body accepted, in bytes (413 beyond).", int, 1),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -72,4 +78,8 @@ def resolve(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, st
             raise KeyError(f"unknown setting '{name}'")
         if value is not None:
             values[name] = value
+    for setting in SETTINGS:
+        value = values[setting.name]
+        if setting.minimum is not None and not (isinstance(value, int | float) and value >= setting.minimum):
+            raise SettingError(f"{setting.name} must be a number of at least {setting.minimum:g}, not {value!r}")
     return values

@@ -13,8 +13,10 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from cscip_kg.bounded import QueryPool
+from cscip_kg.build import TRIG_FILE
 from cscip_kg.server import downloads, linked_data, pages, sparql
-from cscip_kg.server.context import EXTENSION, plain_error
+from cscip_kg.server.context import EXTENSION, POOL, plain_error
 from cscip_kg.server.state import NoBuild, open_build
 from cscip_kg.settings import build_folder, resolve
 
@@ -23,6 +25,16 @@ __all__ = ["NoBuild", "create_app"]
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "Link, Vary, Content-Type, Content-Length, ETag",
+}
+# Pages load only this server's own scripts, styles and images; nothing may frame them.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                               "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
@@ -36,11 +48,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings = resolve(config)
     app = Flask(__name__)
     app.config["CSCIP_KG"] = settings
-    app.extensions[EXTENSION] = open_build(build_folder(settings))
+    app.config["MAX_CONTENT_LENGTH"] = settings["max_body"]
+    build = open_build(build_folder(settings))
+    app.extensions[EXTENSION] = build
+    app.extensions[POOL] = QueryPool(build.folder / TRIG_FILE, build.prefixes, settings["workers"], settings["query_timeout"])
     for blueprint in (pages.bp, sparql.bp, linked_data.bp, downloads.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)
-    app.after_request(_cors)
+    app.after_request(_headers)
     return app
 
 
@@ -51,9 +66,10 @@ def _http_error(error: HTTPException) -> Response:
     return response
 
 
-def _cors(response: Response) -> Response:
+def _headers(response: Response) -> Response:
     # Any origin may read: the graph is public and nothing here relies on cookies.
     response.headers.update(CORS_HEADERS)
+    response.headers.update(SECURITY_HEADERS)
     if request.method == "OPTIONS":
         response.headers.update(PREFLIGHT_HEADERS)
     return response

@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, current_app, request
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
+from cscip_kg.bounded import QueryPool
 from cscip_kg.server import formats
 from cscip_kg.server.state import Build
 
 EXTENSION = "cscip_kg"
+POOL = "cscip_kg_pool"
 
 
 def current_build() -> Build:
     build: Build = current_app.extensions[EXTENSION]
     return build
+
+
+def current_pool() -> QueryPool:
+    pool: QueryPool = current_app.extensions[POOL]
+    return pool
+
+
+def limit(name: str) -> Any:
+    return current_app.config["CSCIP_KG"][name]
 
 
 def negotiated(offered: tuple[formats.Format, ...]) -> formats.Format:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
-from werkzeug.exceptions import BadRequest, Forbidden, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 
-from cscip_kg.engine import Prepared, QueryError, QueryRefused
-from cscip_kg.results import serialize
+from cscip_kg.bounded import Job, Outcome, Unavailable
+from cscip_kg.engine import Prepared
 from cscip_kg.server import formats
-from cscip_kg.server.context import current_build, negotiated, plain_error
+from cscip_kg.server.context import current_build, current_pool, limit, negotiated, plain_error
 from cscip_kg.server.service_description import service_description
 
 bp = Blueprint("sparql", __name__)
@@ -84,25 +84,42 @@ def endpoint() -> Response:
         if request.args:
             raise BadRequest("no query: add a 'query' parameter")
         return _describe_service()
-    build = current_build()
+    if len(protocol.query) > limit("max_query_length"):
+        return plain_error(413, f"the query is {len(protocol.query)} characters long; the limit is {limit('max_query_length')}")
+    max_rows = limit("max_rows")
+    job = Job(Prepared(protocol.query, protocol.default_graphs, protocol.named_graphs),
+              _offer(formats.RESULTS), _offer(formats.GRAPHS), max_rows)
     try:
-        result = build.engine.query(Prepared(protocol.query, protocol.default_graphs, protocol.named_graphs))
-    except QueryError as error:
-        return plain_error(400, f"malformed query: {error}")
-    except QueryRefused as error:
-        return plain_error(403, str(error))
-    return _answer(result, build.prefixes)
+        outcome = current_pool().run(job)
+    except Unavailable as error:
+        response = plain_error(503, str(error))
+        response.headers["Retry-After"] = "5"
+        return response
+    if outcome.kind == "malformed":
+        return plain_error(400, f"malformed query: {outcome.message}")
+    if outcome.kind == "refused":
+        return plain_error(403, outcome.message)
+    if outcome.format is None:  # the answer's kind is known only now; say what it could have been
+        negotiated(formats.GRAPHS if outcome.kind == "graph" else formats.RESULTS)
+    return _answer(outcome, max_rows)
 
 
-def _answer(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, prefixes: dict[str, str]) -> Response:
-    if isinstance(result, ox.QueryTriples):
-        fmt = negotiated(formats.GRAPHS)
-        body = formats.serialize_triples(list(result), fmt, prefixes)
-    else:
-        fmt = negotiated(formats.RESULTS)
-        body = serialize(result, fmt.key)
-    response = Response(body, content_type=fmt.content_type)
+def _offer(offered: tuple[formats.Format, ...]) -> str | None:
+    """The format key to write this kind of answer in, or None when the client accepts none of them."""
+    try:
+        return negotiated(offered).key
+    except NotAcceptable:
+        return None
+
+
+def _answer(outcome: Outcome, max_rows: int) -> Response:
+    offered = formats.GRAPHS if outcome.kind == "graph" else formats.RESULTS
+    fmt = next(f for f in offered if f.key == outcome.format)
+    response = Response(outcome.body, content_type=fmt.content_type)
     response.vary.add("Accept")
+    if outcome.truncated:
+        # Said out loud: a header on every format, and a member in JSON results.
+        response.headers["X-Result-Truncated"] = f"true; limit={max_rows}"
     return response
 
 

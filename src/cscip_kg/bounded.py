@@ -1,0 +1,178 @@
+"""User-written queries under a time budget and a row cap, in worker processes that can be stopped.
+
+Neither pyoxigraph nor rdflib can interrupt a running query, and a COUNT over
+the graph joined with itself four times runs for minutes. So queries sent to
+/sparql run in a small pool of worker processes, each holding its own copy of
+the store (loaded from the build's TriG): a query that outlives its budget has
+its worker killed and replaced, and the other workers go on answering. Workers
+also write the answer, capped at ``max_rows``, so only bytes cross the pipe.
+Named queries and pages are the project's own, bounded by design, and run in
+the web process.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import multiprocessing
+import queue
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cscip_kg.engine import Prepared, QueryError, QueryRefused, evaluate
+from cscip_kg.result_writers import write_boolean, write_solutions
+from cscip_kg.results import GRAPH_FORMATS
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    prepared: Prepared
+    results_format: str | None  # None: nothing the client accepts can express a SELECT/ASK answer
+    graph_format: str | None  # None: ... a CONSTRUCT/DESCRIBE answer
+    max_rows: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # "results", "graph" or an error: "malformed", "refused"
+    format: str | None = None
+    body: bytes = b""
+    rows: int = 0
+    truncated: bool = False
+    message: str = ""
+
+
+class Unavailable(Exception):
+    """No answer: the budget ran out, no worker came free in time, or a worker died."""
+
+
+def run_job(store: ox.Store, prefixes: dict[str, str], graphs: frozenset[str], job: Job) -> Outcome:
+    """Evaluate and write one job (in a worker; also usable in-process)."""
+    try:
+        result = evaluate(store, job.prepared, prefixes, graphs)
+    except QueryError as error:
+        return Outcome("malformed", message=str(error))
+    except QueryRefused as error:
+        return Outcome("refused", message=str(error))
+    if isinstance(result, ox.QueryTriples):
+        if job.graph_format is None:
+            return Outcome("graph")
+        triples = list(itertools.islice(result, job.max_rows + 1))
+        kept = triples[:job.max_rows]
+        body = ox.serialize(kept, format=GRAPH_FORMATS[job.graph_format], prefixes=prefixes) or b""
+        return Outcome("graph", job.graph_format, body, len(kept), len(triples) > job.max_rows)
+    if job.results_format is None:
+        return Outcome("results")
+    if isinstance(result, ox.QueryBoolean):
+        return Outcome("results", job.results_format, write_boolean(bool(result), job.results_format), 1)
+    variables = [v.value for v in result.variables]
+    rows = [[solution[v] for v in variables] for solution in itertools.islice(result, job.max_rows + 1)]
+    truncated = len(rows) > job.max_rows
+    rows = rows[:job.max_rows]
+    body = write_solutions(variables, rows, job.results_format, truncated, job.max_rows)
+    return Outcome("results", job.results_format, body, len(rows), truncated)
+
+
+def _worker_main(connection: Connection, trig: str, prefixes: dict[str, str]) -> None:
+    """A worker: load the store once, say so, then answer jobs until the pipe closes."""
+    try:
+        store = ox.Store()
+        store.bulk_load(path=trig, format=ox.RdfFormat.TRIG)
+        graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    except (OSError, SyntaxError, ValueError) as error:
+        connection.send(("failed", f"{trig}: {error}"))
+        return
+    connection.send(("ready", ""))
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        connection.send(run_job(store, prefixes, graphs, job))
+
+
+class _Worker:
+    def __init__(self, context: multiprocessing.context.SpawnContext, trig: Path, prefixes: dict[str, str]) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, str(trig), prefixes), daemon=True, name="cscip-kg-query")
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.connection.poll(timeout):
+            self.stop()
+            raise Unavailable(f"a query worker did not load the graph within {timeout:.0f} s")
+        status, message = self.connection.recv()
+        if status != "ready":
+            self.stop()
+            raise Unavailable(f"a query worker could not load the graph: {message}")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class QueryPool:
+    """``size`` workers; ``run`` hands a job to an idle one and waits at most ``budget`` seconds."""
+
+    START_TIMEOUT = 60.0
+
+    def __init__(self, trig: Path, prefixes: dict[str, str], size: int, budget: float) -> None:
+        if size < 1:
+            raise ValueError(f"the query pool needs at least one worker, not {size}")
+        self.trig, self.prefixes, self.budget = trig, prefixes, budget
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = False
+        workers = [_Worker(self._context, trig, prefixes) for _ in range(size)]
+        for worker in workers:  # started together, so loading overlaps
+            worker.wait_ready(self.START_TIMEOUT)
+            self._idle.put(worker)
+
+    def run(self, job: Job) -> Outcome:
+        try:
+            worker = self._idle.get(timeout=self.budget)
+        except queue.Empty:
+            raise Unavailable(f"every query worker stayed busy for {self.budget:g} s; try again shortly") from None
+        try:
+            worker.connection.send(job)
+            if not worker.connection.poll(self.budget):
+                self._replace(worker)
+                raise Unavailable(f"the query was stopped after its time budget of {self.budget:g} s")
+            outcome: Outcome = worker.connection.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise Unavailable("the query worker stopped unexpectedly; the query was not answered") from None
+        self._idle.put(worker)
+        return outcome
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.stop()
+        # Replacing takes a moment (a new process loads the graph); the caller need not wait for it.
+        threading.Thread(target=self._start_one, daemon=True, name="cscip-kg-respawn").start()
+
+    def _start_one(self) -> None:
+        if self._closed:
+            return
+        worker = _Worker(self._context, self.trig, self.prefixes)
+        try:
+            worker.wait_ready(self.START_TIMEOUT)
+        except Unavailable as error:
+            LOG.error("query pool runs one worker short: %s", error)
+            return
+        self._idle.put(worker)
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                return
