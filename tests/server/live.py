@@ -46,11 +46,11 @@ def fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None, 
 
 
 @contextmanager
-def running_server(build: Path, *extra: str) -> Iterator[str]:
+def running_server(build: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """Start `cscip-kg serve --port 0` on ``build``; yield its base URL; stop it afterwards."""
     command = [sys.executable, "-m", "cscip_kg", "serve", "--build", str(build), "--port", "0", *extra]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                               env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     try:
         yield _wait_for_address(process)
     finally:
@@ -88,13 +88,15 @@ class Page(html.parser.HTMLParser):
 
     def __init__(self) -> None:
         super().__init__()
-        self.tags: list[str] = []
+        self.tags: list[str] = []  # the open elements, innermost last
+        self.started: list[str] = []  # every element, in document order
         self.text: dict[str, str] = {"title": "", "h1": ""}
         self.links: list[str] = []
         self.alternates: list[tuple[str, str]] = []  # (media type, href)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
+        self.started.append(tag)
         values = dict(attrs)
         if tag == "a" and values.get("href"):
             self.links.append(values["href"] or "")

@@ -1,0 +1,162 @@
+"""Hardening of /sparql: time budget, caps, no outbound requests (each test fails without its protection)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server.live import fetch, running_server
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+CHEAP = "ASK { model:no-wrong-door a cscip:PracticeModel }"
+GRANTS = "SELECT ?grant WHERE { ?grant a cscip:Grant } ORDER BY ?grant"
+
+
+def ask(url: str, query: str, accept: str = "application/sparql-results+json", **params: str):
+    return fetch(f"{url}sparql?{urllib.parse.urlencode({'query': query, **params})}", headers={"Accept": accept})
+
+
+@pytest.fixture(scope="module")
+def bounded(build_dir: Path) -> Iterator[str]:
+    env = {"CSCIP_KG_QUERY_TIMEOUT": "1.5", "CSCIP_KG_MAX_ROWS": "5", "CSCIP_KG_WORKERS": "2",
+           "CSCIP_KG_MAX_QUERY_LENGTH": "2000", "CSCIP_KG_MAX_BODY": "4000"}
+    with running_server(build_dir, env=env) as url:
+        yield url
+
+
+def test_a_runaway_query_is_stopped_at_the_budget_while_others_are_answered(bounded):
+    outcome: dict[str, object] = {}
+
+    def runaway() -> None:
+        started = time.monotonic()
+        outcome["answer"] = ask(bounded, RUNAWAY)
+        outcome["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.3)
+    cheap_started = time.monotonic()
+    assert b"true" in ask(bounded, CHEAP).body  # answered by the other worker meanwhile
+    assert time.monotonic() - cheap_started < 1.0
+    thread.join(30)
+    answer = outcome["answer"]
+    assert answer.status == 503  # type: ignore[attr-defined]
+    assert "time budget of 1.5 s" in answer.text  # type: ignore[attr-defined]
+    assert outcome["seconds"] < 5  # type: ignore[operator]
+    # The stopped worker is replaced: both workers answer again.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        answers = [ask(bounded, CHEAP) for _ in range(4)]
+        if all(a.status == 200 for a in answers):
+            break
+        time.sleep(0.2)
+    assert all(a.status == 200 for a in answers)
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv", "application/sparql-results+xml"])
+def test_results_cut_at_the_row_cap_say_so(bounded, accept):
+    answer = ask(bounded, GRANTS, accept)
+    assert answer.status == 200
+    assert answer.headers.get("X-Result-Truncated") == "true; limit=5"
+    if accept.endswith("json"):
+        document = json.loads(answer.body)
+        assert len(document["results"]["bindings"]) == 5
+        assert document["truncated"] is True and document["rowLimit"] == 5
+
+
+def test_graph_answers_are_capped_too(bounded):
+    answer = ask(bounded, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "application/n-triples")
+    assert answer.status == 200
+    assert len(answer.text.strip().splitlines()) == 5
+    assert answer.headers.get("X-Result-Truncated") == "true; limit=5"
+
+
+def test_answers_within_the_cap_are_whole_and_unmarked(bounded):
+    answer = ask(bounded, "SELECT ?m WHERE { ?m a cscip:PracticeModel } LIMIT 3")
+    assert "X-Result-Truncated" not in answer.headers
+    document = json.loads(answer.body)
+    assert len(document["results"]["bindings"]) == 3 and "truncated" not in document
+
+
+def test_too_long_a_query_is_413(bounded):
+    answer = ask(bounded, CHEAP + " #" + "x" * 2500)
+    assert answer.status == 413 and "limit is 2000" in answer.text
+
+
+def test_too_large_a_body_is_413(bounded):
+    body = urllib.parse.urlencode({"query": CHEAP, "pad": "x" * 5000}).encode()
+    answer = fetch(f"{bounded}sparql", "POST", {"Content-Type": "application/x-www-form-urlencoded"}, body)
+    assert answer.status == 413
+
+
+class Canary:
+    """A loopback listener that records every connection: it must never hear from the server."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(8)
+        self.socket.settimeout(0.2)
+        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}/"
+        self.contacts = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._listen, daemon=True)
+        self._thread.start()
+
+    def _listen(self) -> None:
+        while not self._stop.is_set():
+            try:
+                connection, _ = self.socket.accept()
+            except TimeoutError:
+                continue
+            self.contacts += 1
+            connection.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+        self.socket.close()
+
+
+@pytest.fixture()
+def canary() -> Iterator[Canary]:
+    listener = Canary()
+    yield listener
+    listener.close()
+
+
+def test_no_query_makes_the_server_contact_a_url(bounded, canary):
+    url = canary.url
+    refused = [
+        f"SELECT * WHERE {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{url}sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * FROM <{url}data.ttl> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{url}data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"PREFIX c: <{url}> SELECT * FROM c:data.ttl WHERE {{ ?s ?p ?o }}",
+        f"LOAD <{url}data.ttl>",
+        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
+    ]
+    for query in refused:
+        answer = ask(bounded, query)
+        assert answer.status == 403, (query, answer.text)
+    harmless = [f"DESCRIBE <{url}thing>", f"ASK {{ <{url}thing> ?p ?o }}"]
+    for query in harmless:
+        assert ask(bounded, query, "*/*").status == 200
+    for params in ({"default-graph-uri": f"{url}g"}, {"named-graph-uri": f"{url}g"}):
+        assert ask(bounded, "ASK { ?s ?p ?o }", **params).status == 200
+    time.sleep(0.5)
+    assert canary.contacts == 0
+
+
+def test_the_canary_does_hear_a_contact(canary):
+    with socket.create_connection(("127.0.0.1", int(canary.url.rsplit(":", 1)[1].strip("/"))), timeout=2):
+        pass
+    time.sleep(0.5)
+    assert canary.contacts == 1

@@ -1,0 +1,86 @@
+"""Hostile data is escaped wherever it is rendered; security headers everywhere; data faults never reach the server."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cscip_kg.build import compile_graph, write_dumps
+from cscip_kg.cli import main
+from cscip_kg.loader import Project
+from tests.conftest import ROOT
+from tests.server.live import BROWSER, Page, fetch, running_server
+
+HOSTILE = """<script>alert("x")</script> it's "quoted" </script><!-- & done"""
+MODELS = Path("data/registry/models.ttl")
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("hostile")
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, root / folder)
+    models = root / MODELS
+    escaped = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
+    models.write_text(models.read_text(encoding="utf-8").replace(
+        'rdfs:label "Mockingbird Family Model"@en', f'rdfs:label "{escaped}"@en'), encoding="utf-8")
+    out = root / "build"
+    write_dumps(compile_graph(Project(root)), out)
+    with running_server(out) as url:
+        yield url
+
+
+# The model's own page, a page linking to it, and the SPARQL page.
+@pytest.mark.parametrize("path", ["id/model/mockingbird", "id/project/mockingbird-family-model", "sparql"])
+def test_hostile_labels_are_escaped_in_pages(hostile_server, path):
+    answer = fetch(hostile_server + path, headers={"Accept": BROWSER})
+    assert answer.status == 200
+    assert "<script>alert" not in answer.text
+    page = Page()
+    page.feed(answer.text)
+    assert "h1" in page.started and "script" not in page.started
+
+
+def test_the_hostile_label_is_shown_as_text(hostile_server):
+    answer = fetch(hostile_server + "id/model/mockingbird", headers={"Accept": BROWSER})
+    page = Page()
+    page.feed(answer.text)
+    assert page.text["h1"] == HOSTILE
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in answer.text
+
+
+@pytest.mark.parametrize("path", ["", "id/model/mockingbird", "sparql?query=ASK%7B%7D", "sparql?query=nonsense", "download/",
+                                  "download/cscip-kg.ttl", "no/such/page", ".well-known/void"])
+def test_security_headers_on_every_response(server, path):
+    headers = fetch(server + path, headers={"Accept": BROWSER}).headers
+    assert "default-src 'self'" in headers.get("Content-Security-Policy", "")
+    assert "frame-ancestors 'none'" in headers.get("Content-Security-Policy", "")
+    assert headers.get("X-Content-Type-Options") == "nosniff"
+    assert headers.get("X-Frame-Options") == "DENY"
+    assert headers.get("Referrer-Policy") == "no-referrer"
+
+
+def test_a_failed_build_leaves_the_running_server_serving_the_last_good_one(project_copy, tmp_path):
+    out = tmp_path / "build"
+    runner = CliRunner()
+    assert runner.invoke(main, ["--root", str(project_copy.root), "build", "--out", str(out)]).exit_code == 0
+    with running_server(out) as url:
+        before = fetch(f"{url}id/model/no-wrong-door.nt").body
+        models = project_copy.root / MODELS
+        models.write_text(models.read_text(encoding="utf-8") + "\nthis is not turtle .\n", encoding="utf-8")
+        result = runner.invoke(main, ["--root", str(project_copy.root), "build", "--out", str(out)])
+        assert result.exit_code == 1 and "models.ttl" in result.output
+        assert fetch(f"{url}id/model/no-wrong-door.nt").body == before
+    with running_server(out) as url:  # and a restart serves the last good build too
+        assert fetch(f"{url}id/model/no-wrong-door.nt").body == before
+
+
+def test_an_unreadable_data_file_is_named(project_copy):
+    (project_copy.root / MODELS).write_bytes(b"\xff\xfe not utf-8")
+    result = CliRunner().invoke(main, ["--root", str(project_copy.root), "build", "--out", str(project_copy.root / "b")])
+    assert result.exit_code == 1
+    assert "models.ttl" in result.output and "cannot read file" in result.output
