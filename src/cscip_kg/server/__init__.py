@@ -55,8 +55,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (pages.bp, sparql.bp, linked_data.bp, downloads.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)
+    app.before_request(_check_query_string)
     app.after_request(_headers)
     return app
+
+
+def _check_query_string() -> Response | None:
+    # Werkzeug decodes request.args as strict UTF-8 on first use; fail early, as a 400, instead.
+    try:
+        request.query_string.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return plain_error(400, f"the query string is not UTF-8 (byte {error.start}); percent-encode UTF-8 text")
+    return None
 
 
 def _http_error(error: HTTPException) -> Response:
