@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: setup run test lint validate build clean
+.PHONY: setup run test lint validate build load clean
 
 $(BIN)/cscip-kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ test: setup lint
 
 validate: setup
 	$(BIN)/cscip-kg validate
+
+build: setup
+	$(BIN)/cscip-kg build --out $(OUT)
+
+# The bounded load test of BENCHMARKS.md (16 clients, 60 s) against a fresh build.
+load: build
+	$(BIN)/python bench/load.py --build $(OUT)
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache
