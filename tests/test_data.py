@@ -24,7 +24,8 @@ def test_53_round_1_grants_totalling_100_810_000(compiled):
 
 def test_round_1_strands(compiled):
     rows = select(compiled, """
-        SELECT ?strand (COUNT(?grant) AS ?n) WHERE { ?grant a cscip:Grant ; cscip:strand ?strand }
+        SELECT ?strand (COUNT(?grant) AS ?n) WHERE { ?grant a cscip:Grant ; cscip:round programme:cscip-round-1 ;
+          cscip:strand ?strand }
         GROUP BY ?strand""")
     counts = {r["strand"].rsplit("/", 1)[1]: int(r["n"]) for r in rows}
     assert counts == {"cscip-round-1-social-work": 16, "cscip-round-1-adolescents": 21,
@@ -33,8 +34,8 @@ def test_round_1_strands(compiled):
 
 def test_up_to_is_kept_as_a_flag(compiled):
     rows = select(compiled, """
-        SELECT ?grant ?value ?stated WHERE {
-          ?grant schema:amount ?m . ?m cscip:upTo true ; schema:value ?value ; cscip:statedAs ?stated }""")
+        SELECT ?grant ?value ?stated WHERE { ?grant cscip:round programme:cscip-round-1 ;
+          schema:amount ?m . ?m cscip:upTo true ; schema:value ?value ; cscip:statedAs ?stated }""")
     assert rows == [{"grant": "https://w3id.org/cscip-kg/id/grant/round-1-action-for-children",
                      "value": "3300000", "stated": "up to £3.3m"}]
 
@@ -97,15 +98,20 @@ def test_project_counts_disagree_and_both_are_kept(compiled):
           cscip:claimProperty cscip:numberOfProjects ; cscip:claimValue ?value ; dcterms:source ?source ;
           cscip:claimStatus cscip:Conflicting } ORDER BY ?value ?source""")
     assert {(r["value"], r["source"].rsplit("/", 1)[1]) for r in rows} == {
-        ("94", "govwire-insights-2020"), ("98", "dfe-insights-2021"), ("98", "innovationcsc-programme")}
+        ("94", "govwire-insights-2020"), ("98", "dfe-insights-2021"), ("98", "innovationcsc-programme"),
+        ("95", "public-sector-innovation-programme-95-projects")}
 
 
 def test_partners_in_practice_rounds(compiled):
     rows = select(compiled, """
-        SELECT ?round (COUNT(DISTINCT ?org) AS ?n) WHERE { ?round dcterms:isPartOf programme:partners-in-practice ;
-          cscip:participant ?org } GROUP BY ?round""")
+        SELECT ?round (COUNT(DISTINCT ?org) AS ?n) WHERE { ?round dcterms:isPartOf programme:partners-in-practice .
+          GRAPH source:dfe-insights-2021 { ?round cscip:participant ?org } } GROUP BY ?round""")
     assert {r["round"].rsplit("/", 1)[1]: r["n"] for r in rows} == {
         "partners-in-practice-round-1": "7", "partners-in-practice-round-2": "6"}
+    # The March 2018 announcement adds Ealing, Hackney and East Riding to wave 2.
+    rows = select(compiled, """
+        SELECT (COUNT(DISTINCT ?org) AS ?n) WHERE { programme:partners-in-practice-round-2 cscip:participant ?org }""")
+    assert rows[0]["n"] == "9"
     assert ask(compiled, "ASK { organisation:tyneside-alliance org:hasMember organisation:north-tyneside , organisation:south-tyneside }")
 
 

@@ -11,7 +11,8 @@ from cscip_kg.cli import main
 from cscip_kg.engine import Prepared
 from cscip_kg.queries import ParameterError, QueryFileError, load_catalogue, parse_query_file
 
-REQUIRED = {"round1-models-fed-sfpc", "lineage", "grants-by-round", "projects-by-theme", "organisation-profile"}
+REQUIRED = {"round1-models-fed-sfpc", "lineage", "grants-by-round", "projects-by-theme", "organisation-profile",
+            "authority-profile", "adopters-of-model", "spread-by-programme", "conflicting-claims"}
 
 
 def test_catalogue_has_the_required_queries(project):

@@ -100,6 +100,19 @@ def serve(ctx: click.Context, host: str | None, port: int | None, build_dir: str
     server.run()
 
 
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["360giving"]), default="360giving", show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default="exports/360giving", show_default=True,
+              help="Folder to write grants.csv and grants.json into (not inside the build folder, which builds replace).")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, out: str) -> None:
+    """Export the grants in the shape of the 360Giving Data Standard (CSV and JSON)."""
+    from cscip_kg.export import write_360giving
+
+    for path in write_360giving(_compiled(ctx), Path(out)):
+        click.echo(str(path))
+
+
 def _named_query(ctx: click.Context, name: str) -> NamedQuery:
     try:
         if name.endswith(".rq"):

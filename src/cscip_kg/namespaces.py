@@ -21,7 +21,10 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 ONTOLOGY_GRAPH = URIRef(f"{GRAPH_BASE}ontology")
 SOURCE_GRAPH = URIRef(f"{GRAPH_BASE}sources")
 
-ENTITY_KINDS = ("programme", "project", "grant", "organisation", "model", "theme", "report", "source", "claim")
+ENTITY_KINDS = (
+    "programme", "project", "grant", "organisation", "model", "theme", "report", "source", "claim",
+    "adoption", "participation", "membership", "identifier",
+)
 
 _STANDARD_PREFIXES: dict[str, str] = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -34,6 +37,7 @@ _STANDARD_PREFIXES: dict[str, str] = {
     "org": str(ORG),
     "foaf": "http://xmlns.com/foaf/0.1/",
     "schema": str(SCHEMA),
+    "adms": "http://www.w3.org/ns/adms#",
     "void": str(VOID),
     "dcat": str(DCAT),
 }

@@ -15,7 +15,7 @@ import pytest
 from tests.server.live import Answer, fetch
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-GRANTS = "SELECT ?grant WHERE { ?grant a cscip:Grant } ORDER BY ?grant"
+GRANTS = "SELECT ?grant WHERE { ?grant a cscip:Grant ; cscip:round programme:cscip-round-1 } ORDER BY ?grant"
 CONSTRUCT = "CONSTRUCT { ?m a cscip:PracticeModel ; rdfs:label ?l } WHERE { ?m a cscip:PracticeModel ; rdfs:label ?l }"
 REES = "https://w3id.org/cscip-kg/id/source/rees-round1-grants"
 REGISTRY = "https://w3id.org/cscip-kg/graph/registry"

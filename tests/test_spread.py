@@ -1,0 +1,225 @@
+"""The scale-and-spread picture from secondary-facts.md: adopters, lineage, GSS codes, sources, doubts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from cscip_kg.cli import main
+from tests.helpers import ask, select
+from tests.secondary_facts import FILE_NAME, rows, sources_dir
+
+FS_ROUND_2 = {"luton", "peterborough", "bracknell-forest", "west-berkshire"}
+FS_SFPC = {"cambridgeshire", "walsall", "lancashire", "telford-and-wrekin", "wandsworth", "swindon"}
+NWD_SFPC = {"middlesbrough", "rochdale", "redcar-and-cleveland", "warrington", "norfolk", "leicester"}
+STATGEO = "http://statistics.data.gov.uk/id/statistical-geography/"
+
+
+def _query(project, *args: str) -> list[dict[str, str]]:
+    result = CliRunner().invoke(main, ["--root", str(project.root), "query", *args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    return list(csv.DictReader(io.StringIO(result.output)))
+
+
+def _slug(iri: str) -> str:
+    return iri.rsplit("/", 1)[1]
+
+
+def test_where_did_family_safeguarding_spread(project):
+    found = [r for r in _query(project, "lineage", "--param", "entity=model:family-safeguarding")
+             if r["direction"] == "descendant"]
+    by_org: dict[str, list[dict[str, str]]] = {}
+    for row in found:
+        by_org.setdefault(_slug(row["related"]), []).append(row)
+    assert set(by_org) >= FS_ROUND_2 | FS_SFPC
+    for la in FS_ROUND_2:
+        assert any("Family Safeguarding (round 2)" in r["path"] for r in by_org[la]), la
+        assert any("CSCIP round 2" in r["adoption"] for r in by_org[la]), la
+    for la in FS_SFPC:
+        assert any("Strengthening Families, Protecting Children" in r["adoption"] for r in by_org[la]), la
+    for rows_ in by_org.values():
+        assert all(r["path"] for r in rows_)
+
+
+def test_lineage_from_the_round_1_project_reaches_every_adopter_with_its_path(project):
+    found = _query(project, "lineage", "--param", "entity=project:family-safeguarding")
+    paths = {(_slug(r["related"]), r["path"]) for r in found if r["direction"] == "descendant"}
+    reached = {slug for slug, _ in paths}
+    assert reached >= FS_ROUND_2 | FS_SFPC | {"family-safeguarding-round-2", "sfpc"}
+    # An authority that adopted another SFPC model did not adopt Family Safeguarding.
+    assert not reached & NWD_SFPC
+    assert ("walsall", "Walsall —adopted a model through→ Strengthening Families, Protecting Children —spreads project→ "
+            "Family Safeguarding") in paths
+    ancestors = {_slug(r["related"]) for r in found if r["direction"] == "ancestor"}
+    assert "family-safeguarding" in ancestors  # the model
+
+
+def test_the_six_no_wrong_door_sfpc_adopters(project):
+    found = _query(project, "adopters-of-model", "--param", "model=model:no-wrong-door")
+    sfpc = {_slug(r["organisation"]): r for r in found if r["programme"].endswith("/sfpc")}
+    assert {k for k, r in sfpc.items() if r["role"] != "innovator"} == NWD_SFPC
+    assert sfpc["north-yorkshire"]["role"] == "innovator"
+    assert sfpc["middlesbrough"]["role"] == "trailblazer"
+    assert all(r["sources"].startswith("http") for r in sfpc.values())
+
+
+def test_spread_by_programme_counts(project):
+    counts = {(_slug(r["model"]), _slug(r["programme"])): int(r["authorities"])
+              for r in _query(project, "spread-by-programme")}
+    # 6 adopters and the innovator per SFPC model; 4 round 2 Family Safeguarding authorities.
+    assert counts[("family-safeguarding", "sfpc")] == 7
+    assert counts[("family-valued", "sfpc")] == 7
+    assert counts[("no-wrong-door", "sfpc")] == 7
+    assert counts[("family-safeguarding", "cscip-round-2")] == 4
+    assert counts[("mockingbird", "sfip-mockingbird")] == 10
+
+
+def test_every_authority_has_a_gss_code_or_says_why_not(compiled):
+    rows_ = select(compiled, """
+        SELECT ?la WHERE { ?la a cscip:LocalAuthority .
+          FILTER NOT EXISTS { ?la adms:identifier/adms:schemeAgency "Office for National Statistics" }
+          FILTER NOT EXISTS { ?la cscip:missingIdentifierNote ?why } }""")
+    assert rows_ == []
+
+
+def test_kind_and_area_agree_with_the_gss_code(compiled):
+    rows_ = select(compiled, """
+        SELECT ?la ?code ?prefix ?area WHERE {
+          ?la adms:identifier ?id . ?id adms:schemeAgency "Office for National Statistics" ; skos:notation ?code .
+          ?la cscip:localAuthorityKind/skos:notation ?prefix ; schema:areaServed ?area }""")
+    assert len(rows_) == 106
+    for row in rows_:
+        assert row["code"].startswith(row["prefix"]), row
+        assert row["area"] == STATGEO + row["code"], row
+    schemes = select(compiled, "SELECT ?k ?n WHERE { ?k skos:inScheme cscip:LocalAuthorityKindScheme ; skos:notation ?n }")
+    kinds = {r["k"].rsplit("/", 1)[1]: r["n"] for r in schemes}
+    assert kinds == {"ShireCounty": "E10", "MetropolitanDistrict": "E08", "UnitaryAuthority": "E06", "LondonBorough": "E09"}
+
+
+def test_codes_from_before_a_reorganisation_say_so(compiled):
+    rows_ = select(compiled, """
+        SELECT ?code WHERE { ?id a adms:Identifier ; skos:notation ?code ; skos:editorialNote ?note .
+          FILTER(CONTAINS(?note, "predates 2019")) } ORDER BY ?code""")
+    assert [r["code"] for r in rows_] == ["E10000009", "E10000021", "E10000023", "E10000027"]
+
+
+def test_partnerships_have_their_members(compiled):
+    for partnership, members in {
+        "triborough": {"westminster", "kensington-and-chelsea", "hammersmith-and-fulham"},
+        "tyneside-alliance": {"north-tyneside", "south-tyneside"},
+        "achieving-for-children": {"kingston-upon-thames", "richmond-upon-thames"},
+        "together4children": {"telford-and-wrekin", "shropshire", "stoke-on-trent", "staffordshire"},
+    }.items():
+        rows_ = select(compiled, f"""SELECT ?m WHERE {{ ?x a org:Membership ; org:organization organisation:{partnership} ;
+            org:member ?m ; dcterms:source ?s . FILTER NOT EXISTS {{ ?x cscip:claimStatus ?st . FILTER(?st != cscip:Stated) }} }}""")
+        assert {_slug(r["m"]) for r in rows_} == members, partnership
+
+
+@pytest.fixture(scope="module")
+def fact_rows():
+    folder = sources_dir()
+    if folder is None:
+        pytest.skip(f"{FILE_NAME} not found (set CSCIP_KG_SOURCES to the shared sources folder)")
+    return rows(folder / FILE_NAME)
+
+
+def _bare(url: str) -> str:
+    # The file cites one page both as http:// and https://; one source stands for both.
+    return re.sub(r"^https?://", "", url)
+
+
+def test_every_row_of_secondary_facts_carries_its_url(compiled, fact_rows):
+    attached = select(compiled, """
+        SELECT DISTINCT ?url WHERE { ?doc cscip:originalURL ?url .
+          ?fact dcterms:source ?doc . FILTER(?fact != ?doc) }""")
+    urls = {_bare(r["url"]) for r in attached}
+    missing = [(row.line, url) for row in fact_rows for url in row.urls if _bare(url) not in urls]
+    assert missing == []
+    # Only the derived count of section 2a cites no page; it is the compiled file's own inference.
+    assert [row.line for row in fact_rows if not row.urls] == [90]
+    assert ask(compiled, """ASK { ?c cscip:claimStatus cscip:Inferred ; cscip:claimValue 42 ;
+                                   dcterms:source source:secondary-facts }""")
+
+
+def test_adopter_rows_attach_their_own_url_to_their_adoption(compiled, fact_rows):
+    adoptions = select(compiled, """
+        SELECT ?org ?url WHERE { ?org cscip:qualifiedAdoption ?a . ?a dcterms:source/cscip:originalURL ?url }""")
+    by_org: dict[str, set[str]] = {}
+    for row in adoptions:
+        by_org.setdefault(_slug(row["org"]), set()).add(row["url"])
+    place = {"Newcastle upon Tyne": "newcastle", "Newcastle (upon Tyne)": "newcastle", "Leicester (city)": "leicester",
+             "Nottingham (city)": "nottingham"}
+    for row in fact_rows:
+        if row.section not in ("1", "2") or len(row.cells) < 4 or row.cells[1] in ("", "value"):
+            continue
+        name = re.sub(r' \("East Cheshire"\)$', "", row.cells[0])
+        if name.startswith('"') or row.cells[0] in ("fact",) or row.line < 50:
+            continue
+        slug = place.get(name, re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"))
+        if slug not in by_org:
+            continue  # programme-level rows of 2a
+        assert row.urls[0] in by_org[slug], (row.line, slug)
+
+
+def test_uncertain_and_inferred_rows_are_never_plain_facts(compiled):
+    # SFPC adopter count: 18 or 17 (uncertain), never a plain number from this source.
+    assert not ask(compiled, "ASK { GRAPH source:secondary-facts { programme:sfpc cscip:numberOfLocalAuthorities ?n } }")
+    rows_ = select(compiled, """SELECT ?v WHERE { ?c cscip:claimSubject programme:sfpc ;
+        cscip:claimProperty cscip:numberOfLocalAuthorities ; cscip:claimValue ?v ; cscip:claimStatus cscip:Uncertain }""")
+    assert sorted(r["v"] for r in rows_) == ["17", "18", "18"]
+    # The "London" and "Bedfordshire" FDAC sites are uncertain claims, not organisations.
+    rows_ = select(compiled, """SELECT ?v WHERE { ?c cscip:claimSubject programme:sfip-fdac ;
+        cscip:claimProperty cscip:participant ; cscip:claimStatus cscip:Uncertain ; cscip:claimValue ?v }""")
+    assert sorted(r["v"].split(" ")[0] for r in rows_) == ["Bedfordshire", "London"]
+    # Cheshire West and Chester in wave 2: an uncertain participation, and this graph adds no plain edge for it.
+    assert ask(compiled, """ASK { organisation:cheshire-west-and-chester cscip:qualifiedParticipation ?p .
+                                   ?p cscip:claimStatus cscip:Uncertain }""")
+    assert not ask(compiled, """ASK { GRAPH source:secondary-facts {
+        programme:partners-in-practice-round-2 cscip:participant organisation:cheshire-west-and-chester } }""")
+    # Inferred: York Consulting, the Spring Consortium's members, B Positive Pathways adapting No Wrong Door.
+    for subject, prop in (("project:family-safeguarding-round-2", "cscip:evaluator"),
+                          ("organisation:spring-consortium", "org:hasMember"),
+                          ("project:b-positive-pathways", "cscip:adaptsModel")):
+        assert ask(compiled, f"ASK {{ ?c cscip:claimSubject {subject} ; cscip:claimProperty {prop} ; cscip:claimStatus cscip:Inferred }}")
+    assert not ask(compiled, "ASK { project:b-positive-pathways cscip:adaptsModel model:no-wrong-door }")
+    assert not ask(compiled, "ASK { organisation:spring-consortium org:hasMember ?m }")
+    assert not ask(compiled, "ASK { organisation:achieving-for-children org:hasMember organisation:windsor-and-maidenhead }")
+    assert not ask(compiled, """ASK { GRAPH source:secondary-facts {
+        project:local-area-coordination-for-care-leavers schema:startDate ?d } }""")
+    assert not ask(compiled, "ASK { ?s cscip:participant organisation:portsmouth . ?s dcterms:isPartOf programme:cscip-round-3 }")
+
+
+def test_qualified_records_agree_with_their_plain_edges(compiled):
+    # A certain adoption or participation is also a plain edge (so paths find it); a doubtful one is not.
+    assert select(compiled, """
+        SELECT ?a WHERE { ?org cscip:qualifiedAdoption ?a . ?a cscip:adoptedModel ?m .
+          OPTIONAL { ?a cscip:claimStatus ?s }
+          BIND(!BOUND(?s) || ?s = cscip:Stated AS ?certain)
+          BIND(EXISTS { ?org cscip:adoptsModel ?m } AS ?edge) FILTER(?certain != ?edge) }""") == []
+    assert select(compiled, """
+        SELECT ?p WHERE { ?org cscip:qualifiedParticipation ?p . ?p cscip:participatedIn ?prog .
+          FILTER NOT EXISTS { ?p cscip:claimStatus ?s . FILTER(?s != cscip:Stated) }
+          FILTER NOT EXISTS { ?prog cscip:participant ?org } }""") == []
+
+
+def test_conflicting_claims_lists_each_source(project):
+    found = _query(project, "conflicting-claims")
+    fgc = {(r["value"], r["url"]) for r in found if r["subject"].endswith("/sfip-family-group-conferencing")}
+    assert {v for v, _ in fgc} == {"21", "22"}
+    assert all(u.startswith("http") for _, u in fgc)
+    counts = {r["value"] for r in found if r["subject"].endswith("/programme/cscip")}
+    assert counts == {"94", "95", "98"}
+    amounts = {r["value"] for r in found if r["subject"].endswith("/b-positive-pathways")}
+    assert amounts == {"£3.2m over 2 years", "£1.6m for 2 years"}
+
+
+def test_authority_profile_names_its_sources(project):
+    found = _query(project, "authority-profile", "--param", "organisation=organisation:walsall")
+    roles = {r["role"] for r in found}
+    assert {"adopted Family Safeguarding", "adopted Family Drug and Alcohol Court", "GSS code"} <= roles
+    assert all(r["source"] for r in found)
+    assert any(r["url"].startswith("https://whatworks-csc.org.uk/") for r in found)
