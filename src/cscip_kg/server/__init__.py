@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from cscip_kg.server import downloads, linked_data, pages, sparql
+from cscip_kg.server import api, downloads, editor, lineage, linked_data, pages, profiles, query_pages, search, sparql
 from cscip_kg.server.context import EXTENSION, plain_error
 from cscip_kg.server.state import NoBuild, open_build
 from cscip_kg.settings import build_folder, resolve
@@ -38,6 +38,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["CSCIP_KG"] = settings
     app.extensions[EXTENSION] = open_build(build_folder(settings))
     for blueprint in (pages.bp, sparql.bp, linked_data.bp, downloads.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (api.bp, query_pages.bp, search.bp, lineage.bp, profiles.bp, editor.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_cors)
