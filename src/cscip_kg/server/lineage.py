@@ -7,6 +7,8 @@ picked last.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request
 from markupsafe import Markup
@@ -14,7 +16,7 @@ from werkzeug.exceptions import NotFound
 
 from cscip_kg.server import formats
 from cscip_kg.server.context import current_build, negotiated
-from cscip_kg.server.lineage_graph import Lineage, lineage
+from cscip_kg.server.lineage_graph import Lineage, Node, lineage
 from cscip_kg.server.lineage_svg import layout, legend, oriented, render
 from cscip_kg.server.views import LINEAGE_KINDS, Link, href
 
@@ -61,11 +63,18 @@ def _answer(found: Lineage, fmt: formats.Format, title: str) -> Response:
     if fmt is JSON:
         return jsonify(as_json(found))
     placed = layout(found)
+    shared = Counter(n.label for n in found.nodes.values())
+
+    def named(node: Node) -> Link:
+        # A model and the project named after it share a label; say which is which.
+        kind = node.iri.rstrip("/").rsplit("/", 2)[-2]
+        return Link(f"{node.label} ({kind})" if shared[node.label] > 1 else node.label, link(node.iri))
+
     sentences = []
     for edge in found.edges:
         if edge.source in placed and edge.target in placed:
             left, words, right = oriented(edge, placed)
-            sentences.append((Link(left.node.label, link(left.node.iri)), words, Link(right.node.label, link(right.node.iri))))
+            sentences.append((named(left.node), words, named(right.node)))
     focus = found.nodes[found.focus]
     page = render_template("lineage.html", build=current, title=title, focus=Link(focus.label, link(focus.iri)),
                            svg=Markup(render(found, title, link)),  # every text in it is escaped by lineage_svg
