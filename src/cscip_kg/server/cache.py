@@ -19,7 +19,8 @@ from cscip_kg.server.state import Build
 
 T = TypeVar("T")
 CACHE = "cscip_kg.cache"
-_LOCK = threading.Lock()
+# Re-entrant: one cached value may be computed from another (options from the search index).
+_LOCK = threading.RLock()
 
 
 def per_build(key: str, compute: Callable[[Build], T]) -> T:
