@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: setup run test lint validate build load clean
+.PHONY: setup chromium run test lint validate build load clean vendor-yasgui
 
 $(BIN)/cscip-kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,16 @@ $(BIN)/cscip-kg: pyproject.toml
 	touch $@
 
 setup: $(BIN)/cscip-kg
+
+# The browser tests drive Debian's chromium through Playwright; Playwright's own
+# browser download is never used. sudo only when not already root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium)
+
+# Refresh the vendored YASGUI under src/cscip_kg/server/static/vendor/yasgui/ from npm (needs node and npm).
+vendor-yasgui:
+	scripts/vendor-yasgui.sh
 
 # Validate the graph into $(OUT)/, answer the headline question, then serve it on
 # http://127.0.0.1:8000/ (SPARQL endpoint, linked data, downloads) until Ctrl-C.
@@ -27,7 +37,7 @@ lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
-test: setup lint
+test: setup chromium lint
 	$(BIN)/pytest
 
 validate: setup

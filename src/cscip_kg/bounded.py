@@ -108,7 +108,11 @@ class _Worker:
         if not self.connection.poll(timeout):
             self.stop()
             raise Unavailable(f"a query worker did not load the graph within {timeout:.0f} s")
-        status, message = self.connection.recv()
+        try:
+            status, message = self.connection.recv()
+        except (EOFError, OSError):
+            self.stop()
+            raise Unavailable(f"a query worker exited before loading the graph (exit code {self.process.exitcode})") from None
         if status != "ready":
             self.stop()
             raise Unavailable(f"a query worker could not load the graph: {message}")

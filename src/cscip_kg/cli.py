@@ -85,6 +85,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, build_dir: str
     """Serve the SPARQL endpoint, linked data and pages over a build, with waitress."""
     from waitress import create_server
 
+    from cscip_kg.bounded import Unavailable
     from cscip_kg.server import NoBuild, create_app
 
     settings = {**ctx.obj, **{k: v for k, v in {"host": host, "port": port, "threads": threads}.items() if v is not None}}
@@ -92,7 +93,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, build_dir: str
         settings["build"] = str(Path(build_dir).resolve())
     try:
         app = create_app(settings)
-    except NoBuild as error:
+    except (NoBuild, Unavailable) as error:
         raise click.ClickException(str(error)) from error
     server = create_server(app, host=settings["host"], port=settings["port"], threads=settings["threads"], ident="cscip-kg")
     address = f"http://{settings['host']}:{server.effective_port}/"

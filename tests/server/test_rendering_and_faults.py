@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,15 +37,44 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-# The model's own page, a page linking to it, and the SPARQL page.
-@pytest.mark.parametrize("path", ["id/model/mockingbird", "id/project/mockingbird-family-model", "sparql"])
+# The model's own page, a page linking to it, its lineage diagram (SVG inline), search results and the SPARQL page.
+@pytest.mark.parametrize("path", ["id/model/mockingbird", "id/project/mockingbird-family-model", "lineage/model/mockingbird",
+                                  "search?q=mockingbird", "sparql"])
 def test_hostile_labels_are_escaped_in_pages(hostile_server, path):
     answer = fetch(hostile_server + path, headers={"Accept": BROWSER})
     assert answer.status == 200
     assert "<script>alert" not in answer.text
     page = Page()
     page.feed(answer.text)
-    assert "h1" in page.started and "script" not in page.started
+    assert "h1" in page.started
+    # The only scripts allowed are JSON-LD data blocks, and the label cannot break out of them.
+    strings: set[str] = set()
+    for attributes, content in re.findall(r"<script([^>]*)>(.*?)</script>", answer.text, re.DOTALL | re.IGNORECASE):
+        assert 'type="application/ld+json"' in attributes
+        assert "<" not in content
+        strings |= _strings(json.loads(content))
+    if path == "id/model/mockingbird":
+        assert HOSTILE in strings  # the data block still carries the label, intact
+
+
+def _strings(value: object) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_strings(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_strings(v) for v in value)) if value else set()
+    return set()
+
+
+def test_the_hostile_label_is_text_in_the_standalone_svg(hostile_server):
+    answer = fetch(hostile_server + "lineage/model/mockingbird.svg")
+    assert answer.status == 200 and answer.media_type == "image/svg+xml"
+    root = ET.fromstring(answer.body)  # well-formed: nothing broke out of a text node or attribute
+    svg = "{http://www.w3.org/2000/svg}"
+    assert not list(root.iter(f"{svg}script"))
+    assert HOSTILE in {"".join(node.itertext()) for node in root.iter(f"{svg}text")} | {
+        "".join(node.itertext()) for node in root.iter(f"{svg}title")}
 
 
 def test_the_hostile_label_is_shown_as_text(hostile_server):

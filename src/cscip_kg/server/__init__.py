@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from cscip_kg.bounded import QueryPool
 from cscip_kg.build import TRIG_FILE
-from cscip_kg.server import downloads, linked_data, pages, sparql
+from cscip_kg.server import api, downloads, editor, lineage, linked_data, pages, profiles, query_pages, search, sparql
 from cscip_kg.server.context import EXTENSION, POOL, plain_error
 from cscip_kg.server.state import NoBuild, open_build
 from cscip_kg.settings import build_folder, resolve
@@ -53,6 +53,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = build
     app.extensions[POOL] = QueryPool(build.folder / TRIG_FILE, build.prefixes, settings["workers"], settings["query_timeout"])
     for blueprint in (pages.bp, sparql.bp, linked_data.bp, downloads.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (api.bp, query_pages.bp, search.bp, lineage.bp, profiles.bp, editor.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)
     app.before_request(_check_query_string)

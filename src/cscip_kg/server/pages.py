@@ -1,15 +1,52 @@
-"""Pages for people: the home page (with the dataset's DCAT description linked)."""
+"""Pages for people: the home page, with headline figures and charts computed from the graph."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from decimal import Decimal
 
+from flask import Blueprint, redirect, render_template, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from cscip_kg.server.cache import per_build
+from cscip_kg.server.charts import Chart, chart
 from cscip_kg.server.context import current_build
+from cscip_kg.server.figures import Figures, compute, pounds
 
 bp = Blueprint("pages", __name__)
+
+HEADLINE_QUERY = "round1-models-fed-sfpc"
+
+
+def figures() -> Figures:
+    return per_build("figures", compute)
+
+
+def charts(found: Figures) -> list[Chart]:
+    def theme_link(iri: str) -> str:
+        return url_for("profiles.theme", slug=iri.rsplit("/", 1)[-1])
+
+    rounds = [g for g in found.by_round if g.projects or g.grants]
+    return [
+        chart("Projects by funding round", "Round", "Projects", [(g.label, None, Decimal(g.projects), str(g.projects)) for g in rounds]),
+        chart("Grants and funding by funding round", "Round", "Funding",
+              [(g.label, None, g.funding, f"{pounds(g.funding)} ({g.grants} grants)") for g in rounds if g.grants]),
+        chart("Projects by theme", "Theme", "Projects",
+              [(g.label, theme_link(g.iri), Decimal(g.projects), str(g.projects)) for g in found.by_theme]),
+        chart("Grant funding by theme", "Theme", "Funding",
+              [(g.label, theme_link(g.iri), g.funding, f"{pounds(g.funding)} ({g.grants} grants)") for g in found.by_theme if g.grants]),
+    ]
 
 
 @bp.route("/")
 def home() -> str:
     build = current_build()
-    return render_template("home.html", build=build, catalogue=sorted(build.catalogue.values(), key=lambda q: q.name))
+    found = figures()
+    return render_template("home.html", build=build, figures=found, funding=pounds(found.funding), charts=charts(found),
+                           catalogue=sorted(build.catalogue.values(), key=lambda q: q.name),
+                           headline=HEADLINE_QUERY if HEADLINE_QUERY in build.catalogue else None)
+
+
+@bp.route("/favicon.ico")
+def favicon() -> BaseResponse:
+    # Browsers ask for this on every non-HTML answer (JSON, CSV) too; a 404 there is console noise.
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import request
+from flask import request, url_for
 
 from cscip_kg.server import formats
 from cscip_kg.server.describe import RDF_TYPE, Description, Term
+from cscip_kg.server.jsonld import jsonld
 from cscip_kg.server.state import Build
+from cscip_kg.server.vocabulary import LABELS
 from cscip_kg.validate import compact
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -65,10 +67,12 @@ class EntityView:
                          for p, values in sorted(description.incoming().items(), key=lambda kv: self._sort_key(kv[0]))]
         prefix = request.script_root + "/" + path
         self.alternates = [Link(fmt.names[0], f"{prefix}.{fmt.names[0]}", fmt.media_type) for fmt in formats.GRAPHS]
+        self.related = related_pages(build, self.iri)
+        self.jsonld = jsonld(description, self.title, request.host_url.rstrip("/") + prefix, build.base + "def/")
 
     def link(self, term: Term) -> Link:
         if isinstance(term, ox.NamedNode):
-            label = self.d.label(term)
+            label = self.d.label(term) or LABELS.get(term.value) or graph_label(self.build, term.value)
             shortened = short(term.value, self.build.prefixes)
             return Link(label or shortened, href(self.build, term.value), term.value)
         if isinstance(term, ox.Literal):
@@ -97,3 +101,37 @@ class EntityView:
                 continue
             rows.append(Row(self.link(ox.NamedNode(predicate)), [self.value(o, g) for o, g in values.items()]))
         return rows
+
+
+def graph_label(build: Build, iri: str) -> str | None:
+    """Named graphs that are not sources (registry, ontology) have no label in the data."""
+    prefix = f"{build.base}graph/"
+    return f"{iri[len(prefix):]} (graph)" if iri.startswith(prefix) else None
+
+
+PROFILES = {"theme": "profiles.theme", "organisation": "profiles.organisation", "programme": "profiles.programme"}
+
+
+def related_pages(build: Build, iri: str) -> list[Link]:
+    """The overview and lineage pages of an entity, for the kinds that have them."""
+    links = []
+    for kind, endpoint in PROFILES.items():
+        prefix = f"{build.base}id/{kind}/"
+        if iri.startswith(prefix) and "/" not in iri[len(prefix):]:
+            links.append(Link(f"Overview of this {kind}", url_for(endpoint, slug=iri[len(prefix):])))
+    lineage = lineage_path(build.base, iri)
+    if lineage is not None:
+        links.append(Link("Where it came from and where it spread (diagram)", lineage))
+    return links
+
+
+LINEAGE_KINDS = ("model", "project", "organisation", "programme")
+
+
+def lineage_path(base: str, iri: str) -> str | None:
+    """The /lineage/… path of an entity that can have a lineage, else None."""
+    for kind in LINEAGE_KINDS:
+        prefix = f"{base}id/{kind}/"
+        if iri.startswith(prefix) and "/" not in iri[len(prefix):]:
+            return f"{request.script_root}/lineage/{kind}/{iri[len(prefix):]}"
+    return None

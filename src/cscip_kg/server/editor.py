@@ -1,0 +1,49 @@
+"""/editor: YASGUI, vendored and served from here, querying this server's /sparql.
+
+The configuration (endpoint, example tabs from the named queries, an optional
+starting query) is a JSON data block read by static/editor.js, so the page has
+no inline script and YASGUI reaches no other server: no endpoint catalogue,
+no CORS proxy, no prefix or vocabulary look-ups.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, render_template, request, url_for
+
+from cscip_kg.server.context import current_build
+
+bp = Blueprint("editor", __name__)
+
+MAX_QUERY = 20_000
+START = """# Every practice model and the projects that implement it
+SELECT ?model ?modelLabel (COUNT(?project) AS ?projects) WHERE {
+  ?model a cscip:PracticeModel ; rdfs:label ?modelLabel .
+  OPTIONAL { ?project cscip:implementsModel ?model }
+}
+GROUP BY ?model ?modelLabel
+ORDER BY DESC(?projects) ?modelLabel"""
+
+
+def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
+    """The query with PREFIX lines for the predefined prefixes it uses, so the editor's checker accepts it."""
+    declared = set(re.findall(r"(?im)^\s*PREFIX\s+([A-Za-z][\w-]*)?:", text))
+    used = [p for p in prefixes if p not in declared and re.search(rf"(?<![\w?$:/#-]){re.escape(p)}:", text)]
+    lines = [f"PREFIX {p}: <{prefixes[p]}>" for p in used]
+    return "\n".join([*lines, text]) if lines else text
+
+
+@bp.route("/editor")
+def editor() -> str:
+    build = current_build()
+    examples = [{"name": q.title, "query": with_prefixes(q.text, build.prefixes)} for _name, q in sorted(build.catalogue.items())]
+    given = request.args.get("query", "")[:MAX_QUERY]
+    config = {
+        "endpoint": url_for("sparql.endpoint", _external=True),
+        "examples": examples,
+        "query": with_prefixes(given, build.prefixes) if given else "",
+        "prefixes": build.prefixes,
+        "start": with_prefixes(START, build.prefixes),
+    }
+    return render_template("editor.html", build=build, config=config)

@@ -1,0 +1,78 @@
+"""/queries/: the named-query catalogue for people — a form per query and its results as a table.
+
+The page runs the query with the form's values (defaults filled in) and links
+the same answer as CSV and JSON from /api, so what a person sees is what they
+can download.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import Blueprint, render_template, url_for
+
+from cscip_kg.queries import NamedQuery, Parameter, ParameterError
+from cscip_kg.server.api import query_params
+from cscip_kg.server.context import current_build
+from cscip_kg.server.named import Table, named_query, run, table
+from cscip_kg.server.options import options_for
+
+bp = Blueprint("query_pages", __name__)
+
+
+@dataclass
+class Field:
+    parameter: Parameter
+    value: str
+    options: list[tuple[str, str]]  # (value, label) suggestions
+
+    @property
+    def hint(self) -> str:
+        presence = "required" if self.parameter.required else f"default {self.parameter.default}" if self.parameter.default else "optional"
+        return f"{self.parameter.type}, {presence}"
+
+
+def field(parameter: Parameter, value: str) -> Field:
+    options = options_for(parameter.name) if parameter.type == "iri" else []
+    if value and options and value not in {v for v, _label in options}:
+        options = [(value, value), *options]  # a value typed in the URL stays selected
+    return Field(parameter, value, options)
+
+
+@bp.route("/queries/")
+def index() -> str:
+    build = current_build()
+    return render_template("queries.html", build=build, catalogue=[q for _n, q in sorted(build.catalogue.items())])
+
+
+@bp.route("/queries/<name>")
+def query_page(name: str) -> tuple[str, int] | str:
+    build = current_build()
+    query = named_query(build, name)
+    error: ParameterError | None = None
+    results: Table | None = None
+    given: dict[str, str] = {}
+    try:
+        given = query_params()
+        results = table(build, run(build, query, given))
+    except ParameterError as failure:
+        error = failure
+    fields = [field(p, given.get(p.name) or p.default or "") for p in query.parameters]
+    page = render_template("query.html", build=build, query=query, fields=fields, results=results, error=error,
+                           downloads=downloads(query, given), sparql=sparql_link(query, given))
+    return (page, 400) if error else page
+
+
+def downloads(query: NamedQuery, given: dict[str, str]) -> list[tuple[str, str]]:
+    filled = {k: v for k, v in given.items() if v}
+    suffix = f"?{urlencode(filled)}" if filled else ""
+    return [(label, url_for("api.answer", name=f"{query.name}.{ext}") + suffix) for ext, label in (("csv", "CSV"), ("json", "JSON"))]
+
+
+def sparql_link(query: NamedQuery, given: dict[str, str]) -> str | None:
+    try:
+        return url_for("editor.editor") + "?" + urlencode({"query": query.bind(given, current_build().prefixes)})
+    except (ParameterError, ValueError):
+        return None
+

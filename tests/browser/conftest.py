@@ -1,0 +1,91 @@
+"""A real Chromium (Debian's, never a download) driven by Playwright against a live server.
+
+Every page a test opens fails the test on any console error, uncaught page
+error or request that leaves the loopback interface. Screenshots go to the
+pytest temporary folder, or to $CSCIP_KG_TEST_OUTPUT when set (CI keeps it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from cscip_kg.build import CompiledGraph, write_dumps
+from tests.server.live import running_server
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def chromium_path() -> str:
+    found = os.environ.get("CSCIP_KG_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail("Debian's chromium is not installed: run `make setup` (it installs it) or apt-get install chromium")
+    return found
+
+
+@pytest.fixture(scope="session")
+def site(compiled: CompiledGraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("browser") / "build"
+    write_dumps(compiled, out)
+    with running_server(out) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    chosen = os.environ.get("CSCIP_KG_TEST_OUTPUT")
+    folder = Path(chosen) / "screenshots" if chosen else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Problems:
+    errors: list[str] = field(default_factory=list)
+
+    def console(self, message: object) -> None:
+        if getattr(message, "type", "") == "error":
+            self.errors.append(f"console error: {getattr(message, 'text', '')}")
+
+    def page_error(self, error: object) -> None:
+        self.errors.append(f"page error: {error}")
+
+
+@pytest.fixture()
+def page(browser, screenshots: Path, request: pytest.FixtureRequest) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    problems = Problems()
+    opened = context.new_page()
+    opened.on("console", problems.console)
+    opened.on("pageerror", problems.page_error)
+
+    def only_loopback(route) -> None:  # type: ignore[no-untyped-def]
+        if urlsplit(route.request.url).hostname in LOOPBACK or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            problems.errors.append(f"request off this machine: {route.request.url}")
+            route.abort()
+
+    context.route("**/*", only_loopback)
+    yield opened
+    opened.screenshot(path=str(screenshots / f"{request.node.name}-end.png"), full_page=True)
+    context.close()
+    assert not problems.errors, problems.errors

@@ -1,0 +1,79 @@
+"""Lineage diagrams: nodes and edges from the graph, drawn as escaped SVG in columns."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from cscip_kg.server.lineage_graph import COLUMNS, Edge, Lineage, Node
+from cscip_kg.server.lineage_svg import render
+from tests.server.live import fetch
+from tests.server.structure import assert_accessible_page, parse
+
+ID = "https://w3id.org/cscip-kg/id/"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def lineage_json(server: str, path: str) -> dict[str, list[dict[str, object]]]:
+    answer = fetch(f"{server}lineage/{path}.json")
+    assert answer.status == 200, answer.text
+    found: dict[str, list[dict[str, object]]] = json.loads(answer.body)
+    return found
+
+
+def test_sfpc_lineage_runs_from_round_1_projects_through_models_to_the_programme(server):
+    found = lineage_json(server, "programme/sfpc")
+    edges = {(e["source"], e["relation"], e["target"]) for e in found["edges"]}
+    for model, project in [("family-safeguarding", "family-safeguarding"), ("family-valued", "family-valued"),
+                           ("no-wrong-door", "no-wrong-door")]:
+        assert (f"{ID}programme/sfpc", "spreadsModel", f"{ID}model/{model}") in edges
+        assert (f"{ID}project/{project}", "implementsModel", f"{ID}model/{model}") in edges
+    columns = {n["iri"]: COLUMNS[n["column"]] for n in found["nodes"]}  # type: ignore[index]
+    assert columns[f"{ID}project/family-safeguarding"] == "Original projects"
+    assert columns[f"{ID}model/family-safeguarding"] == "Practice models"
+    assert columns[f"{ID}project/family-safeguarding-round-2"] == "Continuations and combinations"
+    assert columns[f"{ID}programme/sfpc"] == "Programmes"
+
+
+def test_mockingbird_lineage_reaches_its_round_2_project_combinations_and_sfip(server):
+    iris = {n["iri"] for n in lineage_json(server, "model/mockingbird")["nodes"]}
+    assert {f"{ID}project/mockingbird-family-model", f"{ID}project/b-positive-pathways", f"{ID}programme/sfip"} <= iris
+
+
+def test_an_organisation_lineage_starts_from_the_projects_it_led(server):
+    found = lineage_json(server, "organisation/north-yorkshire")
+    assert f"{ID}model/no-wrong-door" in {n["iri"] for n in found["nodes"]}
+
+
+def test_the_svg_is_an_image_with_a_title_and_a_box_per_node(server):
+    answer = fetch(f"{server}lineage/model/mockingbird.svg")
+    assert answer.status == 200 and answer.media_type == "image/svg+xml"
+    root = ET.fromstring(answer.body)
+    assert root.get("role") == "img" and "Mockingbird" in (root.findtext(f"{SVG}title") or "")
+    nodes = lineage_json(server, "model/mockingbird")["nodes"]
+    assert len(root.findall(f".//{SVG}rect[@rx]")) == len(nodes)
+    assert {a.get("href") for a in root.iter(f"{SVG}a")} >= {"/id/model/mockingbird", "/id/programme/sfip"}
+
+
+def test_the_page_shows_the_diagram_and_the_same_links_in_words(server):
+    page = parse(fetch(f"{server}lineage/model/mockingbird", headers={"Accept": "text/html"}).text)
+    assert_accessible_page(page)
+    assert page.all("svg", role="img")
+    assert any("Supporting Families: Investing in Practice" in item for item in page.texts("li"))
+    assert {"/lineage/model/mockingbird.svg", "/lineage/model/mockingbird.json"} <= set(page.links())
+
+
+@pytest.mark.parametrize("path", ["model/no-such-model", "theme/residential-care", "model/bad%3Ename"])
+def test_unknown_entities_and_kinds_are_404(server, path):
+    assert fetch(f"{server}lineage/{path}").status == 404
+
+
+def test_every_text_in_the_svg_is_escaped():
+    evil = '</text><script>alert(1)</script><a href="javascript:x">'
+    nodes = {"a": Node("a", evil, {"PracticeModel"}, set(), 2), "b": Node("b", "B & C", {"Project"}, set(), 1)}
+    svg = render(Lineage("a", nodes, [Edge("b", "implementsModel", "a")]), f"Lineage of {evil}", lambda iri: None)
+    root = ET.fromstring(svg)  # still well-formed XML
+    assert not list(root.iter(f"{SVG}script")) and "<script>" not in svg
+    assert evil[:20] in (root.findtext(f"{SVG}title") or "")

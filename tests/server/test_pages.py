@@ -1,0 +1,117 @@
+"""The pages people use: home with figures from the graph, theme/programme/organisation pages, query pages, entity pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from cscip_kg.build import CompiledGraph
+from cscip_kg.server import create_app
+from tests.helpers import select
+from tests.server.live import fetch
+from tests.server.structure import Structure, assert_accessible_page, parse
+
+PAGES = ["", "themes/", "themes/residential-care", "programmes/", "programmes/sfpc", "organisations/", "organisations/leeds",
+         "queries/", "queries/round1-models-fed-sfpc", "queries/projects-by-theme", "search?q=fdac", "lineage/model/no-wrong-door",
+         "editor", "id/model/mockingbird", "id/project/family-safeguarding"]
+
+
+def html(server: str, path: str) -> Structure:
+    answer = fetch(server + path, headers={"Accept": "text/html"})
+    assert answer.status == 200 and answer.media_type == "text/html", (path, answer.text[:300])
+    return parse(answer.text)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_has_landmarks_ordered_headings_and_labelled_fields(server, path):
+    page = html(server, path)
+    assert_accessible_page(page)
+    assert page.all("meta", name="viewport")
+    for link in page.links():
+        assert not link.startswith(("//", "javascript:")), link
+    for script in page.all("script"):
+        assert script.attrs.get("src", "").startswith("/static/") or script.attrs.get("type") in ("application/json", "application/ld+json")
+
+
+def test_home_figures_are_computed_from_the_graph(server, compiled: CompiledGraph):
+    projects = select(compiled, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a cscip:Project }")[0]["n"]
+    page = html(server, "")
+    figures = page.texts("li")
+    assert f"{projects} projects" in figures
+    grants = select(compiled, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { ?g a cscip:Grant }")[0]["n"]
+    assert any(text.startswith(f"{grants} grants worth £") for text in figures), figures
+    captions = page.texts("figcaption")
+    assert {"Projects by funding round", "Grants and funding by funding round", "Projects by theme"} <= set(captions)
+    assert "/themes/residential-care" in page.links()
+
+
+def test_the_headline_question_is_one_click_from_home(server):
+    links = html(server, "").links()
+    assert {"/programmes/sfpc", "/queries/round1-models-fed-sfpc"} <= set(links)
+    sfpc = html(server, "programmes/sfpc")
+    assert "Which round 1 models fed Strengthening Families, Protecting Children?" in sfpc.texts("h2")
+    cells = set(sfpc.texts("td"))
+    assert {"Family Safeguarding", "Family Valued", "No Wrong Door", "Hertfordshire County Council"} <= cells
+    assert sfpc.all("svg", role="img")
+
+
+def test_a_theme_page_lists_its_projects_and_links_them_as_csv(server, compiled: CompiledGraph):
+    expected = {r["label"] for r in select(compiled, """SELECT ?label WHERE {
+        ?p cscip:theme theme:residential-care ; rdfs:label ?label }""")}
+    page = html(server, "themes/residential-care")
+    csv_link = next(href for href in page.links() if href.startswith("/api/queries/projects-by-theme.csv"))
+    rows = list(csv.DictReader(io.StringIO(fetch(server + csv_link.lstrip("/")).text)))
+    assert {r["projectLabel"] for r in rows} == expected
+    assert expected <= set(page.texts("td"))
+
+
+def test_a_query_page_runs_with_a_parameter_and_shows_labels_linked_to_entities(server):
+    page = html(server, "queries/projects-by-theme?theme=theme:residential-care")
+    select_box = page.all("select", name="theme")[0]
+    assert select_box.attrs["id"] == "param-theme"
+    selected = [o for o in page.all("option") if "selected" in o.attrs]
+    assert [o.attrs["value"] for o in selected] == ["theme:residential-care"]
+    assert page.links().get("/id/theme/residential-care") == "Residential care"
+    assert any(href.startswith("/api/queries/projects-by-theme.csv?theme=theme") for href in page.links())
+
+
+def test_a_query_page_with_a_bad_parameter_says_which(server):
+    answer = fetch(f"{server}queries/grants-by-round?round=nonsense", headers={"Accept": "text/html"})
+    assert answer.status == 400 and "parameter &#39;round&#39;" in answer.text
+
+
+def test_entity_pages_use_readable_labels_and_link_their_lineage(server):
+    page = html(server, "id/project/family-safeguarding")
+    headers = set(page.texts("th"))
+    assert {"stated by", "name"} <= headers and "dcterms:source" not in headers
+    assert "/lineage/project/family-safeguarding" in page.links()
+    assert "/programmes/sfpc" in html(server, "id/programme/sfpc").links()
+
+
+def test_entity_pages_embed_schema_org_json_ld(server):
+    page = html(server, "id/model/mockingbird")
+    blocks = page.all("script", type="application/ld+json")
+    assert len(blocks) == 1
+    data = json.loads(blocks[0].text)
+    assert data["@context"] == "https://schema.org" and data["name"] == "Mockingbird Family Model"
+    assert data["@id"] == "https://w3id.org/cscip-kg/id/model/mockingbird" and "Mockingbird" in data["alternateName"]
+    grant = json.loads(html(server, "id/grant/round-1-hertfordshire").all("script", type="application/ld+json")[0].text)
+    assert grant["@type"] == "MonetaryGrant" and grant["amount"]["value"] == "4800000"
+
+
+def test_profile_indexes_link_every_entity_of_their_kind(server, compiled: CompiledGraph):
+    themes = select(compiled, "SELECT ?t WHERE { ?t a cscip:Theme }")
+    links = html(server, "themes/").links()
+    assert {f"/themes/{r['t'].rsplit('/', 1)[1]}" for r in themes} <= set(links)
+    assert fetch(f"{server}themes/no-such-theme").status == 404
+
+
+def test_a_fresh_app_can_build_options_before_the_search_index(build_dir):
+    # Options are computed from the search index, both cached per build: the first request of a
+    # fresh app to a query page builds one inside the other and must not wait on itself.
+    client = create_app({"build": str(build_dir)}).test_client()
+    response = client.get("/queries/projects-by-theme", headers={"Accept": "text/html"})
+    assert response.status_code == 200 and b"Residential care" in response.data
