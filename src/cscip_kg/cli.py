@@ -36,12 +36,14 @@ def _compiled(ctx: click.Context) -> CompiledGraph:
 @click.group()
 @click.option("--root", type=click.Path(file_okay=False), default=None,
               help="Checkout holding ontology/, data/, shapes/ and queries/ (env CSCIP_KG_ROOT).")
+@click.option("--config", type=click.Path(dir_okay=False), default=None,
+              help="TOML file of settings, between defaults and the environment (env CSCIP_KG_CONFIG).")
 @click.version_option(package_name="cscip-kg")
 @click.pass_context
-def main(ctx: click.Context, root: str | None) -> None:
+def main(ctx: click.Context, root: str | None, config: str | None) -> None:
     """cscip-kg: the Children's Social Care Innovation Programme knowledge graph."""
     try:
-        ctx.obj = resolve({"root": root})
+        ctx.obj = resolve({"root": root}, config=config)
     except SettingError as error:
         raise click.ClickException(str(error)) from error
 
