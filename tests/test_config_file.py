@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from cscip_kg.cli import main
 from cscip_kg.settings import SettingError, resolve
+from tests.conftest import ROOT
 
 
 def _config(tmp_path, text: str):
@@ -48,3 +49,10 @@ def test_a_missing_config_file_is_a_clear_error(tmp_path):
     assert result.exit_code == 1
     assert "absent.toml" in result.output and "No such file" in result.output
 
+
+def test_cli_reads_the_store_from_the_config_file(tmp_path):
+    # A store nobody listens on: the error proves the file's URL was used.
+    path = _config(tmp_path, 'store = "http://127.0.0.1:9/query"\nstore_timeout = 2\n')
+    result = CliRunner().invoke(main, ["--root", str(ROOT), "--config", str(path), "query", "lineage"])
+    assert result.exit_code == 1
+    assert "the triple store at http://127.0.0.1:9/query is unavailable" in result.output

@@ -14,9 +14,11 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from cscip_kg.server import downloads, linked_data, pages, sparql
+from cscip_kg.server.backends import connect_for, store_unavailable
 from cscip_kg.server.context import EXTENSION, plain_error
 from cscip_kg.server.state import NoBuild, open_build
 from cscip_kg.settings import build_folder, resolve
+from cscip_kg.store import StoreUnavailable
 
 __all__ = ["NoBuild", "create_app"]
 
@@ -36,10 +38,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings = resolve(config)
     app = Flask(__name__)
     app.config["CSCIP_KG"] = settings
-    app.extensions[EXTENSION] = open_build(build_folder(settings))
+    app.extensions[EXTENSION] = open_build(build_folder(settings), connect_for(settings))
     for blueprint in (pages.bp, sparql.bp, linked_data.bp, downloads.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StoreUnavailable, store_unavailable)
     app.after_request(_cors)
     return app
 
