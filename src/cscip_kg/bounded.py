@@ -17,13 +17,14 @@ import logging
 import multiprocessing
 import queue
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from cscip_kg.engine import Prepared, QueryError, QueryRefused, evaluate
+from cscip_kg.engine import Prepared, QueryError, QueryRefused, QueryResult, evaluate
 from cscip_kg.result_writers import write_boolean, write_solutions
 from cscip_kg.results import GRAPH_FORMATS
 
@@ -53,9 +54,14 @@ class Unavailable(Exception):
 
 
 def run_job(store: ox.Store, prefixes: dict[str, str], graphs: frozenset[str], job: Job) -> Outcome:
-    """Evaluate and write one job (in a worker; also usable in-process)."""
+    """Evaluate and write one job in a worker."""
+    return answer_job(lambda prepared: evaluate(store, prepared, prefixes, graphs), prefixes, job)
+
+
+def answer_job(query: Callable[[Prepared], QueryResult], prefixes: dict[str, str], job: Job) -> Outcome:
+    """Run ``job`` through ``query`` (a worker's store, or a remote backend) and write the capped answer."""
     try:
-        result = evaluate(store, job.prepared, prefixes, graphs)
+        result = query(job.prepared)
     except QueryError as error:
         return Outcome("malformed", message=str(error))
     except QueryRefused as error:

@@ -12,8 +12,11 @@ from cscip_kg.build import CompiledGraph, ValidationFailed, compile_graph, write
 from cscip_kg.engine import Engine, Prepared, QueryError, QueryRefused
 from cscip_kg.loader import DataError, Project, load
 from cscip_kg.queries import NamedQuery, ParameterError, QueryFileError, load_catalogue, parse_query_file
+from cscip_kg.remote import NotPublished
 from cscip_kg.results import GRAPH_FORMATS, serialize, table
 from cscip_kg.settings import SettingError, build_folder, resolve
+from cscip_kg.store import StoreUnavailable
+from cscip_kg.store_cli import publish_command, remote_backend, store_config, store_options
 
 
 def _project(ctx: click.Context) -> Project:
@@ -36,12 +39,14 @@ def _compiled(ctx: click.Context) -> CompiledGraph:
 @click.group()
 @click.option("--root", type=click.Path(file_okay=False), default=None,
               help="Checkout holding ontology/, data/, shapes/ and queries/ (env CSCIP_KG_ROOT).")
+@click.option("--config", type=click.Path(dir_okay=False), default=None,
+              help="TOML file of settings, between defaults and the environment (env CSCIP_KG_CONFIG).")
 @click.version_option(package_name="cscip-kg")
 @click.pass_context
-def main(ctx: click.Context, root: str | None) -> None:
+def main(ctx: click.Context, root: str | None, config: str | None) -> None:
     """cscip-kg: the Children's Social Care Innovation Programme knowledge graph."""
     try:
-        ctx.obj = resolve({"root": root})
+        ctx.obj = resolve({"root": root}, config=config)
     except SettingError as error:
         raise click.ClickException(str(error)) from error
 
@@ -80,6 +85,7 @@ def build(ctx: click.Context, out: str | None, base_iri: str | None) -> None:
 @click.option("--build", "build_dir", type=click.Path(file_okay=False), default=None,
               help="Build folder to serve (default: <root>/build; env CSCIP_KG_BUILD).")
 @click.option("--threads", type=int, default=None, help="Worker threads (default 8; env CSCIP_KG_THREADS).")
+@store_options
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, build_dir: str | None, threads: int | None) -> None:
     """Serve the SPARQL endpoint, linked data and pages over a build, with waitress."""
@@ -91,9 +97,10 @@ def serve(ctx: click.Context, host: str | None, port: int | None, build_dir: str
     settings = {**ctx.obj, **{k: v for k, v in {"host": host, "port": port, "threads": threads}.items() if v is not None}}
     if build_dir is not None:
         settings["build"] = str(Path(build_dir).resolve())
+    store_config(settings)  # a bad store URL is a usage error, not a traceback
     try:
         app = create_app(settings)
-    except (NoBuild, Unavailable) as error:
+    except (NoBuild, Unavailable, NotPublished, StoreUnavailable) as error:
         raise click.ClickException(str(error)) from error
     server = create_server(app, host=settings["host"], port=settings["port"], threads=settings["threads"], ident="cscip-kg")
     address = f"http://{settings['host']}:{server.effective_port}/"
@@ -141,6 +148,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", *GRAPH_FORMATS]),
               default="table", show_default=True)
+@store_options
 @click.pass_context
 def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> None:
     """Run a named query from queries/ (or a .rq file) and print its results."""
@@ -151,17 +159,20 @@ def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> N
         raise click.BadParameter(str(error), param_hint="--param") from error
     try:
         # Querying needs a parsed graph, not a SHACL run: `validate` is the gate.
-        engine = Engine.from_dataset(load(_project(ctx)).dataset)
+        engine = remote_backend(ctx.obj) or Engine.from_dataset(load(_project(ctx)).dataset)
     except DataError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     try:
         result = engine.query(Prepared(text))
         output: Any = table(result) + "\n" if fmt == "table" else serialize(result, fmt)
-    except (QueryError, QueryRefused, ValueError) as error:
+    except (QueryError, QueryRefused, StoreUnavailable, ValueError) as error:
         raise click.ClickException(f"{named.path}: {error}") from error
     if isinstance(output, bytes):
         sys.stdout.buffer.write(output)
     else:
         click.echo(output, nl=False)
 
+
+# Defined in store_cli.py with the other remote-store code; registered here so `cscip-kg publish` exists.
+main.add_command(publish_command)

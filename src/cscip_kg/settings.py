@@ -1,8 +1,9 @@
 """One registry of settings feeding the CLI, the app and the docs.
 
 Each setting has a name, a default and a help text; the environment variable
-CSCIP_KG_<NAME> overrides the default, and an explicit mapping (CLI flags, a
-test's config) overrides both.
+CSCIP_KG_<NAME> overrides the default and a config file (TOML, keys = setting
+names; ``--config`` or CSCIP_KG_CONFIG), and an explicit mapping (CLI flags, a
+test's config) overrides all three.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from cscip_kg.config_file import CONFIG_ENV, ConfigFileError, read_config
 
 
 def _default_root() -> str:
@@ -53,6 +56,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_rows", 10000, "Most result rows (or triples) a /sparql answer carries; a cut answer says so.", int, 1),
     Setting("max_query_length", 100000, "Longest query accepted, in characters (413 beyond).", int, 1),
     Setting("max_body", 1000000, "Largest request body accepted, in bytes (413 beyond).", int, 1),
+    # A triple store to run on instead of the embedded one (docs/deploy.md).
+    Setting("store", "embedded", "`embedded` (the build's TriG, in memory) or the SPARQL 1.1 query endpoint URL of a triple store."),
+    Setting("store_update", "", "SPARQL 1.1 Update endpoint URL of the store (`publish` switches graphs through it)."),
+    Setting("store_gsp", "", "Graph Store HTTP Protocol URL of the store (`publish` loads through it; unset: SPARQL Update INSERT DATA)."),
+    Setting("store_user", "", "User name for HTTP basic authentication at the store."),
+    Setting("store_password", "", "Password for HTTP basic authentication at the store (environment or config file, not a flag)."),
+    Setting("store_token", "", "Bearer token for the store (environment or config file, not a flag)."),
+    Setting("store_timeout", 10.0, "Seconds to wait for the store to answer one request before giving up (503).", float, 0.001),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -61,12 +72,15 @@ def build_folder(values: Mapping[str, Any]) -> Path:
     return Path(values["root"]) / values["build"]
 
 
-def resolve(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Defaults, then environment, then explicit overrides (None values ignored)."""
+def resolve(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None,
+            config: str | Path | None = None) -> dict[str, Any]:
+    """Defaults, then the config file, then environment, then explicit overrides (None values ignored)."""
     environ = os.environ if environ is None else environ
+    config = config or environ.get(CONFIG_ENV) or None
+    from_file = _from_config(Path(config)) if config else {}
     values: dict[str, Any] = {}
     for setting in SETTINGS:
-        value = setting.default_value()
+        value = from_file.get(setting.name, setting.default_value())
         if setting.env in environ:
             try:
                 value = setting.parse(environ[setting.env])
@@ -82,4 +96,19 @@ def resolve(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, st
         value = values[setting.name]
         if setting.minimum is not None and not (isinstance(value, int | float) and value >= setting.minimum):
             raise SettingError(f"{setting.name} must be a number of at least {setting.minimum:g}, not {value!r}")
+    return values
+
+
+def _from_config(path: Path) -> dict[str, Any]:
+    try:
+        raw = read_config(path, set(BY_NAME))
+    except ConfigFileError as error:
+        raise SettingError(str(error)) from None
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        setting = BY_NAME[name]
+        try:
+            values[name] = setting.parse(str(value))
+        except ValueError:
+            raise SettingError(f"{path}: {name} = {value!r} is not a valid {name}: {setting.help}") from None
     return values

@@ -16,9 +16,11 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from cscip_kg.bounded import QueryPool
 from cscip_kg.build import TRIG_FILE
 from cscip_kg.server import api, downloads, editor, lineage, linked_data, pages, profiles, query_pages, search, sparql
+from cscip_kg.server.backends import connect_for, store_unavailable
 from cscip_kg.server.context import EXTENSION, POOL, plain_error
 from cscip_kg.server.state import NoBuild, open_build
 from cscip_kg.settings import build_folder, resolve
+from cscip_kg.store import StoreUnavailable
 
 __all__ = ["NoBuild", "create_app"]
 
@@ -49,14 +51,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config["CSCIP_KG"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings["max_body"]
-    build = open_build(build_folder(settings))
+    build = open_build(build_folder(settings), connect_for(settings))
     app.extensions[EXTENSION] = build
-    app.extensions[POOL] = QueryPool(build.folder / TRIG_FILE, build.prefixes, settings["workers"], settings["query_timeout"])
+    if settings["store"] == "embedded":
+        # A remote store bounds its own queries (store_timeout); here they run in worker processes that can be stopped.
+        app.extensions[POOL] = QueryPool(build.folder / TRIG_FILE, build.prefixes, settings["workers"], settings["query_timeout"])
     for blueprint in (pages.bp, sparql.bp, linked_data.bp, downloads.bp):
         app.register_blueprint(blueprint)
     for blueprint in (api.bp, query_pages.bp, search.bp, lineage.bp, profiles.bp, editor.bp):
         app.register_blueprint(blueprint)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StoreUnavailable, store_unavailable)
     app.before_request(_check_query_string)
     app.after_request(_headers)
     return app

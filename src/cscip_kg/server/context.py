@@ -20,8 +20,9 @@ def current_build() -> Build:
     return build
 
 
-def current_pool() -> QueryPool:
-    pool: QueryPool = current_app.extensions[POOL]
+def current_pool() -> QueryPool | None:
+    """The worker pool of an embedded store; None when a remote store evaluates the queries."""
+    pool: QueryPool | None = current_app.extensions.get(POOL)
     return pool
 
 

@@ -10,12 +10,14 @@ triples, the query catalogue) is computed here once.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
+from cscip_kg.backend import Backend
 from cscip_kg.build import MANIFEST_FILE, QUERIES_FOLDER, TRIG_FILE, VOID_FILE
 from cscip_kg.engine import Engine, Prepared
 from cscip_kg.namespaces import prefixes_for
@@ -32,7 +34,7 @@ class Build:
     version: str
     base: str
     triples: int  # distinct triples in the union of all graphs, as counted by the build
-    engine: Engine
+    engine: Backend  # embedded Engine, or remote.RemoteEngine with a store setting
     void: list[ox.Triple]
     graph_sizes: dict[str, int]
     catalogue: dict[str, NamedQuery] = field(default_factory=dict)
@@ -61,13 +63,25 @@ def _manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def open_build(folder: Path) -> Build:
-    """Load a build folder, or raise NoBuild naming what is missing or broken."""
+# (build folder, version, IRI base) → the backend that answers the build's queries
+Connect = Callable[[Path, str, str], Backend]
+
+
+def embedded(folder: Path, version: str, base: str) -> Backend:
+    return Engine.from_trig(folder / TRIG_FILE, version, prefixes_for(base))
+
+
+def open_build(folder: Path, connect: Connect = embedded) -> Build:
+    """Load a build folder, or raise NoBuild naming what is missing or broken.
+
+    With a remote store, ``connect`` answers queries from the store and the
+    folder provides the rest (manifest, VoID, downloads, named queries).
+    """
     folder = folder.resolve()
     manifest = _manifest(folder)
     base = manifest["base_iri"]
     try:
-        engine = Engine.from_trig(folder / TRIG_FILE, manifest["version"], prefixes_for(base))
+        engine = connect(folder, manifest["version"], base)
         void = list(ox.parse(path=folder / VOID_FILE, format=ox.RdfFormat.TURTLE))
         catalogue = load_catalogue(folder / QUERIES_FOLDER) if (folder / QUERIES_FOLDER).is_dir() else {}
     except (OSError, SyntaxError, QueryFileError) as error:
@@ -75,7 +89,7 @@ def open_build(folder: Path) -> Build:
     return Build(folder, manifest["version"], base, manifest["triples"], engine, void, _graph_sizes(engine), catalogue)
 
 
-def _graph_sizes(engine: Engine) -> dict[str, int]:
+def _graph_sizes(engine: Backend) -> dict[str, int]:
     result = engine.query(Prepared("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
     assert isinstance(result, ox.QuerySolutions)
     sizes: dict[str, int] = {}

@@ -1,0 +1,168 @@
+"""The remote backend: the same queries, answered by a SPARQL 1.1 store over HTTP.
+
+``RemoteEngine.query`` refuses what the embedded engine refuses (engine.check_allowed),
+parses the query locally so a malformed one gets the same 400 and position as
+embedded, then sends it with SPARQLWrapper (POST, the project prefixes as a
+prologue) and parses the answer back into pyoxigraph objects.
+
+Identical answers need an identical dataset. Embedded, the default graph is the
+union of the build's graphs and every graph is a named graph. A store may hold
+other data, and its default graph means different things per product (Fuseki's
+unionDefaultGraph, Oxigraph's --union-default-graph, GraphDB's merged default),
+so every request states its dataset: default-graph-uri and named-graph-uri
+list exactly the graphs the publication manifest names, unless the caller gave
+its own (the SPARQL protocol's own override, as embedded).
+"""
+
+from __future__ import annotations
+
+import urllib.error
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized, URITooLong
+
+from cscip_kg.engine import Prepared, QueryError, QueryResult, check_allowed
+from cscip_kg.store import StoreConfig, StoreError, StoreUnavailable, http_error, unavailable
+
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+DCTERMS = "http://purl.org/dc/terms/"
+VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
+
+
+def manifest_graph(base: str) -> str:
+    """The named graph where `publish` records which build is live (never part of the answers)."""
+    return f"{base}graph/manifest"
+
+
+class NotPublished(Exception):
+    """The store holds no (or another) cscip-kg publication; the message says what to run."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    version: str
+    graphs: dict[str, int]  # live graph IRI → triples, as published
+
+
+class RemoteEngine:
+    """Answers queries from one publication of the graph in a remote store."""
+
+    def __init__(self, config: StoreConfig, publication: Publication, prefixes: dict[str, str]) -> None:
+        self.config = config
+        self.publication = publication
+        self.version = publication.version
+        self.prefixes = prefixes
+        self._prologue = "".join(f"PREFIX {p}: <{n}>\n" for p, n in prefixes.items())
+        self._parser = ox.Store()  # stays empty: only used to check syntax
+
+    def query(self, prepared: Prepared) -> QueryResult:
+        check_allowed(prepared.text)
+        try:
+            # Results are lazy, so on an empty store this parses and evaluates nothing.
+            self._parser.query(prepared.text, prefixes=self.prefixes)
+        except SyntaxError as error:
+            raise QueryError(str(error)) from error
+        graphs = tuple(self.publication.graphs)
+        return run(self.config, self._prologue + prepared.text,
+                   prepared.default_graphs or graphs, prepared.named_graphs or graphs)
+
+
+def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]) -> QueryResult:
+    """Send one query to the store and parse its answer; the one place remote queries go out."""
+    wrapper = SPARQLWrapper(config.query_url)
+    wrapper.setMethod(POST)
+    wrapper.setRequestMethod(URLENCODED)
+    wrapper.setQuery(text)
+    for graph in default_graphs:
+        wrapper.addDefaultGraph(graph)
+    for graph in named_graphs:
+        wrapper.addNamedGraph(graph)
+    # Not setTimeout: it truncates to whole seconds, and 0 means wait forever.
+    wrapper.timeout = config.timeout  # type: ignore[assignment]  # urllib takes float seconds
+    for name, value in {"Accept": ACCEPT, **config.auth_headers()}.items():
+        wrapper.addCustomHttpHeader(name, value)
+    url = config.query_url
+    try:
+        response = wrapper.query().response
+        with response:
+            body = response.read()
+            content_type = response.headers.get("Content-Type", "")
+    except (QueryBadFormed, URITooLong) as error:
+        raise QueryError(f"the triple store refused the query: {_reason(error)}") from None
+    except Unauthorized:
+        raise StoreUnavailable(f"the triple store at {url} refused our credentials (401); "
+                               "check store_user/store_password or store_token") from None
+    except EndPointNotFound:
+        raise StoreUnavailable(f"the triple store at {url} is unavailable: no SPARQL endpoint there (404)") from None
+    except SPARQLWrapperException as error:
+        raise StoreUnavailable(f"the triple store at {url} is unavailable: {_reason(error)}") from None
+    except urllib.error.HTTPError as error:
+        with error:
+            raise _as_unavailable(http_error(url, error, config.timeout)) from None
+    except (urllib.error.URLError, OSError) as error:
+        raise unavailable(url, error, config.timeout) from None
+    return parse_answer(body, content_type, url)
+
+
+def _reason(error: SPARQLWrapperException) -> str:
+    text = str(error)
+    return text.split("Response:\n", 1)[-1][:500] if "Response:\n" in text else text
+
+
+def _as_unavailable(error: Exception) -> Exception:
+    # A query that passed our own parser and was refused with 4xx is the store's
+    # limitation, not the user's mistake: the page cannot be answered.
+    return StoreUnavailable(str(error)) if isinstance(error, StoreError) else error
+
+
+def parse_answer(body: bytes, content_type: str, url: str) -> QueryResult:
+    """Bytes from the store → the pyoxigraph object the embedded engine would have returned."""
+    media = content_type.split(";")[0].strip()
+    results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
+    if results_format is not None:
+        return ox.parse_query_results(body, format=results_format)
+    graph_format = ox.RdfFormat.from_media_type(media) if media else None
+    if graph_format is None:
+        raise StoreUnavailable(f"the triple store at {url} answered in {media or 'an unnamed format'}, "
+                               "which is neither SPARQL results nor RDF")
+    # QueryTriples cannot be built directly; a CONSTRUCT over a scratch store yields one.
+    scratch = ox.Store()
+    scratch.bulk_load(body, format=graph_format)
+    result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert isinstance(result, ox.QueryTriples)
+    return result
+
+
+def read_publication(config: StoreConfig, base: str) -> Publication | None:
+    """What the manifest graph says is live, or None if nothing was ever published under ``base``."""
+    manifest = manifest_graph(base)
+    text = f"""SELECT ?version ?graph ?triples WHERE {{ GRAPH <{manifest}> {{
+      <{manifest}> <{DCTERMS}hasVersion> ?version .
+      OPTIONAL {{ <{manifest}> <{DCTERMS}hasPart> ?graph . ?graph <{VOID_TRIPLES}> ?triples }} }} }}"""
+    result = run(config, text, (manifest,), (manifest,))
+    assert isinstance(result, ox.QuerySolutions)
+    versions: set[str] = set()
+    graphs: dict[str, int] = {}
+    for row in result:
+        version, graph, triples = row["version"], row["graph"], row["triples"]
+        if isinstance(version, ox.Literal):
+            versions.add(version.value)
+        if isinstance(graph, ox.NamedNode) and isinstance(triples, ox.Literal):
+            graphs[graph.value] = int(triples.value)
+    if len(versions) != 1:
+        return None
+    return Publication(versions.pop(), dict(sorted(graphs.items())))
+
+
+def connect(config: StoreConfig, base: str, prefixes: dict[str, str], version: str | None = None) -> RemoteEngine:
+    """A RemoteEngine on what is live in the store; with ``version``, refuse any other publication."""
+    publication = read_publication(config, base)
+    hint = f"run `cscip-kg publish --store {config.query_url} --build <build folder>`"
+    if publication is None:
+        raise NotPublished(f"the triple store at {config.query_url} holds no cscip-kg graph under {base}: {hint}")
+    if version is not None and publication.version != version:
+        raise NotPublished(f"the triple store at {config.query_url} holds graph version {publication.version}, "
+                           f"but the build is version {version}: {hint} (or serve the build that was published)")
+    return RemoteEngine(config, publication, prefixes)

@@ -1,0 +1,121 @@
+"""After `publish`, a server and the CLI on the Oxigraph store answer exactly what the embedded store answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import urllib.parse
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+
+from cscip_kg.cli import main
+from cscip_kg.queries import load_catalogue
+from tests.conftest import ROOT
+from tests.server.live import Page, fetch
+from tests.store.compare import rows, same_graph, variables
+from tests.test_headline import EXPECTED
+
+pytestmark = pytest.mark.slow
+
+CATALOGUE = load_catalogue(ROOT / "queries")
+JSON = "application/sparql-results+json"
+PAGES = ("/id/model/no-wrong-door", "/id/grant/round-1-leeds", "/id/organisation/leeds", "/id/programme/sfpc",
+         "/id/source/rees-round1-grants", "/def/PracticeModel", "/def/", "/graph/registry", "/graph/sources")
+QUERIES = {
+    "construct": "CONSTRUCT { ?m ?p ?o } WHERE { ?m a cscip:PracticeModel ; ?p ?o }",
+    "describe": "DESCRIBE model:no-wrong-door",
+    "ask": "ASK { model:no-wrong-door a cscip:PracticeModel }",
+    "graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    "union": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "models": "SELECT ?m ?label WHERE { ?m a cscip:PracticeModel ; rdfs:label ?label }",
+    "blank": "SELECT ?grant ?amount ?value WHERE { ?grant schema:amount ?amount . ?amount schema:value ?value }",
+    "from": "SELECT ?s WHERE { GRAPH <https://w3id.org/cscip-kg/graph/sources> { ?s a ?type } }",
+}
+
+
+def _sparql(server: str, query: str, accept: str = JSON, **dataset: list[str]) -> bytes:
+    form = [("query", query), *((name.replace("_", "-"), iri) for name, iris in dataset.items() for iri in iris)]
+    answer = fetch(f"{server}sparql", "POST", {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+                   urllib.parse.urlencode(form).encode())
+    assert answer.status == 200, answer.text
+    return answer.body
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_named_query_answers_the_same_at_sparql(name, embedded_server, remote_server):
+    query = CATALOGUE[name].bind({})
+    embedded, remote = _sparql(embedded_server, query), _sparql(remote_server, query)
+    assert variables(remote) == variables(embedded)
+    assert rows(remote, query) == rows(embedded, query)
+    assert rows(embedded, query), f"{name} answers nothing, so the comparison proves nothing"
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_forms_answer_the_same_at_sparql(name, embedded_server, remote_server):
+    query = QUERIES[name]
+    if name in ("construct", "describe"):
+        embedded, remote = (_sparql(s, query, "application/n-triples") for s in (embedded_server, remote_server))
+        assert same_graph(remote, embedded) and embedded
+    else:
+        assert rows(_sparql(remote_server, query), query) == rows(_sparql(embedded_server, query), query)
+
+
+def test_protocol_dataset_parameters_answer_the_same(embedded_server, remote_server):
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g"
+    registry, sources = "https://w3id.org/cscip-kg/graph/registry", "https://w3id.org/cscip-kg/graph/sources"
+    for dataset in ({"default_graph_uri": [registry]}, {"named_graph_uri": [sources]},
+                    {"default_graph_uri": [sources], "named_graph_uri": [registry, sources]}):
+        assert rows(_sparql(remote_server, query, **dataset), query) == rows(_sparql(embedded_server, query, **dataset), query)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_linked_data_answers_the_same(path, embedded_server, remote_server):
+    embedded, remote = (fetch(s + path.lstrip("/"), headers={"Accept": "application/n-triples"}) for s in (embedded_server, remote_server))
+    assert remote.status == embedded.status == 200
+    assert same_graph(remote.body, embedded.body)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_show_the_same(path, embedded_server, remote_server):
+    pages = []
+    for server in (embedded_server, remote_server):
+        answer = fetch(server + path.lstrip("/"), headers={"Accept": "text/html"})
+        assert answer.status == 200, answer.text
+        page = Page()
+        page.feed(answer.text)
+        pages.append((page.text, sorted(page.links)))
+    assert pages[0] == pages[1]
+
+
+def test_refusals_and_errors_are_the_same(embedded_server, remote_server):
+    for query, status in (("DROP ALL", 403), ("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }", 403),
+                          ("SELECT ?x WHERE { ?x cscip:nonsense }", 400)):
+        answers = [fetch(f"{s}sparql?{urllib.parse.urlencode({'query': query})}") for s in (embedded_server, remote_server)]
+        assert answers[0].status == answers[1].status == status
+        assert answers[0].text == answers[1].text
+
+
+def _cli(*args: str) -> str:
+    result = CliRunner().invoke(main, ["--root", str(ROOT), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_named_query_answers_the_same_from_the_cli(name, store):
+    query = CATALOGUE[name].bind({})
+    embedded = _cli("query", name, "--format", "json")
+    remote = _cli("query", name, "--format", "json", "--store", f"{store.url}/query", "--store-timeout", "120")
+    assert rows(remote.encode(), query) == rows(embedded.encode(), query)
+
+
+def test_headline_question_from_the_store(store):
+    output = _cli("query", "round1-models-fed-sfpc", "--format", "csv", "--store", f"{store.url}/query")
+    answer = {(r["modelLabel"], r["innovatorLabel"], r["amount"], r["statedAs"]) for r in csv.DictReader(io.StringIO(output))}
+    assert answer == EXPECTED
+
+
+def test_the_store_s_other_graphs_stay_invisible(remote_server):
+    assert rows(_sparql(remote_server, "SELECT ?x WHERE { ?x rdfs:label 'Not ours' }"), "") == Counter()
