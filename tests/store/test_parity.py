@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import urllib.parse
 from collections import Counter
 
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from cscip_kg.cli import main
 from cscip_kg.queries import load_catalogue
 from tests.conftest import ROOT
-from tests.server.live import Page, fetch
+from tests.server.live import Page, fetch, running_server
 from tests.store.compare import rows, same_graph, variables
 from tests.test_headline import EXPECTED
 
@@ -119,3 +120,16 @@ def test_headline_question_from_the_store(store):
 
 def test_the_store_s_other_graphs_stay_invisible(remote_server):
     assert rows(_sparql(remote_server, "SELECT ?x WHERE { ?x rdfs:label 'Not ours' }"), "") == Counter()
+
+
+def test_a_remote_store_answer_is_capped_and_says_so(build_dir, store):
+    env = {"CSCIP_KG_MAX_ROWS": "5", "CSCIP_KG_STORE_TIMEOUT": "120"}
+    with running_server(build_dir, "--store", f"{store.url}/query", env=env) as server:
+        answer = fetch(f"{server}sparql?{urllib.parse.urlencode({'query': 'SELECT * WHERE { ?s ?p ?o }'})}",
+                       headers={"Accept": JSON})
+        assert answer.status == 200
+        assert answer.headers.get("X-Result-Truncated") == "true; limit=5"
+        document = json.loads(answer.body)
+        assert len(document["results"]["bindings"]) == 5 and document["truncated"] is True
+        refused = fetch(f"{server}sparql?{urllib.parse.urlencode({'query': 'DROP ALL'})}")
+        assert refused.status == 403
