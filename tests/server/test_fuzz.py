@@ -74,7 +74,9 @@ def timed(call):  # type: ignore[no-untyped-def]
     with call() as response:  # closing it releases a downloaded file
         body = response.get_data()
         elapsed = time.monotonic() - started
-        assert response.status_code < 500, (response.status_code, body[:300])
+        # A mutated query may turn expensive: stopping it at the budget is the 503 the bounds promise.
+        stopped = response.status_code == 503 and b"time budget" in body
+        assert response.status_code < 500 or stopped, (response.status_code, body[:300])
     assert elapsed < BUDGET, elapsed
 
 
