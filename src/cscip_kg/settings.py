@@ -53,6 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_rows", 10000, "Most result rows (or triples) a /sparql answer carries; a cut answer says so.", int, 1),
     Setting("max_query_length", 100000, "Longest query accepted, in characters (413 beyond).", int, 1),
     Setting("max_body", 1000000, "Largest request body accepted, in bytes (413 beyond).", int, 1),
+    Setting("cache_mb", 64, "Megabytes of GET answers kept in memory for the served graph version (0: keep none).", int, 0),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
