@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: setup chromium run test lint validate build load clean vendor-yasgui
+.PHONY: setup chromium run test lint validate build load bench clean vendor-yasgui
 
 $(BIN)/cscip-kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ run: setup
 	$(BIN)/cscip-kg serve --build $(OUT)
 
 lint: setup
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
 test: setup chromium lint
@@ -49,6 +49,12 @@ build: setup
 # The bounded load test of BENCHMARKS.md (16 clients, 60 s) against a fresh build.
 load: build
 	$(BIN)/python bench/load.py --build $(OUT)
+
+# The peer benchmark of BENCHMARKS.md: cscip-kg, the Oxigraph server and rdflib-endpoint on synthetic data
+# at ×1 and ×100 (bench/run.py --help for scales and durations); raw figures in bench/results/bench.json.
+bench: setup
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/run.py --scales 1 100 --rdflib-max 1
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

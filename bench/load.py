@@ -124,7 +124,8 @@ def main() -> None:
         samples: list[tuple[str, float, int]] = []
         memory: list[float] = []
         stop = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client, args=(port, requests_mix(args.build), stop, seed, samples)) for seed in range(args.clients)]
+        mix = requests_mix(args.build)
+        threads = [threading.Thread(target=client, args=(port, mix, stop, seed, samples)) for seed in range(args.clients)]
         for thread in threads:
             thread.start()
         while time.monotonic() < stop:

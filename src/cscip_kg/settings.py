@@ -64,6 +64,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_password", "", "Password for HTTP basic authentication at the store (environment or config file, not a flag)."),
     Setting("store_token", "", "Bearer token for the store (environment or config file, not a flag)."),
     Setting("store_timeout", 10.0, "Seconds to wait for the store to answer one request before giving up (503).", float, 0.001),
+    Setting("cache_mb", 64, "Megabytes of GET answers kept in memory for the served graph version (0: keep none).", int, 0),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -16,6 +16,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from cscip_kg import shacl_sparql
 from cscip_kg.loader import LoadedGraph
 from cscip_kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, PREFIXES
 
@@ -83,13 +84,15 @@ class SourceLocator:
 
 
 def shacl_problems(data: Graph, shapes: Graph, locator: SourceLocator | None = None) -> list[Problem]:
+    # SPARQL constraints pyshacl would parse once per focus node run once per graph (see shacl_sparql).
+    core, sparql_constraints = shacl_sparql.split(shapes)
+    problems = _sparql_problems(data, shapes, sparql_constraints, locator)
     conforms, report, _text = shacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=False
+        data, shacl_graph=core, inference="none", advanced=True, allow_warnings=False
     )
     if conforms:
-        return []
+        return sorted(problems, key=lambda p: (p.file, p.line or 0, p.focus, p.message))
     assert isinstance(report, Graph)
-    problems = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = _owner(data, report.value(result, SH.focusNode))
         path = report.value(result, SH.resultPath)
@@ -105,6 +108,18 @@ def shacl_problems(data: Graph, shapes: Graph, locator: SourceLocator | None = N
             Problem("shacl", text, compact(focus), _path_text(report, path), shape_name, file, line)
         )
     return sorted(problems, key=lambda p: (p.file, p.line or 0, p.focus, p.message))
+
+
+def _sparql_problems(data: Graph, shapes: Graph, constraints: list[shacl_sparql.SparqlConstraint],
+                     locator: SourceLocator | None) -> list[Problem]:
+    """Reported as pyshacl reports a node shape's SPARQL constraint: the focus node is also the value."""
+    problems = []
+    for constraint, node in shacl_sparql.violations(data, constraints):
+        focus = _owner(data, node)
+        file, line = locator.locate(focus) if locator else ("", None)
+        text = constraint.message + ("" if isinstance(node, BNode) else f" (value: {compact(node)})")
+        problems.append(Problem("shacl", text, compact(focus), "", _shape_name(shapes, constraint.shape), file, line))
+    return problems
 
 
 def _owner(data: Graph, node: object) -> object:

@@ -8,16 +8,18 @@ Nothing happens at import time; the build is opened once, in the factory.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from cscip_kg.bounded import QueryPool
-from cscip_kg.build import TRIG_FILE
+from cscip_kg.build import MANIFEST_FILE, TRIG_FILE
 from cscip_kg.server import api, downloads, editor, lineage, linked_data, pages, profiles, query_pages, search, sparql
 from cscip_kg.server.backends import connect_for, store_unavailable
 from cscip_kg.server.context import EXTENSION, POOL, plain_error
+from cscip_kg.server.http_cache import ResponseCache
 from cscip_kg.server.state import NoBuild, open_build
 from cscip_kg.settings import build_folder, resolve
 from cscip_kg.store import StoreUnavailable
@@ -64,6 +66,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(StoreUnavailable, store_unavailable)
     app.before_request(_check_query_string)
     app.after_request(_headers)
+    # Answers depend only on the build's version and the request: validators, 304s and an LRU, once per version.
+    built = datetime.fromtimestamp((build.folder / MANIFEST_FILE).stat().st_mtime, UTC)
+    app.wsgi_app = ResponseCache(app.wsgi_app, build.version, built, settings["cache_mb"] * 2**20)  # type: ignore[method-assign]
     return app
 
 

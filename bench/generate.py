@@ -1,0 +1,200 @@
+"""Deterministic synthetic data at ×N the real graph, in the real ontology's shape.
+
+    python bench/generate.py --scale 100 --out bench/data/x100
+
+Copy 0 is the real data/ verbatim. Copy k ≥ 1 is every data file again with each
+entity IRI under ``…/id/`` renamed ``<iri>-c<k>`` (ontology terms unchanged) and
+each source folder renamed ``<folder>-c<k>``, so every copy has its own sources,
+registry records, programmes, rounds, projects, grants, organisations, models,
+evaluations and lineage chains, all linked among themselves; the project's shapes
+validate the result (``cscip-kg --root OUT/project validate``). Nothing is random:
+the same scale gives the same bytes.
+
+Two folders are written under OUT:
+
+* ``project/`` — ontology/, shapes/, queries/ copied and data/ generated, so
+  ``cscip-kg --root OUT/project validate|build`` runs on it;
+* ``build/`` — what ``cscip-kg serve`` needs (TriG, the other dumps, void.ttl,
+  manifest.json, queries/), written straight from N-Quads with pyoxigraph, because
+  rdflib's serialisers (and SHACL) take minutes at ×1000; plus ``cscip-kg.nq``
+  for the peer servers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from cscip_kg import __version__  # noqa: E402
+from cscip_kg.build import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, VOID_FILE  # noqa: E402
+from cscip_kg.loader import REGISTRY_FOLDER, graph_name_for  # noqa: E402
+from cscip_kg.namespaces import BASE, ID_BASE, ONTOLOGY_GRAPH, PREFIXES, SOURCE_GRAPH  # noqa: E402
+
+FILE = "\x00file"  # a key no blank-node label can take
+MARK = "\x00"  # stands for the copy suffix in a template; never occurs in N-Triples output (it is escaped)
+FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
+           ".rdf": ox.RdfFormat.RDF_XML, ".trig": ox.RdfFormat.TRIG}
+
+
+def _render(term: object, blanks: dict[str, str]) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<{term.value}{MARK}>" if term.value.startswith(ID_BASE) else str(term)
+    if isinstance(term, ox.BlankNode):
+        # Labels by first appearance, not the parser's random ones: the output is deterministic.
+        return f"_:{blanks.setdefault(term.value, f'{blanks[FILE]}b{len(blanks)}')}{MARK}"
+    return str(term)
+
+
+def template(path: Path, number: int) -> str:
+    """Turtle file ``number`` as N-Triples with MARK where each copy's suffix goes (IRIs under id/, blank nodes)."""
+    blanks = {FILE: f"f{number}"}  # blank nodes of different files never merge
+    lines = [f"{_render(t.subject, blanks)} {_render(t.predicate, blanks)} {_render(t.object, blanks)} .\n"
+             for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=ID_BASE)]
+    return "".join(lines)
+
+
+def copy_name(name: str, copy: int) -> str:
+    return name if copy == 0 else f"{name}-c{copy}"
+
+
+def data_layout(data: Path) -> list[tuple[Path, str | None]]:
+    """Every data file with its source folder (None for data/sources.ttl; 'registry' for the registry)."""
+    files = []
+    for path in sorted(data.rglob("*.ttl")):
+        relative = path.relative_to(data)
+        files.append((path, relative.parts[0] if len(relative.parts) > 1 else None))
+    return files
+
+
+def target(data_out: Path, path: Path, folder: str | None, copy: int) -> Path:
+    """Where copy ``copy`` of a data file goes (the registry and sources stay single named graphs)."""
+    if folder is None:
+        return data_out / f"{path.stem}{'' if copy == 0 else f'-c{copy}'}.ttl"
+    if folder == REGISTRY_FOLDER:
+        return data_out / REGISTRY_FOLDER / f"{path.stem}{'' if copy == 0 else f'-c{copy}'}.ttl"
+    return data_out / copy_name(folder, copy) / path.name
+
+
+def graph_of(folder: str | None, copy: int) -> str:
+    if folder is None:
+        return str(SOURCE_GRAPH)
+    return str(graph_name_for(folder if folder == REGISTRY_FOLDER else copy_name(folder, copy)))
+
+
+def write_project(source: Path, out: Path, scale: int) -> Path:
+    """OUT/project: the real ontology, shapes and queries, and ``scale`` copies of the data. Returns N-Quads."""
+    project = out / "project"
+    if project.exists():
+        shutil.rmtree(project)
+    for folder in ("ontology", "shapes", "queries"):
+        shutil.copytree(source / folder, project / folder)
+    data_out = project / "data"
+    nquads = out / "cscip-kg.nq"
+    layout = [(path, folder, template(path, number)) for number, (path, folder) in enumerate(data_layout(source / "data"))]
+    with nquads.open("w", encoding="utf-8") as quads:
+        for number, path in enumerate(sorted((source / "ontology").glob("*.ttl")), len(layout)):
+            _append_quads(quads, template(path, number), "", str(ONTOLOGY_GRAPH))
+        for copy in range(scale):
+            suffix = "" if copy == 0 else f"-c{copy}"
+            for path, folder, text in layout:
+                destination = target(data_out, path, folder, copy)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                if copy == 0:
+                    shutil.copyfile(path, destination)  # the real files, so ×1 is the real graph, lines and all
+                else:
+                    destination.write_text(text.replace(MARK, suffix), encoding="utf-8")
+                _append_quads(quads, text, suffix, graph_of(folder, copy))
+    return nquads
+
+
+def _append_quads(quads: object, text: str, suffix: str, graph: str) -> None:
+    body = text.replace(MARK, suffix).replace(" .\n", f" <{graph}> .\n")
+    quads.write(body)  # type: ignore[attr-defined]
+
+
+def _union(store: ox.Store) -> list[ox.Triple]:
+    rows = store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    return [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]  # type: ignore[arg-type]
+
+
+def write_build(nquads: Path, out: Path, source: Path, scale: int) -> dict[str, object]:
+    """OUT/build: what ``cscip-kg serve`` reads, from the N-Quads, in the shape build.write_dumps gives."""
+    build = out / "build"
+    if build.exists():
+        shutil.rmtree(build)
+    build.mkdir(parents=True)
+    store = ox.Store()
+    store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    union = _union(store)
+    for name, _fmt, _media in DUMPS:
+        fmt = FORMATS[Path(name).suffix]
+        if fmt == ox.RdfFormat.TRIG:
+            store.dump(build / name, fmt, prefixes=PREFIXES)
+        else:
+            ox.serialize(union, build / name, fmt, prefixes=PREFIXES if fmt != ox.RdfFormat.N_TRIPLES else None)
+    (build / VOID_FILE).write_text(void_turtle(store, len(union), build), encoding="utf-8")
+    shutil.copytree(source / "queries", build / QUERIES_FOLDER)
+    digest = hashlib.sha256(f"{scale}\0{__version__}\0".encode())
+    with nquads.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    manifest = {"version": digest.hexdigest()[:16], "base_iri": BASE, "triples": len(union), "cscip_kg": __version__,
+                "synthetic_scale": scale}
+    (build / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def void_turtle(store: ox.Store, triples: int, folder: Path) -> str:
+    """The VoID/DCAT description build.describe writes, computed with the store instead of rdflib."""
+    entities = store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }", use_default_graph_as_union=True)
+    classes = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c",
+                          use_default_graph_as_union=True)
+    assert isinstance(entities, ox.QuerySolutions) and isinstance(classes, ox.QuerySolutions)
+    count = next(iter(entities))["n"].value  # type: ignore[union-attr]
+    lines = [f"@prefix void: <http://rdfs.org/ns/void#> .\n@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+             f"@prefix dcterms: <http://purl.org/dc/terms/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+             f"<{BASE}dataset> a void:Dataset, dcat:Dataset ;\n"
+             f"  dcterms:title \"cscip-kg (synthetic data)\"@en ;\n"
+             f"  void:sparqlEndpoint <{BASE}sparql> ; void:uriSpace \"{ID_BASE}\" ; void:vocabulary <{BASE}def/> ;\n"
+             f"  void:triples {triples} ; void:entities {count} ."]
+    for row in classes:
+        lines.append(f"<{BASE}dataset> void:classPartition [ void:class {row['c']} ; void:entities {row['n'].value} ] .")  # type: ignore[union-attr]
+    for name, _fmt, media in DUMPS:
+        download = f"{BASE}download/{name}"
+        lines.append(f"<{BASE}dataset> void:dataDump <{download}> ; dcat:distribution <{download}#distribution> .\n"
+                     f"<{download}#distribution> a dcat:Distribution ; dcat:downloadURL <{download}> ; "
+                     f"dcat:mediaType \"{media}\" ; dcat:byteSize {(folder / name).stat().st_size} ; rdfs:label \"{name}\" .")
+    return "\n".join(lines) + "\n"
+
+
+def generate(scale: int, out: Path, source: Path = ROOT) -> dict[str, object]:
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    nquads = write_project(source, out, scale)
+    manifest = write_build(nquads, out, source, scale)
+    return {**manifest, "seconds": round(time.perf_counter() - started, 2), "out": str(out)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=int, default=1, help="copies of the real data (1, 10, 100, 1000)")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    if args.scale < 1:
+        parser.error("--scale is at least 1")
+    print(json.dumps(generate(args.scale, args.out.resolve()), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""The three servers the benchmark compares, each started on a free loopback port over the same data.
+
+* ``cscip-kg`` — ``cscip-kg serve`` over the generated build folder (defaults, except a row cap
+  high enough that every answer is whole, as the peers' are);
+* ``oxigraph`` — the Oxigraph server (``oxigraph serve-read-only --union-default-graph``) over a
+  RocksDB folder loaded beforehand from the same N-Quads (the load is timed apart, like our build);
+* ``rdflib-endpoint`` — rdflib-endpoint's ``serve`` command, which parses the N-Quads at start.
+
+Memory is the resident set (RSS) and the proportional set (PSS, shared pages split among the
+processes sharing them) of the whole process tree — our server has query-worker children.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SERVERS = ("cscip-kg", "oxigraph", "rdflib-endpoint")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    path: str  # where SPARQL queries go
+    dump: str  # the whole graph, in the server's own way
+    needs_prologue: bool  # peers do not predefine the project's prefixes
+    process: subprocess.Popen[bytes] | None = None
+    launched: float = 0.0
+    memory: list[tuple[float, float]] = field(default_factory=list)  # (RSS MiB, PSS MiB) samples
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def start(self, command: list[str], env: dict[str, str] | None = None) -> None:
+        self.launched = time.perf_counter()
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        env={**os.environ, **(env or {})})
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set() and self.process is not None and self.process.poll() is None:
+            self.memory.append(tree_memory(self.process.pid))
+            self._stop.wait(0.2)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def peak(self) -> dict[str, float]:
+        if not self.memory:
+            return {"rss_mib": 0.0, "pss_mib": 0.0}
+        return {"rss_mib": round(max(m[0] for m in self.memory), 1), "pss_mib": round(max(m[1] for m in self.memory), 1)}
+
+
+def _descendants(pid: int) -> list[int]:
+    pids, queue = [], [pid]
+    while queue:
+        each = queue.pop()
+        pids.append(each)
+        for task in Path(f"/proc/{each}/task").glob("*/children"):
+            try:
+                queue += [int(p) for p in task.read_text().split()]
+            except OSError:
+                continue
+    return pids
+
+
+def tree_memory(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) in MiB of a process and all its descendants."""
+    rss = pss = 0
+    for each in _descendants(pid):
+        try:
+            for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+        except OSError:
+            continue
+    return rss / 1024, pss / 1024
+
+
+def oxigraph_load(data: Path, nquads: Path) -> float:
+    """Load the N-Quads into a RocksDB folder once per data set; seconds taken (0 if it was there)."""
+    location = data / "oxigraph"
+    marker = location / ".loaded"
+    if marker.exists() and marker.stat().st_mtime >= nquads.stat().st_mtime:
+        return 0.0
+    shutil.rmtree(location, ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(location), "--file", str(nquads)],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - started
+    marker.write_text(f"{seconds:.3f}\n")
+    return seconds
+
+
+def launch(name: str, data: Path) -> Server:
+    port = free_port()
+    if name == "cscip-kg":
+        server = Server(name, port, "/sparql", "/download/cscip-kg.nt", False)
+        server.start([sys.executable, "-m", "cscip_kg", "serve", "--build", str(data / "build"), "--port", str(port)],
+                     {"PYTHONPATH": str(ROOT / "src"), "CSCIP_KG_MAX_ROWS": "100000000"})
+    elif name == "oxigraph":
+        server = Server(name, port, "/query", "/store", True)
+        server.start([str(BIN / "oxigraph"), "serve-read-only", "--location", str(data / "oxigraph"),
+                      "--bind", f"127.0.0.1:{port}", "--union-default-graph"])
+    elif name == "rdflib-endpoint":
+        server = Server(name, port, "/", "", True)
+        server.start([sys.executable, "-m", "rdflib_endpoint", "serve", str(data / "cscip-kg.nq"),
+                      "--host", "127.0.0.1", "--port", str(port)])
+    else:
+        raise ValueError(f"unknown server {name!r}; one of {', '.join(SERVERS)}")
+    return server

@@ -1,0 +1,61 @@
+"""A smoke test of the benchmark scripts (seconds, not a benchmark): ×2 data validates, a build serves it,
+and the report code turns one short measurement into a table."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from cscip_kg.build import compile_graph
+from cscip_kg.loader import Project
+from tests.server.live import fetch, running_server
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+
+import client  # noqa: E402
+import generate  # noqa: E402
+import report  # noqa: E402
+from mix import Mix  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bench") / "x2"
+    generate.generate(2, out)
+    return out
+
+
+def test_generated_data_conforms_and_doubles_the_graph(synthetic: Path):
+    compiled = compile_graph(Project(synthetic / "project"))  # raises if a shape fails
+    manifest = json.loads((synthetic / "build" / "manifest.json").read_text())
+    assert manifest["triples"] == len(compiled.loaded.union())
+    assert manifest["triples"] > 7000  # twice the real graph, less the ontology it does not copy
+
+
+def test_generation_is_deterministic(synthetic: Path, tmp_path: Path):
+    again = generate.generate(2, tmp_path / "x2")
+    assert again["version"] == json.loads((synthetic / "build" / "manifest.json").read_text())["version"]
+
+
+def test_mix_runs_against_the_server_and_reports(synthetic: Path):
+    mix = Mix.from_build(synthetic / "build")
+    assert "model:family-safeguarding-c1" in mix.values["lineage"]
+    with running_server(synthetic / "build") as url:
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
+        assert fetch(url + "id/model/family-safeguarding-c1").status == 200
+        figures = client.latency(port, mix.source("/sparql", False, "lineage", False), 3, 5, 30)
+        assert figures["n"] == 3 and figures["errors"] == 0
+        rate = client.throughput(port, mix.mix_source("/sparql", False, True), 2, 0.3)
+        assert rate["requests"] > 0 and rate["errors"] == 0
+    scale = {"scale": 2, "triples": 1, "servers": {"cscip-kg": {
+        "cold_start_s": 1.0, "rows": {"lineage": 3}, "peak_memory": {"rss_mib": 1, "pss_mib": 1},
+        "latency": {"lineage": {"cached": figures, "uncached": figures}}, "throughput": {"mix/cached": [rate]}}}}
+    run = {"date": "today", "machine": {"cpus": 2, "processor": "x", "python": "3", "platform": "p"}, "scales": [scale]}
+    run["targets"] = report.targets(run)
+    assert "| lineage |" in report.markdown(run)
