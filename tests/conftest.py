@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cscip_kg.build import CompiledGraph, compile_graph
+from cscip_kg.build import CompiledGraph, compile_graph, write_dumps
 from cscip_kg.loader import Project
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,3 +29,11 @@ def project_copy(tmp_path: Path) -> Project:
     for folder in ("ontology", "data", "shapes", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     return Project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def build_dir(compiled: CompiledGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of the real project, served (and published) by the server and store tests."""
+    out = tmp_path_factory.mktemp("build") / "build"
+    write_dumps(compiled, out)
+    return out

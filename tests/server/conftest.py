@@ -7,15 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cscip_kg.build import CompiledGraph, write_dumps
 from tests.server.live import running_server
-
-
-@pytest.fixture(scope="session")
-def build_dir(compiled: CompiledGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("served") / "build"
-    write_dumps(compiled, out)
-    return out
 
 
 @pytest.fixture(scope="session")

@@ -54,15 +54,23 @@ def running_server(build: Path, *extra: str, env: dict[str, str] | None = None) 
     try:
         yield _wait_for_address(process)
     finally:
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen[str] | subprocess.Popen[bytes], kill: bool = False) -> None:
+    """Ask a child to stop (or kill it), wait for it, and close its pipes."""
+    if kill:
+        process.kill()
+    else:
         process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
 
 
 def _wait_for_address(process: subprocess.Popen[str]) -> str:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from cscip_kg.build import CompiledGraph, write_dumps
 from cscip_kg.publish import publish
 from cscip_kg.store import graph_url, send
 from tests.server.live import running_server
@@ -20,13 +19,6 @@ from tests.store.oxigraph import Oxigraph
 FOREIGN_GRAPH = "http://example.org/someone-elses-graph"
 FOREIGN = (b"<http://example.org/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/cscip-kg/def/PracticeModel> .\n"
            b'<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "Not ours" .\n')
-
-
-@pytest.fixture(scope="session")
-def build_dir(compiled: CompiledGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("published") / "build"
-    write_dumps(compiled, out)
-    return out
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cscip_kg.store import StoreConfig
+from tests.server.live import stop_process
 
 START_TIMEOUT = 30.0
 
@@ -81,14 +82,4 @@ class Oxigraph:
         process, self.process = self.process, None
         if process is None:
             return
-        if kill:
-            process.kill()
-        else:
-            process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
+        stop_process(process, kill)
