@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from werkzeug.datastructures import MIMEAccept
 
+from cscip_kg.results import GRAPH_FORMATS
+
 
 @dataclass(frozen=True)
 class Format:
@@ -41,13 +43,6 @@ GRAPHS = (
     Format("rdfxml", "application/rdf+xml", ("rdf", "rdfxml", "rdf+xml", "xml"), ("application/xml", "text/xml")),
 )
 HTML = Format("html", "text/html", ("html",), ("application/xhtml+xml",))
-
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
 
 
 class NotAcceptable(Exception):
@@ -92,4 +87,4 @@ def negotiate(accept: MIMEAccept, offered: tuple[Format, ...], override: str | N
 
 
 def serialize_triples(triples: list[ox.Triple], fmt: Format, prefixes: dict[str, str]) -> bytes:
-    return ox.serialize(triples, format=RDF_FORMATS[fmt.key], prefixes=prefixes) or b""
+    return ox.serialize(triples, format=GRAPH_FORMATS[fmt.key], prefixes=prefixes) or b""
