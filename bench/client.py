@@ -16,7 +16,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-Request = tuple[str, str]  # (path with query string, Accept)
+# (path, Accept, form body): a GET of the path when the body is None, else a form POST to it.
+Request = tuple[str, str, bytes | None]
 Source = Callable[[int], Request]  # request number → request; distinct numbers may give distinct requests
 
 
@@ -32,9 +33,12 @@ class Client:
         self.port, self.timeout = port, timeout
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
 
-    def get(self, path: str, accept: str, headers: dict[str, str] | None = None) -> Answer:
+    def get(self, path: str, accept: str, body: bytes | None = None) -> Answer:
+        headers = {"Accept": accept}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
-            self.connection.request("GET", path, headers={"Accept": accept, **(headers or {})})
+            self.connection.request("GET" if body is None else "POST", path, body=body, headers=headers)
             response = self.connection.getresponse()
             body = response.read()
         except (OSError, http.client.HTTPException):
@@ -71,9 +75,9 @@ def latency(port: int, source: Source, count: int, budget: float, timeout: float
     errors = timeouts = 0
     deadline = time.perf_counter() + budget
     for number in range(-warmup, count):
-        path, accept = source(number)
+        request = source(number)
         started = time.perf_counter()
-        answer = client.get(path, accept)
+        answer = client.get(*request)
         elapsed = time.perf_counter() - started
         if answer.status == 0:
             times, timeouts = [*times, timeout], 1

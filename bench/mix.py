@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -33,6 +33,9 @@ PROJECTS = "SELECT DISTINCT ?v WHERE { ?v a cscip:Project }"
 FIRST = {"programme": "programme:sfpc", "entity": "model:family-safeguarding", "round": "programme:cscip-round-1",
          "organisation": "organisation:leeds", "theme": "theme:residential-care"}
 SPARQL_QUERIES = (*NAMED, "describe")  # what the throughput "mix" cycles through; every server answers these
+# Longest URL a query is sent in; longer ones are POSTed as a form (the Oxigraph server refuses
+# request headers over 8 KiB). Decided per query, not per server, so every server gets the same method.
+MAX_GET = 6000
 
 
 def compact(iri: str) -> str:
@@ -59,6 +62,7 @@ class Mix:
     catalogue: dict[str, NamedQuery]
     values: dict[str, list[str]]  # query name (or "describe", "page") → parameter values
     salt: itertools.count  # type: ignore[type-arg]
+    _posted: dict[str, bool] = field(default_factory=dict)
 
     @classmethod
     def from_build(cls, build: Path) -> Mix:
@@ -67,6 +71,16 @@ class Mix:
         found = {name: values(store, query, FIRST[param]) for name, (param, query) in NAMED.items()}
         projects = values(store, PROJECTS, "project:family-safeguarding")
         return cls(load_catalogue(build / "queries"), {**found, "describe": projects, "page": projects}, itertools.count())
+
+    def posted(self, name: str) -> bool:
+        """Whether ``name`` goes as a POST: its longest form (with prologue and comment) overflows a GET."""
+        if name == "page":
+            return False
+        if name not in self._posted:
+            longest = max(len(urllib.parse.urlencode({"query": sparql_prologue() + self.text(name, v) + "\n# 0-0"}))
+                          for v in self.values[name])
+            self._posted[name] = longest > MAX_GET
+        return self._posted[name]
 
     def text(self, name: str, value: str) -> str:
         if name == "describe":
@@ -77,30 +91,32 @@ class Mix:
         """A request source for one query (see client.Source)."""
         salt = next(self.salt)  # a fresh salt per source: uncached requests never repeat across runs
         options = self.values[name]
+        post = self.posted(name)
 
-        def make(number: int) -> tuple[str, str]:
+        def make(number: int) -> tuple[str, str, bytes | None]:
             value = options[0] if cached else options[abs(number) % len(options)]
             if name == "page":
                 slug = value.split(":", 1)[1]
-                return f"/id/project/{slug}" + ("" if cached else f"?nonce={salt}-{number}"), "text/html"
+                return f"/id/project/{slug}" + ("" if cached else f"?nonce={salt}-{number}"), "text/html", None
             text = (sparql_prologue() if prologue else "") + self.text(name, value)
             if not cached:
                 text += f"\n# {salt}-{number}"
             accept = NTRIPLES if name == "describe" else SPARQL_JSON
-            return f"{server_path}?{urllib.parse.urlencode({'query': text})}", accept
+            form = urllib.parse.urlencode({"query": text})
+            return (server_path, accept, form.encode()) if post else (f"{server_path}?{form}", accept, None)
         return make
 
     def mix_source(self, server_path: str, prologue: bool, cached: bool):  # type: ignore[no-untyped-def]
         """The SPARQL queries of the mix in turn (request n asks query n mod 6)."""
         sources = [self.source(server_path, prologue, name, cached) for name in SPARQL_QUERIES]
 
-        def make(number: int) -> tuple[str, str]:
+        def make(number: int) -> tuple[str, str, bytes | None]:
             return sources[abs(number) % len(sources)](number // len(sources))
         return make
 
-    def dump(self, server_path: str, dump_path: str) -> tuple[str, str]:
+    def dump(self, server_path: str, dump_path: str) -> tuple[str, str, None]:
         if dump_path == "/store":
-            return dump_path, "application/n-quads"
+            return dump_path, "application/n-quads", None
         if dump_path:
-            return dump_path, NTRIPLES
-        return f"{server_path}?{urllib.parse.urlencode({'query': 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }'})}", NTRIPLES
+            return dump_path, NTRIPLES, None
+        return f"{server_path}?{urllib.parse.urlencode({'query': 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }'})}", NTRIPLES, None

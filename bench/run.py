@@ -53,7 +53,7 @@ def shacl_seconds(project: Path) -> dict[str, float]:
 
 
 def cold_start(server: servers.Server, mix: Mix, limit: float) -> float:
-    path, accept = mix.source(server.path, server.needs_prologue, "lineage", True)(0)
+    request = mix.source(server.path, server.needs_prologue, "lineage", True)(0)
     probe = None
     while time.perf_counter() - server.launched < limit:
         if probe is None:
@@ -64,9 +64,12 @@ def cold_start(server: servers.Server, mix: Mix, limit: float) -> float:
                 probe = None
                 time.sleep(0.01)
                 continue
-        if probe.get(path, accept).status == 200:
+        answer = probe.get(*request)
+        if answer.status == 200:
             probe.close()
             return round(time.perf_counter() - server.launched, 3)
+        if answer.status not in (0, 503):  # 503: still starting; anything else will not get better
+            raise SystemExit(f"{server.name} answered the lineage query {answer.status}: {answer.body[:300]!r}")
         probe = None
         time.sleep(0.01)
     raise SystemExit(f"{server.name} answered nothing within {limit:.0f} s")
