@@ -47,8 +47,18 @@ def strip_literals(query: str) -> str:
     return _COMMENTS.sub(lambda m: " " * len(m.group(0)), without_strings)
 
 
-def check_allowed(query: str) -> None:
-    match = _REFUSED.search(strip_literals(query))
+# Cheap substring tests first: most queries contain none of these words, and the
+# keyword regexes (look-behinds, case folding) cost ~0.3 ms on a named query's text.
+_REFUSED_WORDS = ("service", "load", "insert", "delete", "clear", "drop", "create", "copy", "move", "add", "with")
+
+
+def check_allowed(query: str, stripped: str | None = None) -> None:
+    """Refuse SERVICE, LOAD and every update form (``stripped``: the query already through strip_literals)."""
+    stripped = strip_literals(query) if stripped is None else stripped
+    lowered = stripped.lower()
+    if not any(word in lowered for word in _REFUSED_WORDS):
+        return
+    match = _REFUSED.search(stripped)
     if match is None:
         return
     word = match.group(1).upper()
@@ -71,9 +81,11 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
-def check_dataset(query: str, graphs: frozenset[str], prefixes: dict[str, str]) -> None:
+def check_dataset(query: str, graphs: frozenset[str], prefixes: dict[str, str], stripped: str | None = None) -> None:
     """Refuse FROM / FROM NAMED naming anything but a graph of this store."""
-    stripped = strip_literals(query)
+    stripped = strip_literals(query) if stripped is None else stripped
+    if "from" not in stripped.lower():
+        return
     declared = dict(prefixes)
     for match in _PREFIX_DECL.finditer(stripped):
         declaration = _IRI_REF.match(query, _skip_space(query, match.end()))
@@ -147,8 +159,9 @@ class Engine:
 
 def evaluate(store: ox.Store, prepared: Prepared, prefixes: dict[str, str], graphs: frozenset[str]) -> QueryResult:
     """Check, then evaluate, one query: the only call of Store.query in the project."""
-    check_allowed(prepared.text)
-    check_dataset(prepared.text, graphs, prefixes)
+    stripped = strip_literals(prepared.text)
+    check_allowed(prepared.text, stripped)
+    check_dataset(prepared.text, graphs, prefixes, stripped)
     options: dict[str, object] = {"prefixes": prefixes}
     if prepared.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in prepared.default_graphs]

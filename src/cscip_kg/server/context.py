@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import Response, current_app, request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import BadRequest, NotAcceptable
+from werkzeug.http import parse_accept_header
 
 from cscip_kg.bounded import QueryPool
 from cscip_kg.server import formats
@@ -32,12 +35,26 @@ def limit(name: str) -> Any:
 
 def negotiated(offered: tuple[formats.Format, ...]) -> formats.Format:
     """The format this request asks for among ``offered`` (``format=`` first, then Accept), or 400/406."""
+    accept = request.headers.get("Accept", "")
+    override = request.values.get("format")
     try:
-        return formats.negotiate(request.accept_mimetypes, offered, request.values.get("format"))
+        if len(accept) > MAX_REMEMBERED_ACCEPT or len(override or "") > MAX_REMEMBERED_ACCEPT:
+            return formats.negotiate(request.accept_mimetypes, offered, override)
+        return _negotiate(accept, override, offered)
     except formats.UnknownFormat as error:
         raise BadRequest(str(error)) from None
     except formats.NotAcceptable as error:
         raise NotAcceptable(str(error)) from None
+
+
+# Clients send a handful of distinct Accept headers, and matching one against ~20 media types
+# costs more than the rest of a cached page; remember the outcome (errors are not remembered).
+MAX_REMEMBERED_ACCEPT = 512
+
+
+@lru_cache(maxsize=256)
+def _negotiate(accept: str, override: str | None, offered: tuple[formats.Format, ...]) -> formats.Format:
+    return formats.negotiate(parse_accept_header(accept, MIMEAccept), offered, override)
 
 
 def plain_error(status: int, message: str) -> Response:
