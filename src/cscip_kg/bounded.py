@@ -141,10 +141,18 @@ class QueryPool:
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
-        workers = [_Worker(self._context, trig, prefixes) for _ in range(size)]
-        for worker in workers:  # started together, so loading overlaps
-            worker.wait_ready(self.START_TIMEOUT)
-            self._idle.put(worker)
+        # Every live worker, busy or idle: close() must stop a worker that is deep in a query too,
+        # or it runs on, orphaned, until that query ends (minutes, for a runaway one).
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        workers = [self._track(_Worker(self._context, trig, prefixes)) for _ in range(size)]
+        try:
+            for worker in workers:  # started together, so loading overlaps
+                worker.wait_ready(self.START_TIMEOUT)
+                self._idle.put(worker)
+        except Unavailable:
+            self.close()  # no half-started pool left behind
+            raise
 
     def run(self, job: Job) -> Outcome:
         try:
@@ -163,16 +171,29 @@ class QueryPool:
         self._idle.put(worker)
         return outcome
 
-    def _replace(self, worker: _Worker) -> None:
+    def _track(self, worker: _Worker) -> _Worker:
+        with self._lock:
+            if self._closed:
+                worker.stop()
+                raise Unavailable("the query pool is closed")
+            self._all.add(worker)
+        return worker
+
+    def _forget(self, worker: _Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
         worker.stop()
+
+    def _replace(self, worker: _Worker) -> None:
+        self._forget(worker)
         # Replacing takes a moment (a new process loads the graph); the caller need not wait for it.
         threading.Thread(target=self._start_one, daemon=True, name="cscip-kg-respawn").start()
 
     def _start_one(self) -> None:
         if self._closed:
             return
-        worker = _Worker(self._context, self.trig, self.prefixes)
         try:
+            worker = self._track(_Worker(self._context, self.trig, self.prefixes))
             worker.wait_ready(self.START_TIMEOUT)
         except Unavailable as error:
             LOG.error("query pool runs one worker short: %s", error)
@@ -180,9 +201,9 @@ class QueryPool:
         self._idle.put(worker)
 
     def close(self) -> None:
-        self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().stop()
-            except queue.Empty:
-                return
+        """Stop every worker, the busy ones included; a request waiting on one gets Unavailable."""
+        with self._lock:
+            self._closed = True
+            workers, self._all = self._all, set()
+        for worker in workers:
+            worker.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, build_dir: str
 
     from cscip_kg.bounded import Unavailable
     from cscip_kg.server import NoBuild, create_app
+    from cscip_kg.server.context import POOL
 
     settings = {**ctx.obj, **{k: v for k, v in {"host": host, "port": port, "threads": threads}.items() if v is not None}}
     if build_dir is not None:
@@ -105,7 +107,22 @@ def serve(ctx: click.Context, host: str | None, port: int | None, build_dir: str
     server = create_server(app, host=settings["host"], port=settings["port"], threads=settings["threads"], ident="cscip-kg")
     address = f"http://{settings['host']}:{server.effective_port}/"
     click.echo(f"cscip-kg serving graph {app.extensions['cscip_kg'].version} at {address}")
-    server.run()
+    pool = app.extensions.get(POOL)
+
+    def stop(signum: int, _frame: object) -> None:
+        # Workers first: one deep in a query would otherwise run on, orphaned, to the end of it, and
+        # the request waiting on it (which waitress gives 5 s to finish) now gets its 503 at once.
+        if pool is not None:
+            pool.close()
+        raise SystemExit(128 + signum)  # waitress's loop ends on it, as on Ctrl-C
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        server.run()
+    finally:
+        if pool is not None:
+            pool.close()
 
 
 @main.command()

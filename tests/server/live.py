@@ -52,7 +52,7 @@ def running_server(build: Path, *extra: str, env: dict[str, str] | None = None) 
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     try:
-        yield _wait_for_address(process)
+        yield wait_for_address(process)
     finally:
         stop_process(process)
 
@@ -73,7 +73,7 @@ def stop_process(process: subprocess.Popen[str] | subprocess.Popen[bytes], kill:
             stream.close()
 
 
-def _wait_for_address(process: subprocess.Popen[str]) -> str:
+def wait_for_address(process: subprocess.Popen[str]) -> str:
     lines: list[str] = []
 
     def read() -> None:

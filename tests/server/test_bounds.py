@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -12,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.live import fetch, running_server
+from tests.server.live import fetch, running_server, stop_process, wait_for_address
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CHEAP = "ASK { model:no-wrong-door a cscip:PracticeModel }"
@@ -160,3 +164,42 @@ def test_the_canary_does_hear_a_contact(canary):
         pass
     time.sleep(0.5)
     assert canary.contacts == 1
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found |= {int(child) for child in task.read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] not in "ZX"
+    except OSError:
+        return False
+
+
+def _ask_until_the_server_goes(url: str) -> None:
+    with contextlib.suppress(OSError):  # the server may shut down under the request: expected here
+        ask(url, RUNAWAY)
+
+
+def test_stopping_the_server_stops_a_worker_busy_with_a_query(build_dir: Path):
+    # A long budget, so that only the server's own shutdown can stop the runaway query.
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CSCIP_KG_QUERY_TIMEOUT": "120", "CSCIP_KG_WORKERS": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "cscip_kg", "serve", "--build", str(build_dir), "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        url = wait_for_address(process)
+        workers = _children(process.pid)
+        assert workers, "the server runs its query worker as a child process"
+        threading.Thread(target=_ask_until_the_server_goes, args=(url,), daemon=True).start()
+        time.sleep(1.0)  # the worker is now deep in the query
+        assert all(_alive(pid) for pid in workers)
+    finally:
+        stop_process(process)  # SIGTERM
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers), "a query worker outlived the server"
