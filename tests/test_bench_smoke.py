@@ -53,7 +53,8 @@ def test_mix_runs_against_the_server_and_reports(synthetic: Path):
     with running_server(synthetic / "build") as url:
         port = int(url.rstrip("/").rsplit(":", 1)[1])
         assert fetch(url + "id/model/family-safeguarding-c1").status == 200
-        figures = client.latency(port, mix.source("/sparql", False, "lineage", False), 3, 5, 30)
+        # budget 60 s: a cap for a loaded CI machine, where 3 warm-ups and 3 lineage answers at ×2 may pass 5 s
+        figures = client.latency(port, mix.source("/sparql", False, "lineage", False), 3, 60, 30)
         assert figures["n"] == 3 and figures["errors"] == 0
         rate = client.throughput(port, mix.mix_source("/sparql", False, True), 2, 0.3)
         assert rate["requests"] > 0 and rate["errors"] == 0
