@@ -194,8 +194,12 @@ class QueryPool:
             return
         try:
             worker = self._track(_Worker(self._context, self.trig, self.prefixes))
+        except Unavailable:  # closed meanwhile
+            return
+        try:
             worker.wait_ready(self.START_TIMEOUT)
         except Unavailable as error:
+            self._forget(worker)  # it has stopped itself; keep no dead worker on the books
             LOG.error("query pool runs one worker short: %s", error)
             return
         self._idle.put(worker)
