@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,67 @@ def test_lineage_walks_both_ways(project, compiled):
     related = {(r["direction"], r["related"].rsplit("/", 1)[1]) for r in rows}
     assert ("ancestor", "family-safeguarding") in related  # the model
     assert ("descendant", "family-safeguarding-round-2") in related
+
+
+def _answers(compiled, text):
+    solutions = compiled.engine.query(Prepared(text))
+    names = [v.value for v in solutions.variables]
+    return sorted(tuple(str(term) for term in solution) for solution in solutions), names
+
+
+def _sample_of_things(compiled, size=24):
+    """Entities of every kind, spread over the sorted list, and one the graph does not know."""
+    rows = compiled.engine.query(Prepared(
+        'SELECT DISTINCT ?s WHERE { ?s a ?t FILTER(STRSTARTS(STR(?t), "https://w3id.org/cscip-kg/def/")) }'))
+    things = sorted(s[0].value for s in rows)
+    step = max(1, len(things) // size)
+    return [*things[::step], "https://w3id.org/cscip-kg/id/model/no-such-model"]
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED))
+def test_an_inlined_parameter_means_what_a_values_binding_means(project, compiled, name):
+    named = load_catalogue(project.queries_dir)[name]
+    iris = [p.name for p in named.parameters if p.type == "iri"]
+    assert iris, f"{name} takes no IRI"
+    for thing in _sample_of_things(compiled):
+        given = dict.fromkeys(iris, thing)
+        inline, values = named.bind(given), named.bind(given, inline=False)
+        assert _answers(compiled, inline) == _answers(compiled, values), f"{name} with {thing}"
+
+
+def test_lineage_and_the_profiles_take_their_iri_inline(project):
+    catalogue = load_catalogue(project.queries_dir)
+    for name, parameter in [("lineage", "entity"), ("organisation-profile", "organisation"),
+                            ("adopters-of-model", "model"), ("round1-models-fed-sfpc", "programme")]:
+        text = catalogue[name].bind({})
+        assert "VALUES (?" + parameter not in text
+        assert not re.search(rf"\?{parameter}\b", text.split("WHERE", 1)[1]), name
+
+
+@pytest.mark.parametrize(("where", "why"), [
+    ("SELECT ?x ?label WHERE { ?x rdfs:label ?label }", "projected"),
+    ("SELECT * WHERE { ?x rdfs:label ?label }", "projected by *"),
+    ("SELECT ?label WHERE { ?y rdfs:label ?label BIND(?y AS ?x) }", "assigned by BIND"),
+    ("SELECT ?label WHERE { OPTIONAL { ?x rdfs:label ?label } FILTER(BOUND(?x)) }", "given to BOUND"),
+    ("SELECT ?label WHERE { VALUES ?x { <http://example.org/a> } ?x rdfs:label ?label }", "given by VALUES"),
+    ("SELECT ?label WHERE { ?x rdfs:label ?label { SELECT ?label WHERE { ?x rdfs:comment ?label } } }", "in a subquery"),
+    ("SELECT ?label WHERE { ?y rdfs:label ?label MINUS { ?x rdfs:comment ?label } }", "in MINUS"),
+    ("SELECT ?label WHERE { ?x rdfs:label ?label } ORDER BY ?x", "ordered on"),
+])
+def test_a_parameter_goes_in_as_values_where_inlining_would_change_the_answer(tmp_path, where, why):
+    named = parse_query_file(_write(tmp_path, f"#+ title: t\n#+ description: d\n#+ param: x | iri | required | d\n{where}"))
+    text = named.bind({"x": "model:mockingbird"})
+    assert "VALUES (?x) { (<https://w3id.org/cscip-kg/id/model/mockingbird>) }" in text, why
+
+
+def test_inlining_leaves_strings_comments_and_longer_names_alone(tmp_path):
+    body = ('#+ title: t\n#+ description: d\n#+ param: x | iri | required | d\n'
+            'SELECT ?xLabel WHERE {\n  # ?x in a comment\n  ?x rdfs:label ?xLabel FILTER(?xLabel != "?x")\n}')
+    text = parse_query_file(_write(tmp_path, body)).bind({"x": "model:mockingbird"})
+    assert text.endswith('WHERE {\n  # ?x in a comment\n  <https://w3id.org/cscip-kg/id/model/mockingbird> '
+                         'rdfs:label ?xLabel FILTER(?xLabel != "?x")\n}')
+
+
+def test_a_literal_parameter_goes_in_as_values(tmp_path):
+    body = "#+ title: t\n#+ description: d\n#+ param: x | string | required | d\nSELECT ?s WHERE { ?s rdfs:label ?x }"
+    assert 'VALUES (?x) { ("Mockingbird") }' in parse_query_file(_write(tmp_path, body)).bind({"x": "Mockingbird"})
