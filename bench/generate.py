@@ -145,12 +145,13 @@ def write_build(nquads: Path, out: Path, source: Path, scale: int) -> dict[str, 
             ox.serialize(union, build / name, fmt, prefixes=PREFIXES if fmt != ox.RdfFormat.N_TRIPLES else None)
     (build / VOID_FILE).write_text(void_turtle(store, len(union), build), encoding="utf-8")
     shutil.copytree(source / "queries", build / QUERIES_FOLDER)
-    digest = hashlib.sha256(f"{scale}\0{__version__}\0".encode())
+    inputs = inputs_fingerprint(source, scale)
+    digest = hashlib.sha256(f"{inputs}\0".encode())
     with nquads.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     manifest = {"version": digest.hexdigest()[:16], "base_iri": BASE, "triples": len(union), "cscip_kg": __version__,
-                "synthetic_scale": scale}
+                "synthetic_scale": scale, "inputs": inputs}
     (build / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
 
@@ -176,6 +177,25 @@ def void_turtle(store: ox.Store, triples: int, folder: Path) -> str:
                      f"<{download}#distribution> a dcat:Distribution ; dcat:downloadURL <{download}> ; "
                      f"dcat:mediaType \"{media}\" ; dcat:byteSize {(folder / name).stat().st_size} ; rdfs:label \"{name}\" .")
     return "\n".join(lines) + "\n"
+
+
+def inputs_fingerprint(source: Path, scale: int) -> str:
+    """What generated data depends on: the scale, this generator and the project's input folders.
+
+    A changed named query must not be benchmarked from a stale copy under bench/data/.
+    """
+    digest = hashlib.sha256(f"{scale}\0{__version__}\0".encode())
+    digest.update(Path(__file__).read_bytes())
+    for folder in ("ontology", "data", "shapes", "queries"):
+        for path in sorted(p for p in (source / folder).rglob("*") if p.is_file()):
+            digest.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def is_current(out: Path, scale: int, source: Path = ROOT) -> bool:
+    """Whether OUT holds data generated from today's inputs at this scale."""
+    manifest = out / "build" / MANIFEST_FILE
+    return manifest.exists() and json.loads(manifest.read_text(encoding="utf-8")).get("inputs") == inputs_fingerprint(source, scale)
 
 
 def generate(scale: int, out: Path, source: Path = ROOT) -> dict[str, object]:

@@ -161,7 +161,7 @@ def measure(run: Running, args: argparse.Namespace) -> dict[str, object]:
 def run_scale(scale: int, args: argparse.Namespace) -> dict[str, object]:
     data = HERE / "data" / f"x{scale}"
     manifest = data / "build" / "manifest.json"
-    if args.regenerate or not manifest.exists():
+    if args.regenerate or not generate.is_current(data, scale):
         generate.generate(scale, data)
     result: dict[str, object] = {"scale": scale, "triples": json.loads(manifest.read_text())["triples"]}
     if scale <= args.shacl_max:

@@ -4,6 +4,7 @@ and the report code turns one short measurement into a table."""
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -41,6 +42,17 @@ def test_generated_data_conforms_and_doubles_the_graph(synthetic: Path):
 def test_generation_is_deterministic(synthetic: Path, tmp_path: Path):
     again = generate.generate(2, tmp_path / "x2")
     assert again["version"] == json.loads((synthetic / "build" / "manifest.json").read_text())["version"]
+
+
+def test_cached_data_goes_stale_when_a_query_changes(synthetic: Path, tmp_path: Path):
+    source = tmp_path / "checkout"
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(generate.ROOT / folder, source / folder)
+    assert generate.is_current(synthetic, 2)
+    assert generate.inputs_fingerprint(source, 2) == generate.inputs_fingerprint(generate.ROOT, 2)
+    (source / "queries" / "lineage.rq").write_text("# changed\n", encoding="utf-8")
+    assert generate.inputs_fingerprint(source, 2) != generate.inputs_fingerprint(generate.ROOT, 2)
+    assert not generate.is_current(synthetic, 3)
 
 
 def test_mix_runs_against_the_server_and_reports(synthetic: Path):
