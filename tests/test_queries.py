@@ -156,3 +156,8 @@ def test_inlining_leaves_strings_comments_and_longer_names_alone(tmp_path):
 def test_a_literal_parameter_goes_in_as_values(tmp_path):
     body = "#+ title: t\n#+ description: d\n#+ param: x | string | required | d\nSELECT ?s WHERE { ?s rdfs:label ?x }"
     assert 'VALUES (?x) { ("Mockingbird") }' in parse_query_file(_write(tmp_path, body)).bind({"x": "Mockingbird"})
+
+
+def test_an_unclosed_group_is_left_for_the_engine_to_report(tmp_path):
+    body = "#+ title: t\n#+ description: d\n#+ param: x | iri | required | d\nSELECT ?s WHERE { ?s rdfs:label ?x "
+    assert "VALUES (?x)" in parse_query_file(_write(tmp_path, body)).bind({"x": "model:mockingbird"})

@@ -173,13 +173,16 @@ def _inline_spans(text: str, name: str) -> tuple[tuple[int, int], ...] | None:
     """Where ``?name`` may be replaced by a constant without changing the answer, or None.
 
     Not when it appears outside the outer WHERE group (projected, also by
-    ``SELECT *``, grouped, ordered), is assigned (``AS ?name``, VALUES), is given to BOUND (which takes
-    only a variable), or when the group holds a subquery or MINUS, whose
-    variables are scoped apart from the outer ones.
+    ``SELECT *``, grouped, ordered), is assigned (``AS ?name``, VALUES), is
+    given to BOUND (which takes only a variable), or when the group holds a
+    subquery or MINUS, whose variables are scoped apart from the outer ones;
+    nor in an unclosed group, whose syntax error the engine reports.
     """
     stripped = strip_literals(text)
     start = _outer_where_brace(text)
     end = _matching_brace(stripped, start)
+    if end is None:
+        return None
     body = stripped[start:end]
     variable = rf"[?$]{re.escape(name)}(?!{_VARNAME_REST})"
     spans = tuple(m.span() for m in re.finditer(variable, stripped))
@@ -191,7 +194,7 @@ def _inline_spans(text: str, name: str) -> tuple[tuple[int, int], ...] | None:
     return spans
 
 
-def _matching_brace(stripped: str, opening: int) -> int:
+def _matching_brace(stripped: str, opening: int) -> int | None:
     depth = 0
     for position in range(opening, len(stripped)):
         character = stripped[position]
@@ -201,7 +204,7 @@ def _matching_brace(stripped: str, opening: int) -> int:
             depth -= 1
             if depth == 0:
                 return position
-    raise ValueError("the WHERE group is not closed")
+    return None
 
 
 def parse_query_file(path: Path) -> NamedQuery:
