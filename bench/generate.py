@@ -36,8 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from cscip_kg import __version__  # noqa: E402
-from cscip_kg.build import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, VOID_FILE  # noqa: E402
-from cscip_kg.loader import REGISTRY_FOLDER, graph_name_for  # noqa: E402
+from cscip_kg.build import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, VOID_FILE, content_version  # noqa: E402
+from cscip_kg.loader import REGISTRY_FOLDER, Project, graph_name_for  # noqa: E402
 from cscip_kg.namespaces import BASE, ID_BASE, ONTOLOGY_GRAPH, PREFIXES, SOURCE_GRAPH  # noqa: E402
 
 FILE = "\x00file"  # a key no blank-node label can take
@@ -180,15 +180,12 @@ def void_turtle(store: ox.Store, triples: int, folder: Path) -> str:
 
 
 def inputs_fingerprint(source: Path, scale: int) -> str:
-    """What generated data depends on: the scale, this generator and the project's input folders.
+    """What generated data depends on: the scale, this generator and the project's inputs.
 
     A changed named query must not be benchmarked from a stale copy under bench/data/.
     """
-    digest = hashlib.sha256(f"{scale}\0{__version__}\0".encode())
+    digest = hashlib.sha256(f"{scale}\0{content_version(Project(source), BASE)}\0".encode())
     digest.update(Path(__file__).read_bytes())
-    for folder in ("ontology", "data", "shapes", "queries"):
-        for path in sorted(p for p in (source / folder).rglob("*") if p.is_file()):
-            digest.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 

@@ -110,7 +110,7 @@ class NamedQuery:
         ``inline=False`` always uses VALUES, the meaning inlining must keep.
         """
         bindings = self.bindings(given, prefixes)
-        spans = self._inline_spans if inline else dict.fromkeys(bindings)
+        spans = self._inlinable if inline else dict.fromkeys(bindings)
         edits: list[tuple[tuple[int, int], str]] = []
         rest: dict[str, ox.NamedNode | ox.Literal] = {}
         for name, term in bindings.items():
@@ -127,12 +127,17 @@ class NamedQuery:
         names = " ".join(f"?{n}" for n in rest)
         terms = " ".join(str(t) for t in rest.values())
         # Every inlined span lies after the WHERE brace, so its position still holds.
-        position = _outer_where_brace(self.text)
+        position = self._where_brace
         return f"{text[:position + 1]}\n  VALUES ({names}) {{ ({terms}) }}{text[position + 1:]}"
 
+    # Both once per query, not per request: finding them strips the literals from the whole text.
     @cached_property
-    def _inline_spans(self) -> dict[str, tuple[tuple[int, int], ...] | None]:
+    def _inlinable(self) -> dict[str, tuple[tuple[int, int], ...] | None]:
         return {p.name: _inline_spans(self.text, p.name) for p in self.parameters}
+
+    @cached_property
+    def _where_brace(self) -> int:
+        return _outer_where_brace(self.text)
 
     def bindings(self, given: Mapping[str, str], prefixes: Mapping[str, str] = PREFIXES) -> dict[str, ox.NamedNode | ox.Literal]:
         """Validated substitutions for the given parameter values, defaults filled in."""
