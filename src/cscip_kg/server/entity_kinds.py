@@ -32,9 +32,10 @@ from cscip_kg.server.entity_pages import (
     sources_section,
     total,
 )
-from cscip_kg.server.entity_queries import ProjectFacts, RecordFacts, projects, records
+from cscip_kg.server.entity_queries import ProjectFacts, RecordFacts, projects, records, report_documents
 from cscip_kg.server.humanize import count_words, yes_no
 from cscip_kg.server.links import Cell, Link, Table
+from cscip_kg.server.source_links import source_links
 
 SCHEMA = "https://schema.org/"
 ROUND_1 = "/id/programme/cscip-round-1"
@@ -93,10 +94,10 @@ def model(facts: Facts) -> Page:
     spread = lineage_section(facts, skip=(CSCIP + "implementsModel", CSCIP + "adaptsModel", CSCIP + "combinesModel"),
                              partials=SPREAD_MAPS)
     if adoptions:
-        spread.paragraphs.append(adoption_counts(adoptions))
         spread.table, spread.caption = records_table(adoptions, facts), "Who took it up, and through what"
-        spread.links.append(Link("Ask “Adopters of a practice model” (CSV and JSON)",
-                                 url_for("query_pages.query_page", name="adopters-of-model", model=facts.short)))
+        spread.links += [Link("Download who took it up (CSV)", url_for("api.answer", name="adopters-of-model.csv", model=facts.short)),
+                         Link("Ask “Adopters of a practice model” for another model",
+                              url_for("query_pages.query_page", name="adopters-of-model", model=facts.short))]
     how = lambda p: HOW.get(p.how, "")  # noqa: E731
     sections = [funding_section(found, facts, how=how), evaluations_section(found, facts), spread,
                 partners_section(facts, {}, {}) if not found else lead_partners(found, facts), sources_section(facts)]
@@ -221,10 +222,11 @@ def report(facts: Facts) -> Page:
     if kind or pages:
         summary.append(["The document is ", "a PDF" if "pdf" in kind else kind or "a document",
                         *([f" of {pages} pages"] if pages else []), *([f" ({size})"] if size else []), "."])
-    documents = facts.links(SCHEMA + "url") + facts.links("http://xmlns.com/foaf/0.1/page")
+    documents = source_links(facts.build, report_documents(facts.build, [facts.view.iri]).get(facts.view.iri, []))
     listed = facts.all_sources()
-    summary.append(["Read it: ", *joined(documents, "or")] if documents
-                   else ["The sources give no address for the document itself; it is listed on ", *joined(listed[:2], "and"), "."])
+    summary.append(["Where to read it: ", *joined(documents, "or"), " (pages the sources cite for this evaluation). It is listed on ",
+                    *joined(listed[:2]), "."] if documents
+                   else ["The sources give no address for the document itself; it is listed on ", *joined(listed[:2]), "."])
     longitudinal = [t.value for t in facts.values(CSCIP + "longitudinal")]
     facts_list: list[tuple[str, Cell]] = [("Document", documents or [Link("no address given")]),
                                           ("Round", facts.links(CSCIP + "round")),
@@ -250,6 +252,7 @@ def theme(facts: Facts) -> Page:
     facts_list: list[tuple[str, Cell]] = [("Projects", [Link(str(len(found)))]), ("Evaluated", [Link(str(len(evaluated)))]),
                                           ("Grants recorded", [whole] if whole else [Link("none")])]
     funding = funding_section(found, facts)
-    funding.links.append(Link("Ask “Projects by theme” (CSV and JSON)",
-                              url_for("query_pages.query_page", name="projects-by-theme", theme=facts.short)))
+    funding.links += [Link("Download the theme's projects (CSV)", url_for("api.answer", name="projects-by-theme.csv", theme=facts.short)),
+                      Link("Ask “Projects by theme” for another theme",
+                           url_for("query_pages.query_page", name="projects-by-theme", theme=facts.short))]
     return Page("theme", "Theme", summary, facts_list, [funding, evaluations_section(found, facts), sources_section(facts)])

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cscip_kg.server.entity_queries import ProjectFacts, RecordFacts
+from cscip_kg.server.entity_queries import ProjectFacts, RecordFacts, report_documents
 from cscip_kg.server.humanize import Money, basis_words, count_words, pounds
 from cscip_kg.server.links import Cell, Link, Table, href
 from cscip_kg.server.source_links import source_links
@@ -220,10 +220,12 @@ def evaluations_section(projects: list[ProjectFacts], facts: Facts, intro: list[
     evaluators = facts.links(CSCIP + "evaluator")
     if evaluators:
         section.paragraphs.append(["Evaluated by ", *joined(evaluators), "."])
-    rows: list[list[Cell]] = [[[facts.link(r, label)], [facts.link(p.iri, p.label)], [facts.link(*p.round)] if p.round else []]
+    documents = report_documents(facts.build, [r for p in projects for r in p.reports])
+    rows: list[list[Cell]] = [[[facts.link(r, label)], [facts.link(p.iri, p.label)], [facts.link(*p.round)] if p.round else [],
+                               source_links(facts.build, documents.get(r, [])) or [Link("no address in the sources")]]
                               for p in projects for r, label in p.reports.items()]
     if rows:
-        section.table = Table(["Report", "Evaluates", "Round"], rows)
+        section.table = Table(["Report", "Evaluates", "Round", "Where to read it"], rows)
         section.caption = "Evaluation reports"
     ended = [facts.link(p.iri, p.label) for p in projects if p.ended_without_evaluation]
     if ended:

@@ -143,3 +143,27 @@ def records(build: Build, kind: str, iri: ox.NamedNode) -> list[RecordFacts]:
         if source and source not in found[key].sources:
             found[key].sources.append(source)
     return sorted(found.values(), key=lambda r: ((r.programme or ("", "~"))[1], r.role, r.organisation[1].lower()))
+
+
+_DOCUMENTS = """SELECT DISTINCT ?report ?source WHERE {{
+  VALUES ?report {{ {reports} }}
+  {{ ?report schema:url ?source }}
+  UNION
+  {{ ?report cscip:evaluates ?project .
+     ?claim cscip:claimSubject ?project ; cscip:claimProperty cscip:evaluator ; dcterms:source ?source .
+     ?source cscip:originalURL ?url }}
+}}"""
+
+
+def report_documents(build: Build, reports: list[str]) -> dict[str, list[str]]:
+    """Report → where to read it: its own ``schema:url`` if the data gives one, and the pages the sources
+    cite for the evaluation of the project it evaluates (copies of the report, its publisher's page)."""
+    if not reports:
+        return {}
+    values = " ".join(str(ox.NamedNode(r)) for r in sorted(set(reports)))
+    result = build.engine.query(Prepared(_DOCUMENTS.format(reports=values)))
+    assert isinstance(result, ox.QuerySolutions)
+    found: dict[str, list[str]] = {}
+    for row in result:
+        found.setdefault(row["report"].value, []).append(row["source"].value)
+    return found
