@@ -126,7 +126,8 @@ def test_every_stated_by_link_goes_to_the_original_page(client, compiled: Compil
             links = re.findall(r'<a href="([^"]+)"', cell)
             assert links and set(links) <= urls, (path, cell)
     project = page(client, "/id/project/family-safeguarding")
-    assert "https://innovationcsc.co.uk/projects/implement-family-safeguarding-in-other-authorities-and-extend-within-hertfordshire/" in project
+    cited = "https://innovationcsc.co.uk/projects/implement-family-safeguarding-in-other-authorities-and-extend-within-hertfordshire/"
+    assert f'href="{cited}"' in project
 
 
 def test_reports_link_the_pages_that_give_their_document(client):

@@ -7,7 +7,16 @@ from decimal import Decimal
 import pytest
 
 from cscip_kg.server.humanize import (
-    XSD, basis_words, column_label, count_words, date_words, host, join_words, literal_words, money, pounds,
+    XSD,
+    basis_words,
+    column_label,
+    count_words,
+    date_words,
+    host,
+    join_words,
+    literal_words,
+    money,
+    pounds,
 )
 
 

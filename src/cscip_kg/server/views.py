@@ -57,6 +57,8 @@ class EntityView:
         self.title = description.label(description.iri) or short(self.iri, build.prefixes)
         self.types = [self.link(t) for t in description.types()]
         self.precise = precise_sources(build, description)
+        self._sources: dict[tuple[str, str], list[str]] = {}
+        self._shared = tuple(f"{build.base}id/{kind}/" for kind in SHARED_KINDS)
         self.rows = self._rows(description.iri, skip_types=True)
         self.incoming = [Row(self.link(ox.NamedNode(p)), [self.value(s, g, s) for s, g in values.items()])
                          for p, values in sorted(description.incoming().items(), key=lambda kv: self._sort_key(kv[0]))]
@@ -97,10 +99,12 @@ class EntityView:
         programme or theme) names in a source folder the pages about *it*, not about every edge from it
         (an adoption shortcut in secondary-facts is stated by the adoption record's page), so only its
         registry entry is read that way."""
-        shared = any(subject.startswith(f"{self.build.base}id/{kind}/") for kind in SHARED_KINDS)
-        if shared and graph != self.build.base + "graph/registry":
-            return [graph]
-        return self.precise.get((subject, graph)) or [graph]
+        key = (subject, graph)
+        if key not in self._sources:
+            shared = subject.startswith(self._shared)
+            precise = None if shared and graph != self.build.base + "graph/registry" else self.precise.get(key)
+            self._sources[key] = precise or [graph]
+        return self._sources[key]
 
     def _money(self, node: ox.BlankNode) -> Link | None:
         """A schema:MonetaryAmount node as "£4.8m", the exact figure on hover."""
