@@ -149,3 +149,15 @@ def test_walsalls_page_shows_family_safeguarding_through_sfpc(client):
 def test_entity_pages_escape_what_they_show(client):
     html = page(client, "/id/organisation/hertfordshire")
     assert "<script>" not in html.replace('<script type="application/ld+json">', "")
+
+
+def test_a_summary_says_where_the_sources_disagree(client):
+    words = summary(page(client, "/id/project/b-positive-pathways"))
+    assert "Sources disagree: " in words
+    assert "£1.6m for 2 years" in words and "£3.2m over 2 years" in words
+
+
+def test_an_organisations_funding_keeps_led_and_partnered_grants_apart(client):
+    funding = section(page(client, "/id/organisation/hertfordshire"), "funding")
+    text = " ".join(funding.texts("p"))
+    assert "Grants to the 2 projects it led: £16.4m." in text and "it was a partner in" in text

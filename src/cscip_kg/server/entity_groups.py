@@ -34,7 +34,7 @@ from cscip_kg.server.entity_pages import (
     sources_section,
     total,
 )
-from cscip_kg.server.entity_queries import ProjectFacts, projects, records
+from cscip_kg.server.entity_queries import ProjectFacts, disputed, projects, records
 from cscip_kg.server.humanize import basis_words, count_words, date_words
 from cscip_kg.server.links import Cell, Link, Table
 from cscip_kg.server.named import run, table
@@ -154,7 +154,8 @@ def organisation(facts: Facts) -> Page:
         spread.caption = "Models it took up"
     evaluated = [seq(row[1], f" ({row[0]})") for row in took_part if "evaluat" in row[0]]
     intro = [["It evaluated or coordinated the evaluation of ", *listed(evaluated), "."]] if evaluated else []
-    sections = [funding_section(found, facts, how=how), evaluations_section(lead_only(found), facts, intro), spread, profile,
+    sections = [funding_section(found, facts, funding_words(found), how), evaluations_section(lead_only(found), facts, intro),
+                spread, profile,
                 sources_section(facts)]
     return Page("organisation", kinds[0][:1].upper() + kinds[0][1:] if kinds else "Organisation", summary, facts_list, sections)
 
@@ -162,6 +163,17 @@ def organisation(facts: Facts) -> Page:
 def _role(detail: str) -> str:
     role = detail.split(";", 1)[0].strip()
     return f" (as {role})" if role else ""
+
+
+def funding_words(found: list[ProjectFacts]) -> list[Paragraph]:
+    """What the grants to the projects it led, and to those it was a partner in, come to (kept apart)."""
+    out: list[Paragraph] = []
+    for words, chosen in (("it led", lead_only(found)), ("it was a partner in", [p for p in found if p not in lead_only(found)])):
+        amounts = [m for p in chosen for _label, m in p.grants.values()]
+        whole = total(amounts)
+        if whole is not None:
+            out.append([f"Grants to the {count_words(len(chosen), 'project')} {words}: ", whole, "."])
+    return out
 
 
 def lead_only(found: list[ProjectFacts]) -> list[ProjectFacts]:
@@ -226,4 +238,11 @@ def page_for(view: EntityView) -> Page | None:
     kind, _slash, slug = view.iri[len(prefix):].partition("/")
     if kind not in BUILDERS or not slug or "/" in slug:
         return None
-    return BUILDERS[kind](Facts(view))
+    facts = Facts(view)
+    built = BUILDERS[kind](facts)
+    by_basis: dict[str, list[Link]] = {}
+    for claim, label, status in disputed(facts.build, facts.iri):
+        by_basis.setdefault(basis_words(status), []).append(facts.link(claim, label))
+    for words, claims in by_basis.items():
+        built.summary.append([f"{words[:1].upper()}{words[1:]}: ", *joined(claims, "and"), "."])
+    return built

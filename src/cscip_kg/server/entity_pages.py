@@ -101,9 +101,9 @@ def total(amounts: Iterable[Money]) -> Link | None:
     if not found:
         return None
     value = sum((m.value for m in found), start=found[0].value * 0)
-    qualified = any(m.text.startswith(("up to", "over")) for m in found)
-    text = pounds(value) + (" (some amounts are upper or lower bounds)" if qualified else "")
-    return Link(text, None, f"£{value:,.0f} exactly, the sum of {count_words(len(found), 'grant')}", str(value))
+    bounds = sum(1 for m in found if m.text.startswith(("up to", "over")))
+    note = f"; {bounds} of them an upper or lower bound" if bounds else ""
+    return Link(pounds(value), None, f"£{value:,.0f} exactly, the sum of {count_words(len(found), 'amount')}{note}", str(value))
 
 
 class Facts:
@@ -202,10 +202,11 @@ def projects_table(projects: list[ProjectFacts], facts: Facts, how: Callable[[Pr
 
 def funding_section(projects: list[ProjectFacts], facts: Facts, intro: list[Paragraph] | None = None,
                     how: Callable[[ProjectFacts], str] | None = None) -> Section:
+    """The projects with their grants; unless ``intro`` says otherwise, what the grants come to."""
     section = Section("funding", "Funding", list(intro or []))
     grants = {g: m for p in projects for g, (_label, m) in p.grants.items()}
     whole = total(grants.values())
-    if whole is not None:
+    if whole is not None and intro is None:
         section.paragraphs.append([count_words(len(grants), "grant"), " to these projects, ", whole, " in all."])
     if projects:
         section.table = projects_table(projects, facts, how)

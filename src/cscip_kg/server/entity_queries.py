@@ -169,3 +169,16 @@ def report_documents(build: Build, reports: list[str]) -> dict[str, list[str]]:
     for row in result:
         found.setdefault(row["report"].value, []).append(row["source"].value)
     return found
+
+
+_DISPUTED = """SELECT ?claim ?label ?status WHERE {{
+  ?claim cscip:claimSubject {iri} ; cscip:claimStatus ?status ; rdfs:label ?label .
+  FILTER(?status != cscip:Stated)
+}} ORDER BY ?label"""
+
+
+def disputed(build: Build, iri: ox.NamedNode) -> list[tuple[str, str, str]]:
+    """Claims about the entity that the sources disagree on or leave uncertain: (claim, label, status)."""
+    result = build.engine.query(Prepared(_DISPUTED.format(iri=iri)))
+    assert isinstance(result, ox.QuerySolutions)
+    return [(row["claim"].value, row["label"].value, row["status"].value) for row in result]
