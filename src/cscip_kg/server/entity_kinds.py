@@ -231,8 +231,9 @@ def report(facts: Facts) -> Page:
     facts_list: list[tuple[str, Cell]] = [("Document", documents or [Link("no address given")]),
                                           ("Round", facts.links(CSCIP + "round")),
                                           ("Longitudinal", [Link(yes_no(longitudinal[0]))] if longitudinal else [])]
-    return Page("report", "Evaluation report", summary, facts_list,
-                [funding_section(found, facts), sources_section(facts)])
+    evaluated = funding_section(found, facts)
+    evaluated.id, evaluated.title = "evaluated", "The project it evaluates"
+    return Page("report", "Evaluation report", summary, facts_list, [evaluated, sources_section(facts)])
 
 
 def _number(facts: Facts, predicate: str) -> str:
