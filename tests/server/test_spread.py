@@ -47,7 +47,8 @@ def page_of(iri: str) -> str:
 
 def test_the_sfpc_map_colours_every_authority_the_graph_says_took_part(server, compiled: CompiledGraph):
     rows = select(compiled, """SELECT DISTINCT ?org ?code WHERE {
-      { ?org cscip:qualifiedAdoption ?a . ?a cscip:throughProgramme ?p } UNION { ?org cscip:qualifiedParticipation ?a . ?a cscip:participatedIn ?p }
+      { ?org cscip:qualifiedAdoption ?a . ?a cscip:throughProgramme ?p }
+      UNION { ?org cscip:qualifiedParticipation ?a . ?a cscip:participatedIn ?p }
       ?p dcterms:isPartOf* programme:sfpc .
       OPTIONAL { ?org adms:identifier/skos:notation ?code } }""")
     placed = {page_of(r["org"]) for r in rows if r["code"] in layout()}
