@@ -91,8 +91,9 @@ def test_every_hex_of_an_authority_in_the_graph_is_a_link_with_a_name(server, co
 def test_a_code_the_layout_lacks_is_listed_under_the_map_with_its_reason(server):
     text = page_text(server, "organisations/dorset")
     assert not coloured(hexmap(text))
-    unplaced = " ".join(parse(text.split('class="unplaced"', 1)[1]).texts("li"))
-    assert "E10000009" in unplaced and "2020" in unplaced
+    unplaced = " ".join(parse(text.split('class="unplaced"', 1)[1].split("</details>", 1)[0]).texts("p"))
+    listed = " ".join(parse(text.split('class="unplaced"', 1)[1]).texts("li"))
+    assert "Dorset County Council (E10000009)" in listed and "2020" in unplaced
 
 
 def test_an_organisation_map_shows_where_it_is_and_a_partnership_its_members(server):

@@ -32,6 +32,10 @@ PAD = 4.0
 IN_GRAPH = "#c9c9c9"  # an authority in the graph that is not in this map's groups
 ELSEWHERE = "#ececec"  # an authority the graph does not know
 FOCUS = "#0b0c0c"
+NO_CODE = ("The graph holds no GSS code for these (charities, trusts, partnerships and others that are not councils, "
+           "and councils whose code the sources do not give)")
+NOT_IN_LAYOUT = ("Their GSS code is not in the map's layout of the authorities of 2020 (codes change when authorities are "
+                 "reorganised)")
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,7 @@ class SpreadMap:
     intro: str
     legend: list[tuple[Category, int]]
     rows: list[Row]  # the table twin: every organisation in a group, on the map or not
-    unplaced: list[Row]  # organisations in a group that the map cannot place, with the reason
+    unplaced: list[tuple[str, list[Row]]]  # why the map cannot place them → the organisations in a group it cannot place
     svg: Markup  # every text in it escaped by _hex and _svg
 
 
@@ -92,16 +96,15 @@ def draw(spread: Spread, title: str, intro: str, categories: list[Category], mem
     colour = {c.key: c.colour for c in categories}
     group = {c.key: c.label for c in categories}
     rows: list[Row] = []
-    unplaced: list[Row] = []
+    unplaced: dict[str, list[Row]] = {NO_CODE: [], NOT_IN_LAYOUT: []}
     for org, member in sorted(members.items(), key=lambda item: spread.label(item[0]).lower()):
         code = spread.codes.get(org, "")
         row = Row(spread.label(org), link(org), code, group[member.category], "; ".join(member.details))
         rows.append(row)
         if code not in places:
-            reason = (f"its GSS code {code} is not in the map's layout of 2020 authorities (codes change when authorities "
-                      "are reorganised)") if code else "the graph holds no GSS code for it"
-            unplaced.append(Row(row.name, row.href, code, row.group, reason))
-    counts = {c.key: sum(1 for m in members.values() if m.category == c.key) for c in categories}
+            unplaced[NOT_IN_LAYOUT if code else NO_CODE].append(row)
+    counts = {c.key: sum(1 for m in members.values() if m.category == c.key and spread.codes.get(m.org) in places)
+              for c in categories}
     legend = [(c, counts[c.key]) for c in categories if counts[c.key]]
     hexes = []
     for place in places.values():
@@ -113,7 +116,7 @@ def draw(spread: Spread, title: str, intro: str, categories: list[Category], mem
         if grouped and grouped.details:
             words += f" ({'; '.join(grouped.details)})"
         hexes.append(_hex(place, fill, words, link(known) if known else None, known is not None and known == focus))
-    return SpreadMap(title, intro, legend, rows, unplaced, _svg(title, intro, hexes))
+    return SpreadMap(title, intro, legend, rows, [(why, found) for why, found in unplaced.items() if found], _svg(title, intro, hexes))
 
 
 def _centre(place: Place, top: int) -> tuple[float, float]:
