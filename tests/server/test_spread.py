@@ -6,7 +6,9 @@ import re
 import xml.etree.ElementTree as ET
 
 from cscip_kg.build import CompiledGraph
-from cscip_kg.server.hexmap import ELSEWHERE, IN_GRAPH, STAGE_COLOURS, layout
+from cscip_kg.server.hexmap import ELSEWHERE, IN_GRAPH, STAGE_COLOURS, layout, model_map
+from cscip_kg.server.spread import Involvement, Spread
+from cscip_kg.server.spread_timeline import when
 from tests.helpers import select
 from tests.server.live import fetch
 from tests.server.structure import assert_accessible_page, parse
@@ -134,3 +136,24 @@ def test_a_stage_with_nothing_recorded_says_so(server):
     sfpc = timeline.split("Strengthening Families, Protecting Children (SFPC)", 1)[1].split("</li>", 1)[0]
     assert "None recorded in the sources." in sfpc
     assert "from Sep 2020" in timeline  # a typed start date of an SFIP adoption, as a reader writes it
+
+
+def test_every_text_in_the_map_is_escaped():
+    evil = '</title><script>alert(1)</script>"'
+    org, code = f"{ID}organisation/evil", next(iter(layout()))
+    spread = Spread([Involvement(org, "adoption", f"{ID}programme/sfpc", evil, f"{ID}model/m", None, "", "", "")],
+                    {org: code}, {}, {}, {}, {org: evil, f"{ID}model/m": evil})
+    found = model_map(spread, f"{ID}model/m", lambda iri: '/x?a=1&b="2"')
+    root = ET.fromstring(str(found.svg))
+    assert not list(root.iter(f"{SVG}script")) and "<script>" not in str(found.svg)
+    names = [a.get("aria-label", "") for a in root.iter(f"{SVG}a")]
+    assert names == [f"{evil}: Strengthening Families, Protecting Children (SFPC) (adopted {evil} through sfpc as {evil})"]
+    assert [a.get("href") for a in root.iter(f"{SVG}a")] == ['/x?a=1&b="2"']
+
+
+def test_dates_read_as_a_reader_writes_them():
+    assert when("2014", "2016") == "2014–2016"
+    assert when("2016", "2020-03-31") == "2016 – 31 Mar 2020"
+    assert when("2020-09", "") == "from Sep 2020"
+    assert when("", "2024-04-01") == "until 1 Apr 2024"
+    assert when("", "") == ""
