@@ -119,6 +119,11 @@ def draw(spread: Spread, title: str, intro: str, categories: list[Category], mem
     return SpreadMap(title, intro, legend, rows, [(why, found) for why, found in unplaced.items() if found], _svg(title, intro, hexes))
 
 
+@cache
+def _northmost() -> int:
+    return max(p.r for p in layout().values())
+
+
 def _centre(place: Place, top: int) -> tuple[float, float]:
     # odd-r: odd rows sit half a hexagon to the right; r grows northwards, so it is flipped for the page.
     x = PAD + WIDE / 2 + place.q * WIDE + (WIDE / 2 if place.r % 2 else 0)
@@ -127,8 +132,7 @@ def _centre(place: Place, top: int) -> tuple[float, float]:
 
 
 def _hex(place: Place, fill: str, words: str, href: str | None, focus: bool) -> tuple[bool, str]:
-    top = max(p.r for p in layout().values())
-    cx, cy = _centre(place, top)
+    cx, cy = _centre(place, _northmost())
     points = " ".join(f"{cx + SIZE * math.cos(math.radians(60 * i - 30)):.1f},{cy + SIZE * math.sin(math.radians(60 * i - 30)):.1f}"
                       for i in range(6))
     stroke, width = (FOCUS, 3) if focus else ("#ffffff", 1)

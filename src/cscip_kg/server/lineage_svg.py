@@ -168,10 +168,12 @@ def _text(x: float, y: float, lines: list[str], size: int, anchor: str = "start"
 
 def _box_svg(box: Box) -> str:
     stroke, width = ("#0b0c0c", 3) if box.focus else ("#505a5f", 1)
+    # The accessible name says what kind of thing it is; the tooltip gives the whole label (a folded box: who is in it).
     name = f"{box.label}, {box.kind}" + (", the subject of this page" if box.focus else "")
+    tip = box.label
     if box.iri is None:
-        name = f"{box.label}: " + ", ".join(m.label for m in box.members)
-    inner = (f"<title>{escape(name)}</title>"
+        name = tip = f"{box.label}: " + ", ".join(m.label for m in box.members)
+    inner = (f"<title>{escape(tip)}</title>"
              f'<rect class="box" x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" height="{box.height:.1f}" rx="5" '
              f'fill="{box.fill}" stroke="{stroke}" stroke-width="{width}"/>'
              + _text(box.x + PAD_X, box.y + PAD_Y + FONT, box.lines, FONT))
