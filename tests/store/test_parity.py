@@ -33,6 +33,7 @@ QUERIES = {
     "models": "SELECT ?m ?label WHERE { ?m a cscip:PracticeModel ; rdfs:label ?label }",
     "blank": "SELECT ?grant ?amount ?value WHERE { ?grant schema:amount ?amount . ?amount schema:value ?value }",
     "from": "SELECT ?s WHERE { GRAPH <https://w3id.org/cscip-kg/graph/sources> { ?s a ?type } }",
+    "from-clause": "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/cscip-kg/graph/sources> WHERE { ?s ?p ?o }",
 }
 
 
@@ -92,6 +93,7 @@ def test_pages_show_the_same(path, embedded_server, remote_server):
 
 def test_refusals_and_errors_are_the_same(embedded_server, remote_server):
     for query, status in (("DROP ALL", 403), ("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }", 403),
+                          ("SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }", 403),
                           ("SELECT ?x WHERE { ?x cscip:nonsense }", 400)):
         answers = [fetch(f"{s}sparql?{urllib.parse.urlencode({'query': query})}") for s in (embedded_server, remote_server)]
         assert answers[0].status == answers[1].status == status
