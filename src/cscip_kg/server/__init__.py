@@ -56,7 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings["max_body"]
     build = open_build(build_folder(settings), connect_for(settings))
     app.extensions[EXTENSION] = build
-    if settings["store"] == "embedded":
+    if settings.embedded:
         # A remote store bounds its own queries (store_timeout); here they run in worker processes that can be stopped.
         app.extensions[POOL] = QueryPool(build.folder / TRIG_FILE, build.prefixes, settings["workers"], settings["query_timeout"])
     for blueprint in (pages.bp, sparql.bp, linked_data.bp, downloads.bp):
