@@ -112,6 +112,14 @@ def test_every_named_query_answers_the_same_from_the_cli(name, store):
     embedded = _cli("query", name, "--format", "json")
     remote = _cli("query", name, "--format", "json", "--store", f"{store.url}/query", "--store-timeout", "120")
     assert rows(remote.encode(), query) == rows(embedded.encode(), query)
+    # Portable: the file as written (its default parameters bound) goes to the Oxigraph server with nothing
+    # added, no prefix prologue and no dataset, as any other SPARQL tool would send it, and answers the same.
+    written = fetch(f"{store.url}/query", "POST", {"Accept": JSON, "Content-Type": "application/x-www-form-urlencoded"},
+                    urllib.parse.urlencode({"query": query}).encode())
+    assert written.status == 200, written.text
+    assert variables(written.body) == variables(embedded.encode())
+    assert rows(written.body, query) == rows(embedded.encode(), query)
+    assert rows(embedded.encode(), query), f"{name} answers nothing, so the comparison proves nothing"
 
 
 def test_headline_question_from_the_store(store):
