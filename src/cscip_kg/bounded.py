@@ -16,7 +16,9 @@ import itertools
 import logging
 import multiprocessing
 import queue
+import sys
 import threading
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -103,11 +105,31 @@ def _worker_main(connection: Connection, trig: str, prefixes: dict[str, str]) ->
         connection.send(run_job(store, prefixes, graphs, job))
 
 
+_START_LOCK = threading.Lock()
+
+
+def start_lean(process: multiprocessing.process.BaseProcess) -> None:
+    """Start a spawned process without re-importing the parent's ``__main__`` in it.
+
+    Spawn re-imports the parent's main module in the child: under the ``cscip-kg``
+    script that is the whole CLI (pyshacl included), under a WSGI host the host.
+    A worker needs only this module's imports, so ``__main__`` is hidden while
+    ``start()`` takes the child's preparation data; the lock keeps starts apart.
+    """
+    with _START_LOCK:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            process.start()
+        finally:
+            sys.modules["__main__"] = main
+
+
 class _Worker:
     def __init__(self, context: multiprocessing.context.SpawnContext, trig: Path, prefixes: dict[str, str]) -> None:
         self.connection, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child, str(trig), prefixes), daemon=True, name="cscip-kg-query")
-        self.process.start()
+        start_lean(self.process)
         child.close()
 
     def wait_ready(self, timeout: float) -> None:

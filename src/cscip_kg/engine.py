@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Dataset
@@ -81,16 +82,22 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
-def check_dataset(query: str, graphs: frozenset[str], prefixes: dict[str, str], stripped: str | None = None) -> None:
-    """Refuse FROM / FROM NAMED naming anything but a graph of this store."""
-    stripped = strip_literals(query) if stripped is None else stripped
-    if "from" not in stripped.lower():
-        return
+class _Clause(NamedTuple):
+    start: int
+    end: int
+    written: str
+    iri: str
+    named: bool
+
+
+def _dataset_clauses(query: str, prefixes: dict[str, str], stripped: str) -> list[_Clause]:
+    """Each FROM / FROM NAMED clause the parser will accept."""
     declared = dict(prefixes)
     for match in _PREFIX_DECL.finditer(stripped):
         declaration = _IRI_REF.match(query, _skip_space(query, match.end()))
         if declaration:
             declared[match.group(1) or ""] = declaration.group(1)
+    clauses = []
     for match in _FROM.finditer(stripped):
         start = _skip_space(query, match.end())
         named = _IRI_REF.match(query, start) or _PNAME.match(query, start)
@@ -98,8 +105,47 @@ def check_dataset(query: str, graphs: frozenset[str], prefixes: dict[str, str], 
             continue  # not a dataset clause the parser will accept; it reports the error
         # An undeclared prefix can name no graph here (the parser will reject it anyway).
         iri = named.group(1) if named.re is _IRI_REF else declared.get(named.group(1) or "", "\0") + named.group(2)
-        if iri not in graphs:
-            raise QueryRefused(f"FROM {named.group(0)} names no graph of this store, and this endpoint never fetches URLs")
+        clauses.append(_Clause(match.start(), named.end(), named.group(0), iri, len(match.group(0)) > len("FROM")))
+    return clauses
+
+
+def _blank(text: str, clauses: list[_Clause]) -> str:
+    # Blanked, not removed: the parser's positions in error messages stay true.
+    for clause in clauses:
+        text = f"{text[:clause.start]}{' ' * (clause.end - clause.start)}{text[clause.end:]}"
+    return text
+
+
+def guard(prepared: Prepared, graphs: frozenset[str], prefixes: dict[str, str]) -> tuple[Prepared, Prepared | None]:
+    """The one check before any backend evaluates a query.
+
+    Refuses SERVICE, LOAD and every update form, and FROM / FROM NAMED naming
+    anything but a graph of ``graphs``: this endpoint never fetches a URL (rdflib
+    would, and a store behind us might). With dataset parameters
+    (default-graph-uri / named-graph-uri) the protocol replaces the query's own
+    dataset, so its FROM clauses are cut from the text, unread: no engine can
+    fetch them, and a FROM naming an unknown graph does not stop the query.
+
+    Returns what to evaluate, and the query's own dataset when its FROM clauses
+    define it: the text without them and their graphs as explicit lists (a store
+    may let its default-graph setting override FROM, as the Oxigraph server's
+    --union-default-graph does, but not the protocol's parameters).
+    """
+    stripped = strip_literals(prepared.text)
+    check_allowed(prepared.text, stripped)
+    if "from" not in stripped.lower():
+        return prepared, None
+    clauses = _dataset_clauses(prepared.text, prefixes, stripped)
+    if not clauses:
+        return prepared, None
+    if prepared.default_graphs or prepared.named_graphs:
+        return replace(prepared, text=_blank(prepared.text, clauses)), None
+    for clause in clauses:
+        if clause.iri not in graphs:
+            raise QueryRefused(f"FROM {clause.written} names no graph of this store, and this endpoint never fetches URLs")
+    default = tuple(c.iri for c in clauses if not c.named)
+    named = tuple(c.iri for c in clauses if c.named)
+    return prepared, Prepared(_blank(prepared.text, clauses), default, named)
 
 
 @dataclass(frozen=True)
@@ -158,14 +204,12 @@ class Engine:
 
 
 def evaluate(store: ox.Store, prepared: Prepared, prefixes: dict[str, str], graphs: frozenset[str]) -> QueryResult:
-    """Check, then evaluate, one query: the only call of Store.query in the project."""
-    stripped = strip_literals(prepared.text)
-    check_allowed(prepared.text, stripped)
-    check_dataset(prepared.text, graphs, prefixes, stripped)
+    """Guard, then evaluate, one query: the only call of Store.query in the project."""
+    prepared, own_dataset = guard(prepared, graphs, prefixes)
     options: dict[str, object] = {"prefixes": prefixes}
     if prepared.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in prepared.default_graphs]
-    else:
+    elif own_dataset is None:  # the union option would override the query's own FROM
         options["use_default_graph_as_union"] = True
     if prepared.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in prepared.named_graphs]

@@ -1,6 +1,6 @@
 """The remote backend: the same queries, answered by a SPARQL 1.1 store over HTTP.
 
-``RemoteEngine.query`` refuses what the embedded engine refuses (engine.check_allowed),
+``RemoteEngine.query`` refuses what the embedded engine refuses (the same engine.guard),
 parses the query locally so a malformed one gets the same 400 and position as
 embedded, then sends it with SPARQLWrapper (POST, the project prefixes as a
 prologue) and parses the answer back into pyoxigraph objects.
@@ -23,12 +23,13 @@ import pyoxigraph as ox
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized, URITooLong
 
-from cscip_kg.engine import Prepared, QueryError, QueryResult, check_allowed
+from cscip_kg.engine import Prepared, QueryError, QueryResult, guard
 from cscip_kg.store import StoreConfig, StoreError, StoreUnavailable, http_error, unavailable
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 DCTERMS = "http://purl.org/dc/terms/"
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
+NO_GRAPH = "urn:x-cscip-kg:no-graph"
 
 
 def manifest_graph(base: str) -> str:
@@ -58,13 +59,18 @@ class RemoteEngine:
         self._parser = ox.Store()  # stays empty: only used to check syntax
 
     def query(self, prepared: Prepared) -> QueryResult:
-        check_allowed(prepared.text)
+        graphs = tuple(self.publication.graphs)
+        prepared, own_dataset = guard(prepared, frozenset(graphs), self.prefixes)
         try:
             # Results are lazy, so on an empty store this parses and evaluates nothing.
             self._parser.query(prepared.text, prefixes=self.prefixes)
         except SyntaxError as error:
             raise QueryError(str(error)) from error
-        graphs = tuple(self.publication.graphs)
+        if own_dataset is not None:
+            # The query's FROM clauses (published graphs only: guarded), stated as parameters. The protocol
+            # has no way to say "no graphs", so an IRI naming none stands for an empty default or named set.
+            return run(self.config, self._prologue + own_dataset.text,
+                       own_dataset.default_graphs or (NO_GRAPH,), own_dataset.named_graphs or (NO_GRAPH,))
         return run(self.config, self._prologue + prepared.text,
                    prepared.default_graphs or graphs, prepared.named_graphs or graphs)
 

@@ -34,9 +34,9 @@ def store(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 @pytest.fixture(scope="session")
-def embedded_server(build_dir: Path) -> Iterator[str]:
-    with running_server(build_dir) as url:
-        yield url
+def embedded_server(server: str) -> str:
+    """The shared live server (tests/conftest.py): a second one over the same build would answer the same."""
+    return server
 
 
 @pytest.fixture(scope="session")

@@ -33,6 +33,7 @@ QUERIES = {
     "models": "SELECT ?m ?label WHERE { ?m a cscip:PracticeModel ; rdfs:label ?label }",
     "blank": "SELECT ?grant ?amount ?value WHERE { ?grant schema:amount ?amount . ?amount schema:value ?value }",
     "from": "SELECT ?s WHERE { GRAPH <https://w3id.org/cscip-kg/graph/sources> { ?s a ?type } }",
+    "from-clause": "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/cscip-kg/graph/sources> WHERE { ?s ?p ?o }",
 }
 
 
@@ -92,6 +93,7 @@ def test_pages_show_the_same(path, embedded_server, remote_server):
 
 def test_refusals_and_errors_are_the_same(embedded_server, remote_server):
     for query, status in (("DROP ALL", 403), ("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }", 403),
+                          ("SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }", 403),
                           ("SELECT ?x WHERE { ?x cscip:nonsense }", 400)):
         answers = [fetch(f"{s}sparql?{urllib.parse.urlencode({'query': query})}") for s in (embedded_server, remote_server)]
         assert answers[0].status == answers[1].status == status
@@ -110,6 +112,14 @@ def test_every_named_query_answers_the_same_from_the_cli(name, store):
     embedded = _cli("query", name, "--format", "json")
     remote = _cli("query", name, "--format", "json", "--store", f"{store.url}/query", "--store-timeout", "120")
     assert rows(remote.encode(), query) == rows(embedded.encode(), query)
+    # Portable: the file as written (its default parameters bound) goes to the Oxigraph server with nothing
+    # added, no prefix prologue and no dataset, as any other SPARQL tool would send it, and answers the same.
+    written = fetch(f"{store.url}/query", "POST", {"Accept": JSON, "Content-Type": "application/x-www-form-urlencoded"},
+                    urllib.parse.urlencode({"query": query}).encode())
+    assert written.status == 200, written.text
+    assert variables(written.body) == variables(embedded.encode())
+    assert rows(written.body, query) == rows(embedded.encode(), query)
+    assert rows(embedded.encode(), query), f"{name} answers nothing, so the comparison proves nothing"
 
 
 def test_headline_question_from_the_store(store):

@@ -170,7 +170,8 @@ def test_a_store_that_does_not_answer_times_out():
 
 def test_refused_queries_never_reach_the_store():
     engine = RemoteEngine(StoreConfig(f"http://127.0.0.1:{free_port()}/query"), Publication("v", {}), PREFIXES)
-    for query in ("DROP ALL", "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"):
+    for query in ("DROP ALL", "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+                  "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }"):  # the same guard as embedded
         with pytest.raises(QueryRefused):
             engine.query(Prepared(query))
     with pytest.raises(StoreUnavailable, match="connection was refused"):

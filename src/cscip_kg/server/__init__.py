@@ -7,6 +7,7 @@ Nothing happens at import time; the build is opened once, in the factory.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -55,7 +56,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings["max_body"]
     build = open_build(build_folder(settings), connect_for(settings))
     app.extensions[EXTENSION] = build
-    if settings["store"] == "embedded":
+    if settings.embedded:
         # A remote store bounds its own queries (store_timeout); here they run in worker processes that can be stopped.
         app.extensions[POOL] = QueryPool(build.folder / TRIG_FILE, build.prefixes, settings["workers"], settings["query_timeout"])
     for blueprint in (pages.bp, sparql.bp, linked_data.bp, downloads.bp):
@@ -74,11 +75,30 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _check_query_string() -> Response | None:
-    # Werkzeug decodes request.args as strict UTF-8 on first use; fail early, as a 400, instead.
+    # Werkzeug decodes percent-escapes with replacement characters, so invalid UTF-8 would run a
+    # different query than the one sent; the protocol's text is UTF-8, so refuse it, naming the byte.
+    problem = utf8_problem(request.query_string, "the query string")
+    if problem is None and request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        problem = utf8_problem(request.get_data(cache=True), "the form body")  # cached: the form parser reads it again
+    return None if problem is None else plain_error(400, problem)
+
+
+def utf8_problem(encoded: bytes, where: str) -> str | None:
+    """Why a URL-encoded string is not UTF-8, raw or after percent-decoding (None when it is)."""
     try:
-        request.query_string.decode("utf-8")
+        encoded.decode("utf-8")
     except UnicodeDecodeError as error:
-        return plain_error(400, f"the query string is not UTF-8 (byte {error.start}); percent-encode UTF-8 text")
+        return f"{where} is not UTF-8 (byte {error.start}); percent-encode UTF-8 text"
+    for pair in encoded.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        for part, what in ((name, "a field name"), (value, "the value")):
+            decoded = urllib.parse.unquote_to_bytes(part.replace(b"+", b" "))
+            try:
+                decoded.decode("utf-8")
+            except UnicodeDecodeError as error:
+                field = urllib.parse.unquote(name.decode("utf-8"), errors="replace")
+                return (f"{where}: {what} of '{field}' is not UTF-8 after percent-decoding "
+                        f"(byte {error.start} of the decoded text); percent-encode UTF-8 text")
     return None
 
 
