@@ -24,6 +24,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from cscip_kg import __version__
 from cscip_kg.engine import Engine
+from cscip_kg.lineage import add_lineage
 from cscip_kg.loader import LoadedGraph, Project, load
 from cscip_kg.namespaces import BASE, DCAT, VOID, bind_prefixes, prefixes_for
 from cscip_kg.validate import Problem, validate
@@ -49,11 +50,13 @@ class CompiledGraph:
 
 
 def compile_graph(project: Project) -> CompiledGraph:
-    """Load and validate; raise DataError or ValidationFailed rather than return a bad graph."""
+    """Load, validate and derive lineage; raise DataError or ValidationFailed rather than return a bad graph."""
     loaded = load(project)
     problems = validate(loaded, project.root)
     if problems:
         raise ValidationFailed(problems)
+    # Derived from validated data only, so the lineage graph never needs validating itself.
+    add_lineage(loaded.dataset, loaded.ontology)
     return CompiledGraph(project, loaded, Engine.from_dataset(loaded.dataset))
 
 
