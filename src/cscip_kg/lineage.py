@@ -99,21 +99,32 @@ def _influencer_properties(ontology: Graph) -> set[Node]:
 def derive(dataset: Dataset, ontology: Graph) -> Graph:
     """The lineage graph of ``dataset``: read-only on the dataset, a new graph out."""
     kinds = lineage_properties(ontology)
-    union_before = dataset.default_union
-    dataset.default_union = True  # look-ups see every source's graph; restored below
-    try:
-        links = list(_qualified(dataset, ontology, kinds))
-        covered = {(link.source, link.kind, link.target) for link in links}
-        for link in [*_claimed(dataset, kinds), *_plain(dataset, kinds), *_inferred(dataset)]:
-            if (link.source, link.kind, link.target) not in covered:
-                covered.add((link.source, link.kind, link.target))
-                links.append(link)
-        return _write(dataset, ontology, links)
-    finally:
-        dataset.default_union = union_before
+    facts = _facts(dataset, ontology, kinds)
+    links = list(_qualified(facts, ontology, kinds))
+    covered = {(link.source, link.kind, link.target) for link in links}
+    for link in [*_claimed(facts, kinds), *_plain(dataset, kinds), *_inferred(facts)]:
+        if (link.source, link.kind, link.target) not in covered:
+            covered.add((link.source, link.kind, link.target))
+            links.append(link)
+    return _write(facts, ontology, links)
 
 
-def _basis(dataset: Dataset, node: Node) -> URIRef:
+def _facts(dataset: Dataset, ontology: Graph, kinds: set[URIRef]) -> Graph:
+    """The triples of every source graph that the derivation reads, in one graph (a small union)."""
+    wanted = {*kinds, *ontology.subjects(UNQUALIFIED_FORM), *_influencer_properties(ontology), *CARRIED,
+              DCTERMS.source, RDFS.label, CSCIP.basis, CSCIP.claimStatus, CSCIP.claimSubject, CSCIP.claimProperty,
+              CSCIP.claimValue, CSCIP.implementsModel, CSCIP.usesModel, CSCIP.spreadsModel, CSCIP.spreadsProject}
+    facts = Graph()
+    for graph in dataset.graphs():
+        for prop in wanted:
+            for triple in graph.triples((None, prop, None)):  # type: ignore[arg-type]
+                facts.add(triple)
+        for claim in graph.subjects(RDF.type, CSCIP.Claim):
+            facts.add((claim, RDF.type, CSCIP.Claim))
+    return facts
+
+
+def _basis(dataset: Graph, node: Node) -> URIRef:
     stated = dataset.value(node, CSCIP.basis)
     if isinstance(stated, URIRef):
         return stated
@@ -121,7 +132,7 @@ def _basis(dataset: Dataset, node: Node) -> URIRef:
     return STATUS_BASIS.get(status, CSCIP.claimed) if status is not None else CSCIP.stated  # type: ignore[arg-type]
 
 
-def _qualified(dataset: Dataset, ontology: Graph, kinds: set[URIRef]) -> Iterator[Link]:
+def _qualified(dataset: Graph, ontology: Graph, kinds: set[URIRef]) -> Iterator[Link]:
     influencers = _influencer_properties(ontology)
     for qualifier, kind in ontology.subject_objects(UNQUALIFIED_FORM):
         if kind not in kinds:
@@ -134,7 +145,7 @@ def _qualified(dataset: Dataset, ontology: Graph, kinds: set[URIRef]) -> Iterato
                            [(p, o) for p in CARRIED for o in dataset.objects(record, p)])
 
 
-def _claimed(dataset: Dataset, kinds: set[URIRef]) -> Iterator[Link]:
+def _claimed(dataset: Graph, kinds: set[URIRef]) -> Iterator[Link]:
     for claim in dataset.subjects(RDF.type, CSCIP.Claim):
         kind = dataset.value(claim, CSCIP.claimProperty)
         subject, target = dataset.value(claim, CSCIP.claimSubject), dataset.value(claim, CSCIP.claimValue)
@@ -145,20 +156,20 @@ def _claimed(dataset: Dataset, kinds: set[URIRef]) -> Iterator[Link]:
 
 def _plain(dataset: Dataset, kinds: set[URIRef]) -> Iterator[Link]:
     found: dict[tuple[Node, Node, Node], Link] = {}
-    for kind in sorted(kinds):
-        for subject, _p, target, graph in dataset.quads((None, kind, None, None)):
-            if not isinstance(target, URIRef) or graph is None:
-                continue
-            link = found.setdefault((subject, kind, target), Link(subject, kind, target))
-            graph_name = graph.identifier if isinstance(graph, Graph) else graph
-            if graph_name == REGISTRY_GRAPH:
-                link.sources |= set(dataset.objects(subject, DCTERMS.source))
-            else:
-                link.sources.add(graph_name)
+    for graph in dataset.graphs():
+        for kind in sorted(kinds):
+            for subject, _p, target in graph.triples((None, kind, None)):
+                if not isinstance(target, URIRef):
+                    continue
+                link = found.setdefault((subject, kind, target), Link(subject, kind, target))
+                if graph.identifier == REGISTRY_GRAPH:  # the registry is no source: its entities name theirs
+                    link.sources |= set(graph.objects(subject, DCTERMS.source))
+                else:
+                    link.sources.add(graph.identifier)
     yield from found.values()
 
 
-def _inferred(dataset: Dataset) -> Iterator[Link]:
+def _inferred(dataset: Graph) -> Iterator[Link]:
     for programme, model in dataset.subject_objects(CSCIP.spreadsModel):
         for project in dataset.objects(programme, CSCIP.spreadsProject):
             if (project, CSCIP.implementsModel, model) in dataset or (project, CSCIP.usesModel, model) in dataset:
@@ -168,13 +179,13 @@ def _inferred(dataset: Dataset) -> Iterator[Link]:
                 yield Link(model, CSCIP.grewOutOf, project, None, CSCIP.inferred, sources, [(CSCIP.inferenceNote, note)])
 
 
-def _label(dataset: Dataset, node: Node) -> str:
+def _label(dataset: Graph, node: Node) -> str:
     labels = list(dataset.objects(node, RDFS.label))
     english = [str(label) for label in labels if isinstance(label, Literal) and label.language == "en"]
     return (english or [str(label) for label in labels] or [str(node).rsplit("/", 1)[-1]])[0]
 
 
-def _write(dataset: Dataset, ontology: Graph, links: list[Link]) -> Graph:
+def _write(dataset: Graph, ontology: Graph, links: list[Link]) -> Graph:
     graph = Graph(identifier=LINEAGE_GRAPH)
     # A link into an organisation (cscip:developedBy) ends the walk: passing through an
     # organisation would make all it adopted the ancestors of what it developed.
