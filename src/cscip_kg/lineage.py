@@ -117,7 +117,7 @@ def _facts(dataset: Dataset, ontology: Graph, kinds: set[URIRef]) -> Graph:
     facts = Graph()
     for graph in dataset.graphs():
         for prop in wanted:
-            for triple in graph.triples((None, prop, None)):  # type: ignore[arg-type]
+            for triple in graph.triples((None, prop, None)):
                 facts.add(triple)
         for claim in graph.subjects(RDF.type, CSCIP.Claim):
             facts.add((claim, RDF.type, CSCIP.Claim))
@@ -129,7 +129,9 @@ def _basis(dataset: Graph, node: Node) -> URIRef:
     if isinstance(stated, URIRef):
         return stated
     status = dataset.value(node, CSCIP.claimStatus)
-    return STATUS_BASIS.get(status, CSCIP.claimed) if status is not None else CSCIP.stated  # type: ignore[arg-type]
+    if not isinstance(status, URIRef):
+        return CSCIP.stated
+    return STATUS_BASIS.get(status, CSCIP.claimed)
 
 
 def _qualified(dataset: Graph, ontology: Graph, kinds: set[URIRef]) -> Iterator[Link]:
@@ -137,7 +139,7 @@ def _qualified(dataset: Graph, ontology: Graph, kinds: set[URIRef]) -> Iterator[
     for qualifier, kind in ontology.subject_objects(UNQUALIFIED_FORM):
         if kind not in kinds:
             continue
-        for subject, record in dataset.subject_objects(qualifier):  # type: ignore[arg-type]
+        for subject, record in dataset.subject_objects(qualifier):
             targets = [o for p, o in dataset.predicate_objects(record) if p in influencers]
             for target in targets:
                 yield Link(subject, kind, target, record, _basis(dataset, record),  # type: ignore[arg-type]

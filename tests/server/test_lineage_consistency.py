@@ -107,7 +107,7 @@ def test_no_organisation_page_is_empty_where_the_graph_holds_facts_about_it(serv
           { ?s ?p ?o . FILTER(?p NOT IN (cscip:lineageLink, prov:influencer)) } UNION { ?o cscip:qualifiedParticipation|org:hasMember ?x }
         }""")
     with_facts = {r["o"] for r in facts}
-    assert len(with_facts) > 150
+    assert len(with_facts) >= 150  # of 178 organisations
     empty = []
     for iri in sorted(with_facts):
         page = fetch(f"{server}organisations/{iri.rsplit('/', 1)[1]}", headers={"Accept": "text/html"}).text
