@@ -24,6 +24,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from cscip_kg import __version__
 from cscip_kg.engine import Engine
+from cscip_kg.lineage import add_lineage
 from cscip_kg.loader import LoadedGraph, Project, load
 from cscip_kg.namespaces import BASE, DCAT, VOID, bind_prefixes, prefixes_for
 from cscip_kg.validate import Problem, validate
@@ -55,7 +56,7 @@ _CONFORMING: set[str] = set()
 
 
 def compile_graph(project: Project) -> CompiledGraph:
-    """Load and validate; raise DataError or ValidationFailed rather than return a bad graph."""
+    """Load, validate and derive lineage; raise DataError or ValidationFailed rather than return a bad graph."""
     before = content_version(project, BASE)
     loaded = load(project)
     if before not in _CONFORMING:
@@ -64,6 +65,8 @@ def compile_graph(project: Project) -> CompiledGraph:
             raise ValidationFailed(problems)
         if content_version(project, BASE) == before:  # not edited while it was read
             _CONFORMING.add(before)
+    # Derived from validated data only, so the lineage graph never needs validating itself.
+    add_lineage(loaded.dataset, loaded.ontology)
     return CompiledGraph(project, loaded, Engine.from_dataset(loaded.dataset))
 
 

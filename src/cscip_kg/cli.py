@@ -12,6 +12,7 @@ import click
 from cscip_kg.build import CompiledGraph, ValidationFailed, compile_graph, write_dumps
 from cscip_kg.cli_options import flag_values, option_for, setting_options
 from cscip_kg.engine import Engine, Prepared, QueryError, QueryRefused
+from cscip_kg.lineage import add_lineage
 from cscip_kg.loader import DataError, Project, load
 from cscip_kg.queries import NamedQuery, ParameterError, QueryFileError, load_catalogue, parse_query_file
 from cscip_kg.remote import NotPublished
@@ -168,8 +169,8 @@ def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> N
     except ParameterError as error:
         raise click.BadParameter(str(error), param_hint="--param") from error
     try:
-        # Querying needs a parsed graph, not a SHACL run: `validate` is the gate.
-        engine = remote_backend(ctx.obj) or Engine.from_dataset(load(_project(ctx)).dataset)
+        # Querying needs a parsed graph (and its derived lineage), not a SHACL run: `validate` is the gate.
+        engine = remote_backend(ctx.obj) or _local_engine(_project(ctx))
     except DataError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
@@ -184,6 +185,12 @@ def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> N
         sys.stdout.buffer.write(output)
     else:
         click.echo(output, nl=False)
+
+
+def _local_engine(project: Project) -> Engine:
+    loaded = load(project)
+    add_lineage(loaded.dataset, loaded.ontology)
+    return Engine.from_dataset(loaded.dataset)
 
 
 # Defined in store_cli.py with the other remote-store code; registered here so `cscip-kg publish` exists.
