@@ -9,6 +9,7 @@ test's config) overrides all three.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,13 @@ def _default_root() -> str:
     # The package lives in <root>/src/cscip_kg; an installed copy is pointed at
     # a checkout with CSCIP_KG_ROOT or --root.
     return str(Path(__file__).resolve().parents[2])
+
+
+def _publisher_prefix(text: str) -> str:
+    # 360Giving prefixes are "360G-" and the publisher's letters or digits (e.g. 360G-blf).
+    if not re.fullmatch(r"360G-[A-Za-z0-9]+(-[A-Za-z0-9]+)*", text):
+        raise ValueError(text)
+    return text
 
 
 class SettingError(ValueError):
@@ -64,6 +72,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_password", "", "Password for HTTP basic authentication at the store (environment or config file, not a flag)."),
     Setting("store_token", "", "Bearer token for the store (environment or config file, not a flag)."),
     Setting("store_timeout", 10.0, "Seconds to wait for the store to answer one request before giving up (503).", float, 0.001),
+    Setting("publisher_prefix", "360G-cscipkg",
+            "360Giving publisher prefix of the grant and organisation identifiers `export --format 360giving` writes "
+            "(register one with 360Giving; the default is an unregistered placeholder).", _publisher_prefix),
     Setting("cache_mb", 64, "Megabytes of GET answers kept in memory for the served graph version (0: keep none).", int, 0),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
