@@ -120,13 +120,16 @@ def serve(ctx: click.Context) -> None:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["360giving"]), default="360giving", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), default="exports/360giving", show_default=True,
-              help="Folder to write grants.csv and grants.json into (not inside the build folder, which builds replace).")
+              help="Folder to write grants.json, grants.csv and grants-left-out.csv into (not the build folder, which builds replace).")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: str) -> None:
-    """Export the grants in the shape of the 360Giving Data Standard (CSV and JSON)."""
+    """Export the grants as a 360Giving 1.4 package (JSON, CSV); grants no source dates to the day are listed, not exported.
+
+    Identifiers use the publisher_prefix setting (env CSCIP_KG_PUBLISHER_PREFIX or the config file).
+    """
     from cscip_kg.export import write_360giving
 
-    for path in write_360giving(_compiled(ctx), Path(out)):
+    for path in write_360giving(_compiled(ctx), Path(out), ctx.obj["publisher_prefix"]):
         click.echo(str(path))
 
 

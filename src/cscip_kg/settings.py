@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -32,6 +33,12 @@ def _default_root() -> str:
     # The package lives in <root>/src/cscip_kg; an installed copy is pointed at
     # a checkout with CSCIP_KG_ROOT or --root.
     return str(Path(__file__).resolve().parents[2])
+
+
+def _publisher_prefix(text: str) -> str | None:
+    # 360Giving prefixes are "360G-" and the publisher's letters or digits (e.g. 360G-blf).
+    ok = re.fullmatch(r"360G-[A-Za-z0-9]+(-[A-Za-z0-9]+)*", text)
+    return None if ok else "must be '360G-' followed by the publisher's letters or digits (e.g. 360G-blf)"
 
 
 class SettingError(ValueError):
@@ -154,6 +161,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_token", "", "Bearer token for the store (environment or config file, not a flag)."),
     Setting("store_timeout", 10.0, "Seconds to wait for the store to answer one request before giving up (503).", float, 0.001, 3600,
             flags=STORE_COMMANDS),
+    Setting("publisher_prefix", "360G-cscipkg",
+            "360Giving publisher prefix of the grant and organisation identifiers `export --format 360giving` writes "
+            "(register one with 360Giving; the default is an unregistered placeholder).", check=_publisher_prefix),
     Setting("cache_mb", 64, "Megabytes of GET answers kept in memory for the served graph version (0: keep none).", int, 0, 65536,
             flags=(SERVE,)),
 )

@@ -62,11 +62,18 @@ class SourceLocator:
         pattern = re.compile(
             ("^" if as_subject else r"(^|[\s;,\[(])") + "(" + "|".join(re.escape(f) for f in forms) + r")(?=[\s;,.\])]|$)"
         )
+        # A thing described in several files (a grant dated in another folder, a model defined in
+        # each source's folder) is reported where it is typed, its main record, if it is typed anywhere.
+        typed = re.compile(pattern.pattern + r"\s+a\s") if as_subject else None
+        first: tuple[str, int | None] = ("", None)
         for path, lines in self._texts.items():
             for number, line in enumerate(lines, 1):
                 if pattern.search(line):
-                    return self._relative(path), number
-        return "", None
+                    if typed is None or typed.search(line):
+                        return self._relative(path), number
+                    if first[1] is None:
+                        first = (self._relative(path), number)
+        return first
 
     def _relative(self, path: Path) -> str:
         try:
