@@ -51,7 +51,8 @@ def bound(query: NamedQuery, prefixes: dict[str, str]) -> str:
 @bp.route("/editor")
 def editor() -> str:
     build = current_build()
-    examples = [{"name": q.title, "query": with_prefixes(bound(q, build.prefixes), build.prefixes)} for _name, q in sorted(build.catalogue.items())]
+    examples = [{"name": q.title, "query": with_prefixes(bound(q, build.prefixes), build.prefixes)}
+                for _name, q in sorted(build.catalogue.items())]
     given = request.args.get("query", "")[:MAX_QUERY]
     config = {
         "endpoint": url_for("sparql.endpoint", _external=True),
