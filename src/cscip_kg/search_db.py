@@ -36,10 +36,11 @@ KIND_LABELS = {"model": "practice model", "report": "evaluation report", "source
 FUZZY_CUTOFF = 0.78
 MAX_CANDIDATES = 200
 
-_NAMES = """SELECT ?s ?name ?main ?text WHERE {
+_NAMES = """SELECT ?s ?name ?main ?text ?council WHERE {
   VALUES (?p ?main) { (rdfs:label true) (skos:prefLabel true) (skos:altLabel false) (dcterms:title false) }
   ?s ?p ?name . FILTER(isIRI(?s) && isLiteral(?name))
   OPTIONAL { ?s dcterms:description|skos:definition ?text }
+  OPTIONAL { ?s a cscip:LocalAuthority . BIND(true AS ?council) }
 }"""
 
 
@@ -77,7 +78,7 @@ def write_search_db(engine: Backend, path: Path, base: str) -> None:
     for row in result:
         subject, name, main, text = row["s"], row["name"], row["main"], row["text"]
         assert isinstance(subject, ox.NamedNode) and isinstance(name, ox.Literal)
-        entry = entries.setdefault(subject.value, {"label": "", "names": set(), "text": ""})
+        entry = entries.setdefault(subject.value, {"label": "", "names": set(), "text": "", "council": row["council"] is not None})
         entry["names"].add(name.value)  # type: ignore[attr-defined]
         if isinstance(main, ox.Literal) and main.value == "true" and (not entry["label"] or name.language == "en"):
             entry["label"] = name.value
@@ -87,7 +88,8 @@ def write_search_db(engine: Backend, path: Path, base: str) -> None:
     try:
         db.executescript("""
           CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, label TEXT, kind TEXT, description TEXT);
-          CREATE TABLE name(id INTEGER PRIMARY KEY, entry INTEGER, name TEXT, key TEXT, words TEXT, acronyms TEXT, is_label INTEGER);
+          CREATE TABLE name(id INTEGER PRIMARY KEY, entry INTEGER, name TEXT, key TEXT, words TEXT, acronyms TEXT, is_label INTEGER,
+                            hidden INTEGER);
           CREATE TABLE acronym(acronym TEXT, name INTEGER);
           CREATE INDEX acronym_index ON acronym(acronym);
           CREATE INDEX key_index ON name(key);
@@ -96,12 +98,15 @@ def write_search_db(engine: Backend, path: Path, base: str) -> None:
             names: set[str] = entry["names"]  # type: ignore[assignment]
             label = str(entry["label"]) or min(names)
             db.execute("INSERT INTO entry VALUES (?, ?, ?, ?, ?)", (number, iri, label, kind_of(iri, base), str(entry["text"])[:300]))
-            for name in sorted(names):
+            # A local authority is a council whether or not its name says so ("Walsall"): findable as "council".
+            hidden = {f"{label} council"} if entry["council"] and "council" not in words(label) else set()
+            for name in sorted(names | hidden):
                 if not squashed(name):
                     continue
-                acronyms = sorted(initials(name))
-                cursor = db.execute("INSERT INTO name(entry, name, key, words, acronyms, is_label) VALUES (?, ?, ?, ?, ?, ?)",
-                                    (number, name, squashed(name), " ".join(words(name)), " ".join(acronyms), name == label))
+                acronyms = sorted(initials(name)) if name not in hidden else []
+                cursor = db.execute("INSERT INTO name(entry, name, key, words, acronyms, is_label, hidden) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                    (number, name, squashed(name), " ".join(words(name)), " ".join(acronyms), name == label,
+                                     name in hidden))
                 db.executemany("INSERT INTO acronym VALUES (?, ?)", [(a, cursor.lastrowid) for a in acronyms])
         db.execute("INSERT INTO name_fts(name_fts) VALUES ('rebuild')")
         db.commit()
@@ -202,20 +207,20 @@ class SearchDB:
         ranked = sorted(best.values(), key=lambda h: (-h.score, h.label.lower()))
         kinds = Counter(h.kind for h in ranked)
         chosen = [h for h in ranked if kind is None or h.kind == kind]
-        return Found(chosen[(page - 1) * size:page * size], len(chosen), sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+        return Found(chosen[(page - 1) * size:page * size], len(chosen), sorted(kinds.items(), key=lambda kv: (-KIND_WEIGHT.get(kv[0], -5), -kv[1], kv[0])))
 
     def _score(self, query: str, query_words: list[str], fuzzy: bool) -> dict[str, Hit]:
         with self._lock:
             ids = sorted(self._candidates(query, query_words, fuzzy))
             rows = self._db.execute(
-                f"SELECT n.id, n.name, n.key, n.words, n.is_label, e.iri, e.label, e.kind, e.description, n.acronyms "
+                f"SELECT n.id, n.name, n.key, n.words, n.is_label, e.iri, e.label, e.kind, e.description, n.acronyms, n.hidden "
                 f"FROM name n JOIN entry e ON e.id = n.entry WHERE n.id IN ({','.join('?' * len(ids))})", ids).fetchall()
         best: dict[str, Hit] = {}
-        for _id, name, key, name_words, is_label, iri, label, entry_kind, description, acronyms in rows:
+        for _id, name, key, name_words, is_label, iri, label, entry_kind, description, acronyms, hidden in rows:
             score = score_name(query, query_words, key, name_words.split(), set(acronyms.split()), fuzzy)
             if not score:
                 continue
             score += (3 if is_label else 0) + KIND_WEIGHT.get(entry_kind, -5)
             if iri not in best or score > best[iri].score:
-                best[iri] = Hit(iri, label, entry_kind, description, score, "" if name == label else name)
+                best[iri] = Hit(iri, label, entry_kind, description, score, "" if name == label or hidden else name)
         return best
