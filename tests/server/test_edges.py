@@ -85,3 +85,26 @@ def test_editor_tabs_carry_their_questions_default_parameters(server):
     rows = json.loads(answer.body)["results"]["bindings"]
     expected = json.loads(fetch(server + "api/queries/lineage.json").body)["results"]["bindings"]
     assert len(rows) == len(expected) > 0
+
+
+def test_a_failure_inside_a_page_is_a_500_page_without_a_traceback(build_dir):
+    from cscip_kg.server import create_app
+    from cscip_kg.server.context import POOL
+
+    app = create_app({"build": str(build_dir), "workers": 1})
+    try:
+        def broken() -> str:
+            raise RuntimeError("secret detail")
+
+        app.add_url_rule("/broken", "broken", broken)
+        client = app.test_client()
+        answer = client.get("/broken", headers={"Accept": BROWSER})
+        text = answer.data.decode()
+        assert answer.status_code == 500 and answer.content_type.startswith("text/html")
+        assert "secret detail" not in text and "Traceback" not in text
+        page = parse(text)
+        assert_accessible_page(page)
+        assert page.all("form", role="search")
+        assert client.get("/broken").content_type.startswith("text/plain")
+    finally:
+        app.extensions[POOL].close()
