@@ -19,7 +19,7 @@ PAGE_TYPES = [
     "", "models/", "projects/", "grants/?sort=amount&desc=1", "organisations/", "reports/", "programmes/", "themes/",
     "search?q=mokingbird", "search?q=council&page=2", "id/model/family-safeguarding", "id/project/family-safeguarding",
     "id/grant/round-1-hertfordshire", "organisations/walsall", "themes/residential-care", "queries/", "queries/lineage",
-    "editor", "sparql", "download/", "dataset", "api/", "def/", "def/PracticeModel", "no/such/page",
+    "editor", "sparql", "download/", "dataset", "api/", "def/", "def/PracticeModel",
     pytest.param("programmes/sfpc", marks=DIAGRAM), pytest.param("lineage/model/family-safeguarding", marks=DIAGRAM),
 ]
 
@@ -84,3 +84,20 @@ def test_mokingbird_finds_mockingbird_first(page, site, screenshots):
     assert first.inner_text() == "Mockingbird Family Model"
     assert first.get_attribute("href") == "/id/model/mockingbird"
     page.screenshot(path=str(screenshots / "search-mokingbird.png"), full_page=False)
+
+
+def test_the_404_page_in_a_browser(browser, site, screenshots):
+    # Its own context: the shared page fixture fails on the console line Chromium logs for any 404.
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    try:
+        page = context.new_page()
+        answer = page.goto(site + "no/such/page")
+        assert answer is not None and answer.status == 404
+        assert page.locator("html").get_attribute("lang") == "en" and page.title().startswith("Page not found")
+        assert page.get_by_role("navigation", name="Browse").is_visible()
+        assert page.get_by_role("search", name="Search this site").is_visible()
+        assert not axe_violations(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(screenshots / "not-found-390.png"), full_page=True)
+    finally:
+        context.close()

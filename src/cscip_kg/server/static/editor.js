@@ -14,7 +14,8 @@
     corsProxy: undefined,
     persistenceId: null,
     populateFromUrl: false,
-    yasqe: { autocompleters: ["variables"], prefixCcApi: null, value: config.start },
+    // Wrapped lines: on a phone a query reads down the screen instead of scrolling sideways.
+    yasqe: { autocompleters: ["variables"], prefixCcApi: null, value: config.start, lineWrapping: true },
     yasr: { prefixes: config.prefixes }
   });
   var first = config.query ? tab("Your query", config.query) : null;
