@@ -207,7 +207,8 @@ class SearchDB:
         ranked = sorted(best.values(), key=lambda h: (-h.score, h.label.lower()))
         kinds = Counter(h.kind for h in ranked)
         chosen = [h for h in ranked if kind is None or h.kind == kind]
-        return Found(chosen[(page - 1) * size:page * size], len(chosen), sorted(kinds.items(), key=lambda kv: (-KIND_WEIGHT.get(kv[0], -5), -kv[1], kv[0])))
+        order = sorted(kinds.items(), key=lambda kv: (-KIND_WEIGHT.get(kv[0], -5), -kv[1], kv[0]))  # things before records
+        return Found(chosen[(page - 1) * size:page * size], len(chosen), order)
 
     def _score(self, query: str, query_words: list[str], fuzzy: bool) -> dict[str, Hit]:
         with self._lock:
