@@ -51,7 +51,7 @@ def bound(query: NamedQuery, prefixes: dict[str, str]) -> str:
 @bp.route("/editor")
 def editor() -> str:
     build = current_build()
-    examples = [{"name": q.title, "query": with_prefixes(bound(q, build.prefixes), build.prefixes)}
+    examples = [{"name": q.title, "query": with_prefixes(bound(q.under(build.prefixes), build.prefixes), build.prefixes)}
                 for _name, q in sorted(build.catalogue.items())]
     given = request.args.get("query", "")[:MAX_QUERY]
     config = {
