@@ -36,6 +36,7 @@ class Description:
     iri: ox.NamedNode
     quads: list[tuple[Term, ox.NamedNode, Term, ox.NamedNode]]
     labels: dict[str, str] = field(default_factory=dict)
+    _grouped: dict[str, dict[str, dict[Term, list[str]]]] = field(default_factory=dict, repr=False)
 
     def __bool__(self) -> bool:
         return bool(self.quads)
@@ -46,12 +47,16 @@ class Description:
         return list(seen)
 
     def grouped(self, subject: Term) -> dict[str, dict[Term, list[str]]]:
-        """predicate IRI → value → the graphs (sources) that state it, for one subject."""
+        """predicate IRI → value → the graphs (sources) that state it, for one subject (worked out once)."""
+        key = str(subject)
+        if key in self._grouped:
+            return self._grouped[key]
         table: dict[str, dict[Term, list[str]]] = defaultdict(lambda: defaultdict(list))
         for s, p, o, g in self.quads:
             if s == subject and g.value not in table[p.value][o]:
                 table[p.value][o].append(g.value)
-        return {p: dict(values) for p, values in table.items()}
+        self._grouped[key] = {p: dict(values) for p, values in table.items()}
+        return self._grouped[key]
 
     def incoming(self) -> dict[str, dict[Term, list[str]]]:
         """predicate IRI → subject pointing at this IRI → the graphs that state it."""
