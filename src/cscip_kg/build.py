@@ -27,6 +27,7 @@ from cscip_kg.engine import Engine
 from cscip_kg.lineage import add_lineage
 from cscip_kg.loader import LoadedGraph, Project, load
 from cscip_kg.namespaces import BASE, DCAT, VOID, bind_prefixes, prefixes_for
+from cscip_kg.search_db import SEARCH_FILE, write_search_db
 from cscip_kg.validate import Problem, validate
 
 
@@ -144,6 +145,7 @@ def write_dumps(compiled: CompiledGraph, out: Path, base: str = BASE) -> list[Pa
         describe(union, staging, base).serialize(destination=staging / VOID_FILE, format="turtle", encoding="utf-8")
         # The named queries travel with the build, so a deployment needs nothing but this folder.
         shutil.copytree(compiled.project.queries_dir, staging / QUERIES_FOLDER)
+        write_search(engine, staging, base)
         manifest = {"version": content_version(compiled.project, base), "base_iri": base, "triples": len(union), "cscip_kg": __version__}
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         _swap_in(staging, out)
@@ -151,6 +153,11 @@ def write_dumps(compiled: CompiledGraph, out: Path, base: str = BASE) -> list[Pa
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sorted(out.iterdir())
+
+
+def write_search(engine: Engine, folder: Path, base: str) -> None:
+    """The search index /search reads (search_db.py): SQLite FTS5, built once here rather than by every server."""
+    write_search_db(engine, folder / SEARCH_FILE, base)
 
 
 def _swap_in(staging: Path, out: Path) -> None:

@@ -13,7 +13,9 @@ from rdflib import Dataset, Graph, URIRef
 from cscip_kg.build import MANIFEST_FILE, QUERIES_FOLDER, TRIG_FILE, VOID_FILE
 from cscip_kg.engine import Engine
 from cscip_kg.lineage import add_lineage
+from cscip_kg.search_db import SEARCH_FILE, write_search_db
 from cscip_kg.server import create_app
+from cscip_kg.server.state import embedded
 from tests.server.structure import parse
 
 BASE = "https://w3id.org/cscip-kg/"
@@ -48,6 +50,7 @@ def client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
     shutil.copytree(ROOT / "queries", folder / QUERIES_FOLDER)
     (folder / VOID_FILE).write_text("", encoding="utf-8")
     (folder / MANIFEST_FILE).write_text(json.dumps({"version": "evil", "base_iri": BASE, "triples": 9}), encoding="utf-8")
+    write_search_db(embedded(folder, "evil", BASE), folder / SEARCH_FILE, BASE)
     return create_app({"build": str(folder)}).test_client()
 
 

@@ -17,9 +17,11 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from cscip_kg.bounded import QueryPool
 from cscip_kg.build import MANIFEST_FILE, TRIG_FILE
-from cscip_kg.server import api, downloads, editor, lineage, linked_data, pages, profiles, query_pages, search, sparql, spread_pages
+from cscip_kg.server import (
+    api, browse, downloads, editor, lineage, linked_data, pages, profiles, query_pages, search, sparql, spread_pages,
+)
 from cscip_kg.server.backends import connect_for, store_unavailable
-from cscip_kg.server.context import EXTENSION, POOL, plain_error
+from cscip_kg.server.context import EXTENSION, POOL, error_response, plain_error
 from cscip_kg.server.http_cache import ResponseCache
 from cscip_kg.server.state import NoBuild, open_build
 from cscip_kg.settings import build_folder, resolve
@@ -61,7 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.extensions[POOL] = QueryPool(build.folder / TRIG_FILE, build.prefixes, settings["workers"], settings["query_timeout"])
     for blueprint in (pages.bp, sparql.bp, linked_data.bp, downloads.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (api.bp, query_pages.bp, search.bp, lineage.bp, profiles.bp, editor.bp):
+    for blueprint in (api.bp, query_pages.bp, search.bp, lineage.bp, profiles.bp, editor.bp, browse.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(spread_pages.bp)  # template globals for the map and timeline partials
     app.register_error_handler(HTTPException, _http_error)
@@ -103,7 +105,7 @@ def utf8_problem(encoded: bytes, where: str) -> str | None:
 
 
 def _http_error(error: HTTPException) -> Response:
-    response = plain_error(error.code or 500, f"{error.code} {error.name}: {error.description}")
+    response = error_response(error.code or 500, f"{error.code} {error.name}: {error.description}")
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
