@@ -18,7 +18,18 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from cscip_kg.bounded import QueryPool
 from cscip_kg.build import MANIFEST_FILE, TRIG_FILE
 from cscip_kg.server import (
-    api, browse, downloads, editor, lineage, linked_data, pages, profiles, query_pages, search, sparql, spread_pages,
+    api,
+    browse,
+    downloads,
+    editor,
+    lineage,
+    linked_data,
+    pages,
+    profiles,
+    query_pages,
+    search,
+    sparql,
+    spread_pages,
 )
 from cscip_kg.server.backends import connect_for, store_unavailable
 from cscip_kg.server.context import EXTENSION, POOL, error_response, plain_error
