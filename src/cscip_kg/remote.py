@@ -5,13 +5,15 @@ parses the query locally so a malformed one gets the same 400 and position as
 embedded, then sends it with SPARQLWrapper (POST, the project prefixes as a
 prologue) and parses the answer back into pyoxigraph objects.
 
-Identical answers need an identical dataset. Embedded, the default graph is the
-union of the build's graphs and every graph is a named graph. A store may hold
-other data, and its default graph means different things per product (Fuseki's
-unionDefaultGraph, Oxigraph's --union-default-graph, GraphDB's merged default),
-so every request states its dataset: default-graph-uri and named-graph-uri
-list exactly the graphs the publication manifest names, unless the caller gave
-its own (the SPARQL protocol's own override, as embedded).
+Identical answers need an identical dataset. Embedded, the default graph holds
+each triple of the build's graphs once, and every source graph is a named graph.
+A store may hold other data, and its default graph means different things per
+product (Fuseki's unionDefaultGraph, Oxigraph's --union-default-graph, GraphDB's
+merged default; and a union of several graphs may repeat a triple once per graph),
+so every request states its dataset: the default graph is the publication's
+``<base>graph/default`` (the build's default graph, published as one graph) and
+the named graphs are exactly the source graphs the manifest names, unless the
+caller gave its own (the SPARQL protocol's own override, as embedded).
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ def manifest_graph(base: str) -> str:
     return f"{base}graph/manifest"
 
 
+def default_graph(base: str) -> str:
+    """The graph `publish` puts the build's default graph in: each triple once (not a named graph of the answers)."""
+    return f"{base}graph/default"
+
+
 class NotPublished(Exception):
     """The store holds no (or another) cscip-kg publication; the message says what to run."""
 
@@ -43,7 +50,13 @@ class NotPublished(Exception):
 @dataclass(frozen=True)
 class Publication:
     version: str
-    graphs: dict[str, int]  # live graph IRI → triples, as published
+    graphs: dict[str, int]  # live graph IRI → triples, as published (the default graph's stand-in included)
+    default: str | None = None  # the stand-in for the default graph, if this publication has one
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The named graphs of the answers: every published graph but the default graph's stand-in."""
+        return tuple(g for g in self.graphs if g != self.default)
 
 
 class RemoteEngine:
@@ -64,9 +77,10 @@ class RemoteEngine:
             self._parser.query(prepared.text, prefixes=self.prefixes)
         except SyntaxError as error:
             raise QueryError(str(error)) from error
-        graphs = tuple(self.publication.graphs)
+        sources = self.publication.sources
+        default = (self.publication.default,) if self.publication.default else sources
         return run(self.config, self._prologue + prepared.text,
-                   prepared.default_graphs or graphs, prepared.named_graphs or graphs)
+                   prepared.default_graphs or default, prepared.named_graphs or sources)
 
 
 def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]) -> QueryResult:
@@ -153,7 +167,8 @@ def read_publication(config: StoreConfig, base: str) -> Publication | None:
             graphs[graph.value] = int(triples.value)
     if len(versions) != 1:
         return None
-    return Publication(versions.pop(), dict(sorted(graphs.items())))
+    default = default_graph(base)
+    return Publication(versions.pop(), dict(sorted(graphs.items())), default if default in graphs else None)
 
 
 def connect(config: StoreConfig, base: str, prefixes: dict[str, str], version: str | None = None) -> RemoteEngine:

@@ -11,9 +11,9 @@ import click
 
 from cscip_kg.backend import Backend
 from cscip_kg.namespaces import prefixes_for
+from cscip_kg.opened import NoBuild
 from cscip_kg.publish import PublishFailed, publish
 from cscip_kg.remote import NotPublished, connect
-from cscip_kg.server.state import NoBuild
 from cscip_kg.settings import build_folder
 from cscip_kg.store import StoreConfig, StoreUnavailable
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
-from cscip_kg.build import MANIFEST_FILE, TRIG_FILE, VOID_FILE
+from cscip_kg.build import MANIFEST_FILE, STORE_FOLDER, TRIG_FILE, VOID_FILE
+from cscip_kg.engine import materialise_default_graph
 from cscip_kg.server import create_app
 from tests.server.structure import parse
 
@@ -31,6 +33,10 @@ def client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
 }}
 """
     (folder / TRIG_FILE).write_text(trig, encoding="utf-8")
+    store = ox.Store(str(folder / STORE_FOLDER))
+    store.bulk_load(trig.encode("utf-8"), format=ox.RdfFormat.TRIG)
+    materialise_default_graph(store)
+    del store  # closed, so the app can open it read-only
     (folder / VOID_FILE).write_text("", encoding="utf-8")
     (folder / MANIFEST_FILE).write_text(json.dumps({"version": "evil", "base_iri": BASE, "triples": 9}), encoding="utf-8")
     return create_app({"build": str(folder)}).test_client()

@@ -14,8 +14,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from cscip_kg.build import STORE_FOLDER, write_store
 from cscip_kg.cli import main
-from cscip_kg.engine import Prepared, QueryRefused
+from cscip_kg.engine import Engine, Prepared, QueryRefused, materialise_default_graph
 from cscip_kg.namespaces import PREFIXES
 from cscip_kg.publish import PublishFailed, publish, staging_prefix
 from cscip_kg.remote import NotPublished, Publication, RemoteEngine, read_publication
@@ -52,7 +53,11 @@ def version_b(build_dir: Path, tmp_path: Path) -> Path:
     store.remove_graph(ox.NamedNode(RETIRED))
     store.add(ADDED)
     store.dump(out / "cscip-kg.trig", ox.RdfFormat.TRIG)
+    materialise_default_graph(store)
+    shutil.rmtree(out / STORE_FOLDER)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["graphs"] = write_store(Engine(store, "b"), out / STORE_FOLDER)
+    manifest["triples"] = len(store) - sum(manifest["graphs"].values())
     manifest["version"] = "b" + manifest["version"][1:]
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return out
