@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from cscip_kg.engine import Engine
 from cscip_kg.opened import open_build
+from cscip_kg.publish_lock import PublishLock, PublishLocked
 from cscip_kg.remote import DCTERMS, VOID_TRIPLES, Publication, default_graph, manifest_graph, read_publication, run
 from cscip_kg.store import StoreConfig, StoreError, StoreUnavailable, graph_url, send
 
@@ -73,6 +74,28 @@ class Publisher:
         self.previous: Publication | None = None
 
     def run(self) -> Publication:
+        lock = PublishLock(self.config, self.base)
+        try:
+            lock.acquire()
+        except PublishLocked as error:
+            raise PublishFailed("claiming the publish lock", error, "This publish changed nothing") from error
+        except (StoreUnavailable, StoreError) as error:
+            raise PublishFailed("claiming the publish lock", error, "This publish changed nothing") from error
+        try:
+            published = self._publish()
+        except PublishFailed:
+            self._release_after_failure(lock)
+            raise
+        self._step("releasing the publish lock", lock.release)
+        return published
+
+    def _release_after_failure(self, lock: PublishLock) -> None:
+        try:
+            lock.release()
+        except (StoreUnavailable, StoreError) as error:
+            self.progress(f"could not release the publish lock ({error}); the next publish from this machine breaks it")
+
+    def _publish(self) -> Publication:
         self.previous = self._step("reading what the store holds", lambda: read_publication(self.config, self.base))
         self.progress(f"store holds {'version ' + self.previous.version if self.previous else 'no cscip-kg graph'}")
         leftovers = self._step("listing leftover staging graphs", self._leftovers)

@@ -28,7 +28,9 @@ from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPA
 from cscip_kg.engine import Prepared, QueryError, QueryResult, check_allowed
 from cscip_kg.store import StoreConfig, StoreError, StoreUnavailable, http_error, unavailable
 
-ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+# One Accept per query form: offered both, Virtuoso answers a CONSTRUCT in SPARQL JSON results (s, p, o rows).
+ACCEPT = "application/sparql-results+json"
+ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.8"
 DCTERMS = "http://purl.org/dc/terms/"
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 
@@ -74,20 +76,24 @@ class RemoteEngine:
         check_allowed(prepared.text)
         try:
             # Results are lazy, so on an empty store this parses and evaluates nothing.
-            self._parser.query(prepared.text, prefixes=self.prefixes)
+            form = self._parser.query(prepared.text, prefixes=self.prefixes)
         except SyntaxError as error:
             raise QueryError(str(error)) from error
         sources = self.publication.sources
         default = (self.publication.default,) if self.publication.default else sources
-        return run(self.config, self._prologue + prepared.text,
-                   prepared.default_graphs or default, prepared.named_graphs or sources)
+        return run(self.config, self._prologue + prepared.text, prepared.default_graphs or default,
+                   prepared.named_graphs or sources, triples=isinstance(form, ox.QueryTriples))
 
 
-def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]) -> QueryResult:
-    """Send one query to the store and parse its answer; the one place remote queries go out."""
+def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...],
+        triples: bool = False) -> QueryResult:
+    """Send one query (``triples``: a CONSTRUCT or DESCRIBE) to the store and parse its answer; the one place remote queries go out."""
     wrapper = SPARQLWrapper(config.query_url)
     wrapper.setMethod(POST)
     wrapper.setRequestMethod(URLENCODED)
+    # Content negotiation only: SPARQLWrapper would also send format=xml (and output=, results=), which
+    # Virtuoso obeys over the Accept header, answering 406 (or XML) to a client that asked for JSON.
+    wrapper.setOnlyConneg(True)
     wrapper.setQuery(text)
     for graph in default_graphs:
         wrapper.addDefaultGraph(graph)
@@ -95,7 +101,7 @@ def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_g
         wrapper.addNamedGraph(graph)
     # Not setTimeout: it truncates to whole seconds, and 0 means wait forever.
     wrapper.timeout = config.timeout  # type: ignore[assignment]  # urllib takes float seconds
-    for name, value in {"Accept": ACCEPT, **config.auth_headers()}.items():
+    for name, value in {"Accept": ACCEPT_GRAPH if triples else ACCEPT, **config.auth_headers()}.items():
         wrapper.addCustomHttpHeader(name, value)
     url = config.query_url
     try:

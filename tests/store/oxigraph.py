@@ -45,7 +45,11 @@ class Oxigraph:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def config(self, gsp: bool = True, timeout: float = 10.0) -> StoreConfig:
+    @property
+    def query_url(self) -> str:
+        return f"{self.url}/query"
+
+    def config(self, gsp: bool = True, timeout: float = 60.0) -> StoreConfig:
         return StoreConfig(f"{self.url}/query", f"{self.url}/update", f"{self.url}/store" if gsp else "", timeout=timeout)
 
     def flags_for_cli(self) -> list[str]:

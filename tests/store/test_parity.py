@@ -1,4 +1,4 @@
-"""After `publish`, a server and the CLI on the Oxigraph store answer exactly what the embedded store answers."""
+"""After `publish`, a server and the CLI on each store (Oxigraph server, Virtuoso) answer exactly what the embedded store answers."""
 
 from __future__ import annotations
 
@@ -108,12 +108,12 @@ def _cli(*args: str) -> str:
 def test_every_named_query_answers_the_same_from_the_cli(name, store):
     query = CATALOGUE[name].bind({})
     embedded = _cli("query", name, "--format", "json")
-    remote = _cli("query", name, "--format", "json", "--store", f"{store.url}/query", "--store-timeout", "120")
+    remote = _cli("query", name, "--format", "json", "--store", store.query_url, "--store-timeout", "120")
     assert rows(remote.encode(), query) == rows(embedded.encode(), query)
 
 
 def test_headline_question_from_the_store(store):
-    output = _cli("query", "round1-models-fed-sfpc", "--format", "csv", "--store", f"{store.url}/query")
+    output = _cli("query", "round1-models-fed-sfpc", "--format", "csv", "--store", store.query_url)
     answer = {(r["modelLabel"], r["innovatorLabel"], r["amount"], r["statedAs"]) for r in csv.DictReader(io.StringIO(output))}
     assert answer == EXPECTED
 
@@ -124,7 +124,7 @@ def test_the_store_s_other_graphs_stay_invisible(remote_server):
 
 def test_a_remote_store_answer_is_capped_and_says_so(build_dir, store):
     env = {"CSCIP_KG_MAX_ROWS": "5", "CSCIP_KG_STORE_TIMEOUT": "120"}
-    with running_server(build_dir, "--store", f"{store.url}/query", env=env) as server:
+    with running_server(build_dir, "--store", store.query_url, env=env) as server:
         answer = fetch(f"{server}sparql?{urllib.parse.urlencode({'query': 'SELECT * WHERE { ?s ?p ?o }'})}",
                        headers={"Accept": JSON})
         assert answer.status == 200

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import time
 from collections import Counter
@@ -14,9 +13,8 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from cscip_kg.build import STORE_FOLDER, write_store
 from cscip_kg.cli import main
-from cscip_kg.engine import Engine, Prepared, QueryRefused, materialise_default_graph
+from cscip_kg.engine import Prepared, QueryRefused
 from cscip_kg.namespaces import PREFIXES
 from cscip_kg.publish import PublishFailed, publish, staging_prefix
 from cscip_kg.remote import NotPublished, Publication, RemoteEngine, read_publication
@@ -24,15 +22,13 @@ from cscip_kg.server import create_app
 from cscip_kg.store import StoreConfig, StoreUnavailable
 from tests.conftest import ROOT
 from tests.server.live import fetch, running_server
+from tests.store.conftest import ADDED, RETIRED
 from tests.store.oxigraph import Oxigraph, free_port
 from tests.test_headline import EXPECTED, _answer
 
 pytestmark = pytest.mark.slow
 
 BASE = "https://w3id.org/cscip-kg/"
-RETIRED = f"{BASE}id/source/innovationcsc-home"
-ADDED = ox.Quad(ox.NamedNode(f"{BASE}id/model/no-wrong-door"), ox.NamedNode("http://www.w3.org/2004/02/skos/core#note"),
-                ox.Literal("added in version B"), ox.NamedNode(f"{BASE}graph/registry"))
 
 
 @pytest.fixture()
@@ -40,27 +36,6 @@ def oxigraph(tmp_path: Path) -> Iterator[Oxigraph]:
     server = Oxigraph(tmp_path / "store").start()
     yield server
     server.stop()
-
-
-@pytest.fixture()
-def version_b(build_dir: Path, tmp_path: Path) -> Path:
-    """Another build: one source graph fewer, one triple more, a new version."""
-    out = tmp_path / "build-b"
-    shutil.copytree(build_dir, out)
-    store = ox.Store()
-    store.bulk_load(path=out / "cscip-kg.trig", format=ox.RdfFormat.TRIG)
-    store.clear_graph(ox.NamedNode(RETIRED))
-    store.remove_graph(ox.NamedNode(RETIRED))
-    store.add(ADDED)
-    store.dump(out / "cscip-kg.trig", ox.RdfFormat.TRIG)
-    materialise_default_graph(store)
-    shutil.rmtree(out / STORE_FOLDER)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    manifest["graphs"] = write_store(Engine(store, "b"), out / STORE_FOLDER)
-    manifest["triples"] = len(store) - sum(manifest["graphs"].values())
-    manifest["version"] = "b" + manifest["version"][1:]
-    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    return out
 
 
 def _version(folder: Path) -> str:
