@@ -64,8 +64,8 @@ def _live_counts(store: Store, live: Publication) -> dict[str, int]:
 
 
 def _staging_graphs(store: Store) -> set[str]:
-    result = run(store.config(), f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{staging_prefix(BASE)}")) }}',
-                 (), ())
+    query = f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{staging_prefix(BASE)}")) }}'
+    result = run(store.config(), query, (), ())
     assert isinstance(result, ox.QuerySolutions)
     return {row["g"].value for row in result}  # type: ignore[union-attr]
 
@@ -76,7 +76,7 @@ def test_a_second_publish_refuses_while_the_first_holds_the_lock(build_dir, vers
     try:
         _read_until(first, "staged ")
         os.kill(first.pid, signal.SIGSTOP)  # the first publisher is mid-way, holding the lock
-        with pytest.raises(PublishFailed, match="another publish .* is publishing into this store; nothing was changed"):
+        with pytest.raises(PublishFailed, match=r"another publish .* is publishing into this store; nothing was changed"):
             publish(build_dir, store.config())
         live = read_publication(store.config(), BASE)
         assert live is not None and live.version == _version(build_dir), "the refused publish must not have switched"

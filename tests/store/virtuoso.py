@@ -79,7 +79,7 @@ class Virtuoso:
     def query_url(self) -> str:
         return f"{self.url}/sparql"
 
-    def config(self, gsp: bool = True, timeout: float = 30.0) -> StoreConfig:
+    def config(self, gsp: bool = True, timeout: float = 60.0) -> StoreConfig:
         return StoreConfig(self.query_url, self.query_url, f"{self.url}/sparql-graph-crud" if gsp else "", timeout=timeout)
 
     def flags_for_cli(self) -> list[str]:
