@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: setup chromium run test lint validate build load bench clean vendor-yasgui
+.PHONY: setup chromium virtuoso run test lint validate build load bench clean vendor-yasgui
 
 $(BIN)/cscip-kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ setup: $(BIN)/cscip-kg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium)
+
+# The second store the parity tests run on (tests/store/virtuoso.py starts it in a temporary folder).
+virtuoso:
+	@command -v virtuoso-t >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq virtuoso-opensource)
 
 # Refresh the vendored YASGUI under src/cscip_kg/server/static/vendor/yasgui/ from npm (needs node and npm).
 vendor-yasgui:
@@ -37,7 +41,7 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test: setup chromium lint
+test: setup chromium virtuoso lint
 	$(BIN)/pytest
 
 validate: setup

@@ -71,7 +71,7 @@ def validate(ctx: click.Context) -> None:
 @click.option("--base-iri", default=None, help="Mint every IRI under this base (env CSCIP_KG_BASE_IRI).")
 @click.pass_context
 def build(ctx: click.Context, out: str | None, base_iri: str | None) -> None:
-    """Write Turtle, N-Triples, JSON-LD, RDF/XML, TriG, a VoID/DCAT description and the named queries."""
+    """Write Turtle, N-Triples, JSON-LD, RDF/XML, TriG, the store `serve` opens, a VoID/DCAT description and the named queries."""
     base = base_iri or ctx.obj["base_iri"]
     if not base.endswith(("/", "#")) or not base.startswith(("http://", "https://")):
         raise click.BadParameter(f"expected an http(s) IRI ending in '/', got {base!r}", param_hint="--base-iri")
