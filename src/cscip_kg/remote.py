@@ -18,6 +18,7 @@ caller gave its own (the SPARQL protocol's own override, as embedded).
 
 from __future__ import annotations
 
+import json
 import urllib.error
 from dataclasses import dataclass
 
@@ -142,7 +143,12 @@ def parse_answer(body: bytes, content_type: str, url: str) -> QueryResult:
     media = content_type.split(";")[0].strip()
     results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
     if results_format is not None:
-        return ox.parse_query_results(body, format=results_format)
+        if results_format == ox.QueryResultsFormat.JSON:
+            body = _standard_json(body)
+        try:
+            return ox.parse_query_results(body, format=results_format)
+        except SyntaxError as error:
+            raise StoreUnavailable(f"the triple store at {url} answered results that do not parse: {error}") from None
     graph_format = ox.RdfFormat.from_media_type(media) if media else None
     if graph_format is None:
         raise StoreUnavailable(f"the triple store at {url} answered in {media or 'an unnamed format'}, "
@@ -153,6 +159,28 @@ def parse_answer(body: bytes, content_type: str, url: str) -> QueryResult:
     result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
     assert isinstance(result, ox.QueryTriples)
     return result
+
+
+BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+CANONICAL_BOOLEAN = {"0": "false", "1": "true"}
+
+
+def _standard_json(body: bytes) -> bytes:
+    """SPARQL JSON results as the standard writes them: Virtuoso labels blank nodes ``nodeID://b1``
+    (not a valid blank node label) and writes booleans as "0"/"1"; both are rewritten, nothing else."""
+    if b"nodeID://" not in body and BOOLEAN.encode() not in body:
+        return body
+    try:
+        document = json.loads(body)
+        for binding in document.get("results", {}).get("bindings", []):
+            for term in binding.values():
+                if term.get("type") == "bnode" and term.get("value", "").startswith("nodeID://"):
+                    term["value"] = term["value"][len("nodeID://"):]
+                elif term.get("datatype") == BOOLEAN and term.get("value") in CANONICAL_BOOLEAN:
+                    term["value"] = CANONICAL_BOOLEAN[term["value"]]
+    except (ValueError, AttributeError, TypeError):
+        return body  # not what it claims: the parser says why
+    return json.dumps(document).encode("utf-8")
 
 
 def read_publication(config: StoreConfig, base: str) -> Publication | None:

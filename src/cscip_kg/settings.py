@@ -57,7 +57,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_query_length", 100000, "Longest query accepted, in characters (413 beyond).", int, 1),
     Setting("max_body", 1000000, "Largest request body accepted, in bytes (413 beyond).", int, 1),
     # A triple store to run on instead of the embedded one (docs/deploy.md).
-    Setting("store", "embedded", "`embedded` (the build's own store, opened read-only) or the SPARQL 1.1 query endpoint URL of a triple store."),
+    Setting("store", "embedded", "`embedded` (the build's own store, read-only) or the SPARQL 1.1 query endpoint URL of a triple store."),
     Setting("store_update", "", "SPARQL 1.1 Update endpoint URL of the store (`publish` switches graphs through it)."),
     Setting("store_gsp", "", "Graph Store HTTP Protocol URL of the store (`publish` loads through it; unset: SPARQL Update INSERT DATA)."),
     Setting("store_user", "", "User name for HTTP basic authentication at the store."),

@@ -84,7 +84,11 @@ def test_query_forms_answer_the_same_at_sparql(name, embedded_server, remote_ser
         assert rows(_sparql(remote_server, query), query) == rows(_sparql(embedded_server, query), query)
 
 
-def test_protocol_dataset_parameters_answer_the_same(embedded_server, remote_server):
+def test_protocol_dataset_parameters_answer_the_same(embedded_server, remote_server, request):
+    if request.node.callspec.params.get("store") == "virtuoso":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "Virtuoso undercounts GRAPH ?g inside { ?s ?p ?o } UNION { GRAPH ?g { ... } } when the request names a "
+            "default graph (ontology: 7 triples instead of 539)")))
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g"
     registry, sources = "https://w3id.org/cscip-kg/graph/registry", "https://w3id.org/cscip-kg/graph/sources"
     for dataset in ({"default_graph_uri": [registry]}, {"named_graph_uri": [sources]},
