@@ -26,9 +26,13 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from cscip_kg import __version__
 from cscip_kg.derived import write_derived
 from cscip_kg.engine import Engine, named_quads
+from cscip_kg.layout import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, TRIG_FILE, VOID_FILE
 from cscip_kg.loader import LoadedGraph, Project, load
 from cscip_kg.namespaces import BASE, DCAT, VOID, bind_prefixes, prefixes_for
 from cscip_kg.validate import Problem, validate
+
+__all__ = ["DUMPS", "MANIFEST_FILE", "QUERIES_FOLDER", "STORE_FOLDER", "TRIG_FILE", "VOID_FILE", "CompiledGraph",
+           "ValidationFailed", "compile_graph", "write_dumps", "write_store"]
 
 
 class ValidationFailed(Exception):
@@ -59,19 +63,6 @@ def compile_graph(project: Project) -> CompiledGraph:
     return CompiledGraph(project, loaded, Engine.from_dataset(loaded.dataset))
 
 
-# file name, rdflib format, media type
-DUMPS: tuple[tuple[str, str, str], ...] = (
-    ("cscip-kg.ttl", "turtle", "text/turtle"),
-    ("cscip-kg.nt", "nt", "application/n-triples"),
-    ("cscip-kg.jsonld", "json-ld", "application/ld+json"),
-    ("cscip-kg.rdf", "xml", "application/rdf+xml"),
-    ("cscip-kg.trig", "trig", "application/trig"),
-)
-VOID_FILE = "void.ttl"
-TRIG_FILE = "cscip-kg.trig"
-MANIFEST_FILE = "manifest.json"
-QUERIES_FOLDER = "queries"
-STORE_FOLDER = "store"  # pyoxigraph's RocksDB store: `serve` and `publish` open it read-only
 
 
 def rebase(dataset: Dataset, base: str) -> Dataset:

@@ -19,8 +19,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from cscip_kg.backend import Backend
-from cscip_kg.build import MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, VOID_FILE
 from cscip_kg.engine import Engine, Prepared
+from cscip_kg.layout import MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, VOID_FILE
 from cscip_kg.namespaces import prefixes_for
 from cscip_kg.queries import NamedQuery, QueryFileError, load_catalogue
 

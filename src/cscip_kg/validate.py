@@ -18,7 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from cscip_kg import shacl_sparql
 from cscip_kg.loader import LoadedGraph
-from cscip_kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, PREFIXES
+from cscip_kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, compact
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DEFINING_TYPES = {OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
@@ -42,14 +42,6 @@ class Problem:
         if self.path:
             parts.append(f"path {self.path}")
         return f"{': '.join(p for p in parts if p)}: {self.message}" + (f" [{self.shape}]" if self.shape else "")
-
-
-def compact(term: object) -> str:
-    text = str(term)
-    for prefix, namespace in PREFIXES.items():
-        if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
-    return f"<{text}>" if isinstance(term, URIRef) else text
 
 
 class SourceLocator:

@@ -75,7 +75,10 @@ def test_every_named_query_answers_the_same_at_sparql(name, embedded_server, rem
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
-def test_query_forms_answer_the_same_at_sparql(name, embedded_server, remote_server):
+def test_query_forms_answer_the_same_at_sparql(name, embedded_server, remote_server, request):
+    if name == "describe" and request.node.callspec.params.get("store") == "virtuoso":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "DESCRIBE is implementation-defined: Virtuoso adds the triples whose object is the resource")))
     query = QUERIES[name]
     if name in ("construct", "describe"):
         embedded, remote = (_sparql(s, query, "application/n-triples") for s in (embedded_server, remote_server))

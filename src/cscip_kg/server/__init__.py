@@ -15,7 +15,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from cscip_kg.bounded import QueryPool
-from cscip_kg.build import MANIFEST_FILE, STORE_FOLDER
+from cscip_kg.layout import MANIFEST_FILE, STORE_FOLDER
 from cscip_kg.opened import NoBuild, open_build
 from cscip_kg.server import api, downloads, editor, lineage, linked_data, pages, profiles, query_pages, search, sparql
 from cscip_kg.server.backends import connect_for, store_unavailable

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import request, url_for
 
+from cscip_kg.namespaces import compact
 from cscip_kg.server import formats
 from cscip_kg.server.describe import RDF_TYPE, Description, Term
 from cscip_kg.server.jsonld import jsonld
 from cscip_kg.server.state import Build
 from cscip_kg.server.vocabulary import LABELS
-from cscip_kg.validate import compact
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
