@@ -41,8 +41,7 @@ def _version(folder: Path) -> str:
 
 
 def _start_publish(folder: Path, store: Store) -> subprocess.Popen[str]:
-    # The switch MOVEs every graph; on a busy 2-core machine that can take longer than the 10 s default.
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "CSCIP_KG_STORE_TIMEOUT": "120"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen([*CLI, "publish", "--build", str(folder), *store.flags_for_cli()], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env)
 

@@ -83,7 +83,8 @@ class Virtuoso:
         return StoreConfig(self.query_url, self.query_url, f"{self.url}/sparql-graph-crud" if gsp else "", timeout=timeout)
 
     def flags_for_cli(self) -> list[str]:
-        return ["--store", self.query_url, "--store-update", self.query_url, "--store-gsp", f"{self.url}/sparql-graph-crud"]
+        return ["--store", self.query_url, "--store-update", self.query_url, "--store-gsp", f"{self.url}/sparql-graph-crud",
+                "--store-timeout", "120"]
 
     def start(self) -> Virtuoso:
         command = [executable("virtuoso-t"), "-f", "-c", "virtuoso.ini"]
