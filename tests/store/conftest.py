@@ -78,6 +78,6 @@ def version_b(build_dir: Path, tmp_path: Path) -> Path:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     manifest["graphs"] = write_store(Engine(store, "b"), out / STORE_FOLDER)
     manifest["triples"] = len(store) - sum(manifest["graphs"].values())
-    manifest["version"] = "b" + manifest["version"][1:]
+    manifest["version"] = ("c" if manifest["version"].startswith("b") else "b") + manifest["version"][1:]  # always another
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return out

@@ -175,9 +175,9 @@ def test_publish_failures_say_what_failed(build_dir, tmp_path):
     code, output = _cli("publish", "--build", str(build_dir), "--store", f"http://127.0.0.1:{port}/query",
                         "--store-update", f"http://127.0.0.1:{port}/update")
     assert code == 1
-    assert (f"publish failed while reading what the store holds: the triple store at http://127.0.0.1:{port}/query "
+    assert (f"publish failed while claiming the publish lock: the triple store at http://127.0.0.1:{port}/update "
             "is unavailable: the connection was refused") in output
-    assert "Nothing was published before" in output and "Traceback" not in output
+    assert "This publish changed nothing" in output and "Traceback" not in output
     code, output = _cli("publish", "--build", str(tmp_path / "nothing"), "--store", f"http://127.0.0.1:{port}/query",
                         "--store-update", f"http://127.0.0.1:{port}/update")
     assert code == 1 and "no build in" in output
