@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: setup chromium graphviz run test lint validate build load bench clean vendor-yasgui vendor-axe
+.PHONY: setup chromium graphviz virtuoso run test lint validate build load bench clean vendor-yasgui vendor-axe
 
 $(BIN)/cscip-kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ chromium:
 # Lineage diagrams are laid out by Graphviz's `dot` (Debian package graphviz), run by the server as a subprocess.
 graphviz:
 	@command -v dot >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq graphviz)
+
+# The second store the parity tests run on (tests/store/virtuoso.py starts it in a temporary folder).
+virtuoso:
+	@command -v virtuoso-t >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq virtuoso-opensource)
 
 # Refresh the vendored YASGUI under src/cscip_kg/server/static/vendor/yasgui/ from npm (needs node and npm).
 vendor-yasgui:
@@ -45,7 +49,7 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test: setup chromium lint
+test: setup chromium virtuoso lint
 	$(BIN)/pytest
 
 validate: setup

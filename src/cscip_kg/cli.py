@@ -73,7 +73,7 @@ def validate(ctx: click.Context) -> None:
 @setting_options(BUILD)
 @click.pass_context
 def build(ctx: click.Context, out: str | None) -> None:
-    """Write Turtle, N-Triples, JSON-LD, RDF/XML, TriG, a VoID/DCAT description and the named queries."""
+    """Write Turtle, N-Triples, JSON-LD, RDF/XML, TriG, the store `serve` opens, a VoID/DCAT description and the named queries."""
     compiled = _compiled(ctx)
     for path in write_dumps(compiled, Path(out) if out else build_folder(ctx.obj), ctx.obj.base_iri):
         click.echo(str(path))

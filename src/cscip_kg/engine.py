@@ -167,8 +167,28 @@ def to_nquads(dataset: Dataset) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
+# The default graph users query is the set of every triple any source states: SPARQL merges graphs
+# as sets, and a union computed per query (pyoxigraph's use_default_graph_as_union) repeats a triple
+# once per source graph that states it, so SUM and COUNT would count it twice.
+MATERIALISE_DEFAULT = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def materialise_default_graph(store: ox.Store) -> None:
+    """Fill the store's default graph with the distinct triples of all its named graphs."""
+    store.update(MATERIALISE_DEFAULT)
+
+
+def named_quads(store: ox.Store) -> list[ox.Quad]:
+    """The quads of the per-source named graphs (the default graph is derived from them)."""
+    return [quad for quad in store if not isinstance(quad.graph_name, ox.DefaultGraph)]
+
+
 class Engine:
-    """An in-memory pyoxigraph store holding one version of the graph."""
+    """A pyoxigraph store holding one version of the graph: in memory, or a build's store opened read-only.
+
+    Its default graph holds each triple once (see materialise_default_graph); the named graphs
+    keep, per source, who stated what.
+    """
 
     def __init__(self, store: ox.Store, version: str, prefixes: dict[str, str] | None = None) -> None:
         self.store = store
@@ -180,6 +200,7 @@ class Engine:
     def from_nquads(cls, nquads: bytes, prefixes: dict[str, str] | None = None) -> Engine:
         store = ox.Store()
         store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        materialise_default_graph(store)
         return cls(store, hashlib.sha256(nquads).hexdigest()[:16], prefixes)
 
     @classmethod
@@ -187,10 +208,15 @@ class Engine:
         return cls.from_nquads(to_nquads(dataset), prefixes)
 
     @classmethod
-    def from_trig(cls, path: Path, version: str, prefixes: dict[str, str] | None = None) -> Engine:
-        """Load a dump written by ``cscip-kg build`` (already validated when it was written)."""
-        store = ox.Store()
-        store.bulk_load(path=path, format=ox.RdfFormat.TRIG)
+    def open(cls, path: Path, version: str, prefixes: dict[str, str] | None = None) -> Engine:
+        """Open the on-disk store written by ``cscip-kg build``, read-only: nothing is parsed or copied.
+
+        Every process that opens it reads the same files, so the page cache holds one copy for all.
+        """
+        try:
+            store = ox.Store.read_only(str(path))
+        except OSError as error:
+            raise OSError(f"cannot open the store {path}: {error}") from error
         return cls(store, version, prefixes)
 
     def query(self, prepared: Prepared) -> QueryResult:
@@ -205,12 +231,10 @@ class Engine:
 
 def evaluate(store: ox.Store, prepared: Prepared, prefixes: dict[str, str], graphs: frozenset[str]) -> QueryResult:
     """Guard, then evaluate, one query: the only call of Store.query in the project."""
-    prepared, own_dataset = guard(prepared, graphs, prefixes)
+    prepared, _own_dataset = guard(prepared, graphs, prefixes)  # pyoxigraph reads the FROM clauses itself
     options: dict[str, object] = {"prefixes": prefixes}
     if prepared.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in prepared.default_graphs]
-    elif own_dataset is None:  # the union option would override the query's own FROM
-        options["use_default_graph_as_union"] = True
     if prepared.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in prepared.named_graphs]
     try:

@@ -72,7 +72,7 @@ def sparql_prologue() -> str:
 
 
 def compact(term: object) -> str:
-    """A term as a prefixed name where a project prefix fits (IRIs otherwise in angle brackets)."""
+    """A term as a reader writes it: prefixed name if a project prefix fits, else <iri> (literals as they are)."""
     text = str(term)
     for prefix, namespace in PREFIXES.items():
         if text.startswith(namespace) and len(text) > len(namespace):

@@ -150,7 +150,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_query_length", 100000, "Longest query accepted, in characters (413 beyond).", int, 1, 10**7),
     Setting("max_body", 1000000, "Largest request body accepted, in bytes (413 beyond).", int, 1, 10**8),
     # A triple store to run on instead of the embedded one (docs/deploy.md).
-    Setting("store", EMBEDDED, "`embedded` (the build's TriG, in memory) or the SPARQL 1.1 query endpoint URL of a triple store.",
+    Setting("store", EMBEDDED, "`embedded` (the build's own store, read-only) or the SPARQL 1.1 query endpoint URL of a triple store.",
             check=_store, flags=STORE_COMMANDS),
     Setting("store_update", "", "SPARQL 1.1 Update endpoint URL of the store (`publish` switches graphs through it).",
             check=_optional_url, flags=STORE_COMMANDS),

@@ -10,9 +10,9 @@ import click
 from cscip_kg.backend import Backend
 from cscip_kg.cli_options import setting_options
 from cscip_kg.namespaces import prefixes_for
+from cscip_kg.opened import NoBuild
 from cscip_kg.publish import PublishFailed, publish
 from cscip_kg.remote import NotPublished, connect
-from cscip_kg.server.state import NoBuild
 from cscip_kg.settings import PUBLISH, build_folder
 from cscip_kg.store import StoreConfig, StoreUnavailable
 

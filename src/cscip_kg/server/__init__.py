@@ -16,7 +16,8 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from cscip_kg.bounded import QueryPool
-from cscip_kg.build import MANIFEST_FILE, TRIG_FILE
+from cscip_kg.layout import MANIFEST_FILE, STORE_FOLDER
+from cscip_kg.opened import NoBuild, open_build
 from cscip_kg.server import (
     api,
     browse,
@@ -34,7 +35,6 @@ from cscip_kg.server import (
 from cscip_kg.server.backends import connect_for, store_unavailable
 from cscip_kg.server.context import EXTENSION, POOL, error_response, plain_error
 from cscip_kg.server.http_cache import ResponseCache
-from cscip_kg.server.state import NoBuild, open_build
 from cscip_kg.settings import build_folder, resolve
 from cscip_kg.store import StoreUnavailable
 
@@ -71,7 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = build
     if settings.embedded:
         # A remote store bounds its own queries (store_timeout); here they run in worker processes that can be stopped.
-        app.extensions[POOL] = QueryPool(build.folder / TRIG_FILE, build.prefixes, settings["workers"], settings["query_timeout"])
+        app.extensions[POOL] = QueryPool(build.folder / STORE_FOLDER, build.prefixes, settings["workers"], settings["query_timeout"])
     for blueprint in (pages.bp, sparql.bp, linked_data.bp, downloads.bp):
         app.register_blueprint(blueprint)
     for blueprint in (api.bp, query_pages.bp, search.bp, lineage.bp, profiles.bp, editor.bp, browse.bp):

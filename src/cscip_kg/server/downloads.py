@@ -7,7 +7,7 @@ from flask import Blueprint, Response, render_template, send_file
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from cscip_kg.build import DUMPS, VOID_FILE
+from cscip_kg.layout import DUMPS, VOID_FILE
 from cscip_kg.server import formats
 from cscip_kg.server.context import current_build, negotiated
 from cscip_kg.server.state import Build
