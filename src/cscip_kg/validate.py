@@ -82,7 +82,7 @@ class SourceLocator:
         if line is None:
             return file, line
         wanted = compact(value) if isinstance(value, URIRef) else str(value)
-        lines = self._texts[self._root / file] if (self._root / file) in self._texts else []
+        lines = self._texts.get(self._root / file, [])
         for number in range(line, len(lines) + 1):
             text = lines[number - 1]
             if number > line and not text.strip():
