@@ -13,7 +13,7 @@ from cscip_kg.engine import Prepared
 from cscip_kg.queries import ParameterError, QueryFileError, load_catalogue, parse_query_file
 
 REQUIRED = {"round1-models-fed-sfpc", "lineage", "grants-by-round", "projects-by-theme", "organisation-profile",
-            "authority-profile", "adopters-of-model", "spread-by-programme", "conflicting-claims"}
+            "authority-profile", "adopters-of-model", "spread-by-programme", "conflicting-claims", "statement-basis"}
 
 
 def test_catalogue_has_the_required_queries(project):
