@@ -5,12 +5,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from cscip_kg.cli import main
 from cscip_kg.engine import Prepared
+from cscip_kg.namespaces import PREFIXES, prefixes_for
 from cscip_kg.queries import ParameterError, QueryFileError, load_catalogue, parse_query_file
+from tests.conftest import ROOT
+
+ROOT_QUERIES = ROOT / "queries"
 
 REQUIRED = {"round1-models-fed-sfpc", "lineage", "grants-by-round", "projects-by-theme", "organisation-profile",
             "authority-profile", "adopters-of-model", "spread-by-programme", "conflicting-claims", "statement-basis"}
@@ -161,3 +166,34 @@ def test_a_literal_parameter_goes_in_as_values(tmp_path):
 def test_an_unclosed_group_is_left_for_the_engine_to_report(tmp_path):
     body = "#+ title: t\n#+ description: d\n#+ param: x | iri | required | d\nSELECT ?s WHERE { ?s rdfs:label ?x "
     assert "VALUES (?x)" in parse_query_file(_write(tmp_path, body)).bind({"x": "model:mockingbird"})
+
+
+@pytest.mark.parametrize("path", sorted(ROOT_QUERIES.glob("*.rq")), ids=lambda p: p.stem)
+def test_every_named_query_file_is_complete_sparql(path):
+    # Parsed with no predeclared prefixes, as any other SPARQL tool reads it.
+    try:
+        list(ox.Store().query(path.read_text(encoding="utf-8")))  # type: ignore[arg-type]
+    except SyntaxError as error:
+        pytest.fail(f"{path.name} is not complete SPARQL on its own (a PREFIX line missing?): {error}")
+
+
+def test_an_ad_hoc_file_runs_without_a_header(tmp_path, project):
+    path = _write(tmp_path, "PREFIX cscip: <https://w3id.org/cscip-kg/def/>\nSELECT (COUNT(*) AS ?n) WHERE { ?m a cscip:PracticeModel }",
+                  "My Ad Hoc Query.rq")
+    result = CliRunner().invoke(main, ["--root", str(project.root), "query", str(path), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert int(result.stdout.splitlines()[1]) > 0
+
+
+def test_a_named_query_keeps_the_strict_header(tmp_path):
+    with pytest.raises(QueryFileError, match="lower-case words"):
+        parse_query_file(_write(tmp_path, "#+ title: t\n#+ description: d\nSELECT * WHERE { ?s ?p ?o }", "Bad Name.rq"))
+
+
+def test_a_rebased_build_moves_the_query_iris(project):
+    named = load_catalogue(project.queries_dir)["round1-models-fed-sfpc"]
+    text = named.bind({}, prefixes_for("https://kg.example.org/"))
+    assert "PREFIX cscip: <https://kg.example.org/def/>" in text
+    assert "<https://kg.example.org/id/programme/sfpc>" in text
+    assert "w3id.org" not in text
+    assert named.bind({}) == named.bind({}, PREFIXES)

@@ -141,7 +141,8 @@ def export(ctx: click.Context, fmt: str, out: str) -> None:
 def _named_query(ctx: click.Context, name: str) -> NamedQuery:
     try:
         if name.endswith(".rq"):
-            return parse_query_file(Path(name))
+            # Any SPARQL file runs; the #+ header, if there is one, still declares its parameters.
+            return parse_query_file(Path(name), strict=False)
         catalogue = load_catalogue(_project(ctx).queries_dir)
     except (QueryFileError, OSError) as error:
         raise click.ClickException(str(error)) from error
@@ -168,10 +169,11 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @store_options
 @click.pass_context
 def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> None:
-    """Run a named query from queries/ (or a .rq file) and print its results."""
+    """Run a named query from queries/ (or any SPARQL file NAME.rq) and print its results."""
     named = _named_query(ctx, name)
+    given = _parse_params(params)
     try:
-        text = named.bind(_parse_params(params))
+        named.bindings(given)
     except ParameterError as error:
         raise click.BadParameter(str(error), param_hint="--param") from error
     try:
@@ -180,6 +182,8 @@ def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> N
     except DataError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
+    # Bound with the answering engine's prefixes: a store may hold a build made under another base.
+    text = named.bind(given, engine.prefixes)
     try:
         result = engine.query(Prepared(text))
         output: Any = table(result) + "\n" if fmt == "table" else serialize(result, fmt)

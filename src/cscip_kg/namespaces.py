@@ -5,6 +5,8 @@ Prefixes are bound per graph (never on rdflib's global namespace manager).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rdflib import Graph, Namespace, URIRef
 
 BASE = "https://w3id.org/cscip-kg/"
@@ -53,6 +55,11 @@ def prefixes_for(base: str) -> dict[str, str]:
 
 
 PREFIXES: dict[str, str] = prefixes_for(BASE)
+
+
+def base_of(prefixes: Mapping[str, str]) -> str:
+    """The base IRI that ``prefixes`` (from prefixes_for) were made for."""
+    return prefixes.get("cscip", PREFIXES["cscip"]).removesuffix("def/")
 
 
 def bind_prefixes(graph: Graph, base: str = BASE) -> None:

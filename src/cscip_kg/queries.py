@@ -10,6 +10,12 @@ A parameter is ``name | type | required|optional|default=VALUE | description``;
 types are iri, string, integer, decimal and boolean. The parameter binds the
 query variable of the same name (``?programme``). A malformed header is an
 error naming the file and line; the file name (without .rq) is the query name.
+
+Each file is complete SPARQL: it declares its own PREFIX lines, so it runs as
+written in any SPARQL 1.1 tool. Its IRIs are written under the canonical base;
+a build made with ``--base-iri`` moves them, as it moves the data (``under``).
+An ad-hoc file (``cscip-kg query my.rq``) is read with ``strict=False``: any
+file name, and the header is optional.
 """
 
 from __future__ import annotations
@@ -18,13 +24,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from cscip_kg.engine import strip_literals
-from cscip_kg.namespaces import PREFIXES
+from cscip_kg.namespaces import BASE, PREFIXES, base_of
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean")
@@ -109,7 +115,9 @@ class NamedQuery:
         Either way the result is plain SPARQL that any store evaluates the same;
         ``inline=False`` always uses VALUES, the meaning inlining must keep.
         """
-        bindings = self.bindings(given, prefixes)
+        return self.under(prefixes)._bind(self.bindings(given, prefixes), inline)
+
+    def _bind(self, bindings: Mapping[str, ox.NamedNode | ox.Literal], inline: bool) -> str:
         spans = self._inlinable if inline else dict.fromkeys(bindings)
         edits: list[tuple[tuple[int, int], str]] = []
         rest: dict[str, ox.NamedNode | ox.Literal] = {}
@@ -129,6 +137,11 @@ class NamedQuery:
         # Every inlined span lies after the WHERE brace, so its position still holds.
         position = self._where_brace
         return f"{text[:position + 1]}\n  VALUES ({names}) {{ ({terms}) }}{text[position + 1:]}"
+
+    def under(self, prefixes: Mapping[str, str]) -> NamedQuery:
+        """This query with its IRIs moved to the base ``prefixes`` were made for (itself if unmoved)."""
+        base = base_of(prefixes)
+        return self if base == BASE else _moved(self, base)
 
     # Both once per query, not per request: finding them strips the literals from the whole text.
     @cached_property
@@ -156,6 +169,16 @@ class NamedQuery:
                 continue
             result[parameter.name] = parameter.convert(raw, prefixes)
         return result
+
+
+_CANONICAL_IRI = re.compile(rf"<{re.escape(BASE)}")
+
+
+@lru_cache(maxsize=64)
+def _moved(query: NamedQuery, base: str) -> NamedQuery:
+    # As build.rebase moves the data: every IRI minted under the canonical base, PREFIX lines included.
+    text = _CANONICAL_IRI.sub(lambda _m: f"<{base}", query.text)
+    return NamedQuery(query.name, query.title, query.description, text, query.path, query.parameters)
 
 
 _WHERE = re.compile(r"(?<![?$:\w-])WHERE\s*\{", re.IGNORECASE)
@@ -212,9 +235,10 @@ def _matching_brace(stripped: str, opening: int) -> int | None:
     return None
 
 
-def parse_query_file(path: Path) -> NamedQuery:
+def parse_query_file(path: Path, *, strict: bool = True) -> NamedQuery:
+    """Read a query file; ``strict`` (named queries) requires a hyphenated name, title and description."""
     name = path.stem
-    if not NAME.match(name):
+    if strict and not NAME.match(name):
         raise QueryFileError(path, None, "query file names must be lower-case words joined by hyphens")
     text = path.read_text(encoding="utf-8")
     fields: dict[str, str] = {}
@@ -237,14 +261,14 @@ def parse_query_file(path: Path) -> NamedQuery:
         else:
             raise QueryFileError(path, number, f"unknown header key '{key}' (expected title, description, param)")
     for key in ("title", "description"):
-        if key not in fields:
+        if strict and key not in fields:
             raise QueryFileError(path, 1, f"header has no '#+ {key}:' line")
     if parameters and not _WHERE.search(strip_literals(text)):
         raise QueryFileError(path, None, "a query with parameters must use the WHERE keyword")
     names = [p.name for p in parameters]
     if len(set(names)) != len(names):
         raise QueryFileError(path, None, "a parameter is declared twice")
-    return NamedQuery(name, fields["title"], fields["description"], text, path, tuple(parameters))
+    return NamedQuery(name, fields.get("title", name), fields.get("description", ""), text, path, tuple(parameters))
 
 
 def _parse_param(path: Path, number: int, value: str, text: str) -> Parameter:

@@ -37,7 +37,8 @@ def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
 @bp.route("/editor")
 def editor() -> str:
     build = current_build()
-    examples = [{"name": q.title, "query": with_prefixes(q.text, build.prefixes)} for _name, q in sorted(build.catalogue.items())]
+    examples = [{"name": q.title, "query": with_prefixes(q.under(build.prefixes).text, build.prefixes)}
+                for _name, q in sorted(build.catalogue.items())]
     given = request.args.get("query", "")[:MAX_QUERY]
     config = {
         "endpoint": url_for("sparql.endpoint", _external=True),
