@@ -26,8 +26,7 @@ _DESCRIBE = """SELECT ?s ?p ?o ?g ?note WHERE {{
   {{ GRAPH ?g {{ {iri} ?p ?o }} BIND({iri} AS ?s) }}
   UNION {{ GRAPH ?g {{ {iri} ?p0 ?s . FILTER(isBlank(?s)) ?s ?p ?o }} }}
   UNION {{ GRAPH ?g {{ {iri} ?p0 ?b . FILTER(isBlank(?b)) ?b ?p1 ?s . FILTER(isBlank(?s)) ?s ?p ?o }} }}
-  UNION {{ GRAPH ?g {{ ?s ?p {iri} }} BIND({iri} AS ?o)
-           FILTER(?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject>) }}
+  UNION {{ GRAPH ?g {{ ?s ?p {iri} }} BIND({iri} AS ?o) FILTER(!isBlank(?s)) }}
   UNION {{ GRAPH ?g {{ ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> {iri} ; ?p ?o }} BIND(true AS ?note) }}
   UNION {{ GRAPH ?g {{ ?s <https://w3id.org/cscip-kg/def/claimSubject> {iri} ; ?p ?o }} BIND(true AS ?note) }}
 }}"""
@@ -45,8 +44,9 @@ class Description:
     quads: list[Quad]
     labels: dict[str, str] = field(default_factory=dict)
     # Statement records (rdf:subject this IRI) and claims (cscip:claimSubject this IRI): what pages
-    # need to say on what each fact rests. Not part of the RDF description: a record is a blank
-    # node, whose label changes each time a build is loaded, so an entity's RDF would too.
+    # need to say on what each fact rests. Not part of the RDF description, nor are other blank
+    # nodes pointing at the IRI (a record's source): their labels change each time a build is
+    # loaded, and hundreds of look-alike blank nodes make comparing two descriptions explode.
     annotations: list[Quad] = field(default_factory=list)
 
     def annotation_values(self) -> dict[Term, dict[str, list[Term]]]:
