@@ -197,3 +197,10 @@ def test_a_rebased_build_moves_the_query_iris(project):
     assert "<https://kg.example.org/id/programme/sfpc>" in text
     assert "w3id.org" not in text
     assert named.bind({}) == named.bind({}, PREFIXES)
+
+
+def test_a_column_line_names_a_result_column_for_people(tmp_path):
+    body = "#+ title: t\n#+ description: d\n#+ column: leadLabel | Led by\nSELECT ?leadLabel WHERE { ?s ?p ?leadLabel }"
+    assert parse_query_file(_write(tmp_path, body)).headings == {"leadLabel": "Led by"}
+    with pytest.raises(QueryFileError, match=re.escape("column is 'variable | heading'")):
+        parse_query_file(_write(tmp_path, "#+ title: t\n#+ description: d\n#+ column: leadLabel\nSELECT * WHERE { ?s ?p ?o }"))

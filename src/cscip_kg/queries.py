@@ -5,11 +5,13 @@ Header lines start with ``#+``::
     #+ title: Which round 1 models fed Strengthening Families?
     #+ description: One line saying what the answer is.
     #+ param: programme | iri | default=programme:sfpc | The programme the models fed
+    #+ column: innovatorLabel | Innovator
 
 A parameter is ``name | type | required|optional|default=VALUE | description``;
 types are iri, string, integer, decimal and boolean. The parameter binds the
 query variable of the same name (``?programme``). A malformed header is an
 error naming the file and line; the file name (without .rq) is the query name.
+A ``column`` line (optional) gives a result variable's heading on the pages.
 
 Each file is complete SPARQL: it declares its own PREFIX lines, so it runs as
 written in any SPARQL 1.1 tool. Its IRIs are written under the canonical base;
@@ -102,6 +104,11 @@ class NamedQuery:
     text: str
     path: Path
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    columns: tuple[tuple[str, str], ...] = ()  # (result variable, heading for people)
+
+    @property
+    def headings(self) -> dict[str, str]:
+        return dict(self.columns)
 
     def bind(self, given: Mapping[str, str], prefixes: Mapping[str, str] = PREFIXES, *, inline: bool = True) -> str:
         """The query text with the given parameter values bound (defaults filled in).
@@ -178,7 +185,7 @@ _CANONICAL_IRI = re.compile(rf"<{re.escape(BASE)}")
 def _moved(query: NamedQuery, base: str) -> NamedQuery:
     # As build.rebase moves the data: every IRI minted under the canonical base, PREFIX lines included.
     text = _CANONICAL_IRI.sub(lambda _m: f"<{base}", query.text)
-    return NamedQuery(query.name, query.title, query.description, text, query.path, query.parameters)
+    return NamedQuery(query.name, query.title, query.description, text, query.path, query.parameters, query.columns)
 
 
 _WHERE = re.compile(r"(?<![?$:\w-])WHERE\s*\{", re.IGNORECASE)
@@ -243,6 +250,7 @@ def parse_query_file(path: Path, *, strict: bool = True) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     fields: dict[str, str] = {}
     parameters: list[Parameter] = []
+    columns: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.startswith("#+"):
             if line.strip() and not line.startswith("#"):
@@ -254,12 +262,17 @@ def parse_query_file(path: Path, *, strict: bool = True) -> NamedQuery:
             raise QueryFileError(path, number, "header lines look like '#+ key: value'")
         if key == "param":
             parameters.append(_parse_param(path, number, value, text))
+        elif key == "column":
+            variable, bar, heading = (part.strip() for part in value.partition("|"))
+            if not bar or not PARAM_NAME.match(variable) or not heading:
+                raise QueryFileError(path, number, "column is 'variable | heading'")
+            columns[variable] = heading
         elif key in ("title", "description"):
             if key in fields:
                 raise QueryFileError(path, number, f"'{key}' given twice")
             fields[key] = value
         else:
-            raise QueryFileError(path, number, f"unknown header key '{key}' (expected title, description, param)")
+            raise QueryFileError(path, number, f"unknown header key '{key}' (expected title, description, param, column)")
     for key in ("title", "description"):
         if strict and key not in fields:
             raise QueryFileError(path, 1, f"header has no '#+ {key}:' line")
@@ -268,7 +281,8 @@ def parse_query_file(path: Path, *, strict: bool = True) -> NamedQuery:
     names = [p.name for p in parameters]
     if len(set(names)) != len(names):
         raise QueryFileError(path, None, "a parameter is declared twice")
-    return NamedQuery(name, fields.get("title", name), fields.get("description", ""), text, path, tuple(parameters))
+    return NamedQuery(name, fields.get("title", name), fields.get("description", ""), text, path, tuple(parameters),
+                      tuple(columns.items()))
 
 
 def _parse_param(path: Path, number: int, value: str, text: str) -> Parameter:

@@ -47,7 +47,7 @@ def test_run_a_named_query_with_a_parameter(page, site, screenshots):
     page.get_by_label("Only projects of this theme").select_option(label="Residential care")
     page.get_by_role("button", name="Ask").click()
     page.wait_for_url("**theme=theme%3Aresidential-care")
-    themes = page.locator("table.results td[data-label=theme]").all_inner_texts()
+    themes = page.locator("table.results td[data-label=Theme]").all_inner_texts()
     assert themes and set(themes) == {"Residential care"}
     shot(page, screenshots, "query-projects-by-theme")
 

@@ -43,6 +43,7 @@ class Description:
     iri: ox.NamedNode
     quads: list[Quad]
     labels: dict[str, str] = field(default_factory=dict)
+    _grouped: dict[str, dict[str, dict[Term, list[str]]]] = field(default_factory=dict, repr=False)
     # Statement records (rdf:subject this IRI) and claims (cscip:claimSubject this IRI): what pages
     # need to say on what each fact rests. Not part of the RDF description, nor are other blank
     # nodes pointing at the IRI (a record's source): their labels change each time a build is
@@ -66,12 +67,16 @@ class Description:
         return list(seen)
 
     def grouped(self, subject: Term) -> dict[str, dict[Term, list[str]]]:
-        """predicate IRI → value → the graphs (sources) that state it, for one subject."""
+        """predicate IRI → value → the graphs (sources) that state it, for one subject (worked out once)."""
+        key = str(subject)
+        if key in self._grouped:
+            return self._grouped[key]
         table: dict[str, dict[Term, list[str]]] = defaultdict(lambda: defaultdict(list))
         for s, p, o, g in self.quads:
             if s == subject and g.value not in table[p.value][o]:
                 table[p.value][o].append(g.value)
-        return {p: dict(values) for p, values in table.items()}
+        self._grouped[key] = {p: dict(values) for p, values in table.items()}
+        return self._grouped[key]
 
     def incoming(self) -> dict[str, dict[Term, list[str]]]:
         """predicate IRI → subject pointing at this IRI → the graphs that state it."""

@@ -16,6 +16,7 @@ from cscip_kg.engine import Prepared
 from cscip_kg.server import formats
 from cscip_kg.server.context import current_build, negotiated
 from cscip_kg.server.describe import add_labels, describe
+from cscip_kg.server.entity_groups import page_for
 from cscip_kg.server.views import EntityView
 
 bp = Blueprint("linked_data", __name__)
@@ -68,7 +69,8 @@ def dereference(path: str) -> Response:
         raise NotFound(f"nothing is known about <{iri.value}> in this graph")
     if fmt is formats.HTML:
         add_labels(build, description)
-        response = Response(render_template("entity.html", view=EntityView(description, build, path)))
+        view = EntityView(description, build, path)
+        response = Response(render_template("entity.html", view=view, page=page_for(view)))
     else:
         response = Response(formats.serialize_triples(description.triples(), fmt, build.prefixes), content_type=fmt.content_type)
     return _linked(response, path)

@@ -79,7 +79,7 @@ def section(build: Build, title: str, name: str, params: dict[str, str]) -> Sect
     if query is None:
         return None
     try:
-        found = table(build, run(build, query, params))
+        found = table(build, run(build, query, params), query.headings)
     except ParameterError:
         return None
     query_string = urlencode(params)

@@ -55,7 +55,7 @@ def query_page(name: str) -> tuple[str, int] | str:
     given: dict[str, str] = {}
     try:
         given = query_params()
-        results = table(build, run(build, query, given))
+        results = table(build, run(build, query, given), query.headings)
     except ParameterError as failure:
         error = failure
     fields = [field(p, given.get(p.name) or p.default or "") for p in query.parameters]

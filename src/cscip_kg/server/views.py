@@ -11,26 +11,26 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import request, url_for
 
+from cscip_kg.engine import Prepared
 from cscip_kg.server import formats
 from cscip_kg.server.basis import Basis, basis_in_words, disagreement_in_words, kind_of
 from cscip_kg.server.describe import RDF_TYPE, Description, Term
+from cscip_kg.server.humanize import literal_words, money
 from cscip_kg.server.jsonld import jsonld
+from cscip_kg.server.links import Link, href
+from cscip_kg.server.source_links import source_links
 from cscip_kg.server.state import Build
 from cscip_kg.server.vocabulary import LABELS
 from cscip_kg.validate import compact
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+SCHEMA = "https://schema.org/"
 CSCIP = "https://w3id.org/cscip-kg/def/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 EDITORIAL_NOTE = "http://www.w3.org/2004/02/skos/core#editorialNote"
-
-
-@dataclass(frozen=True)
-class Link:
-    text: str
-    href: str | None = None
-    title: str = ""
+SHARED_KINDS = ("organisation", "model", "programme", "theme")
+_PRECISE = "SELECT ?s ?g ?source WHERE {{ VALUES ?s {{ {subjects} }} GRAPH ?g {{ ?s <http://purl.org/dc/terms/source> ?source }} }}"
 
 
 @dataclass
@@ -56,13 +56,6 @@ class Dispute:
     words: str
 
 
-def href(build: Build, iri: str) -> str | None:
-    local = build.local_path(iri)
-    if local is not None:
-        return request.script_root + local
-    return iri if iri.startswith(("http://", "https://")) else None
-
-
 def short(iri: str, prefixes: dict[str, str]) -> str:
     for prefix, namespace in prefixes.items():
         if iri.startswith(namespace) and len(iri) > len(namespace):
@@ -76,12 +69,14 @@ class EntityView:
         self.iri = description.iri.value
         self.title = description.label(description.iri) or short(self.iri, build.prefixes)
         self.types = [self.link(t) for t in description.types()]
+        self.precise = precise_sources(build, description)
+        self._sources: dict[tuple[str, str], list[str]] = {}
+        self._shared = tuple(f"{build.base}id/{kind}/" for kind in SHARED_KINDS)
         self.bases = self._bases()
         self.rows = self._rows(description.iri, skip_types=True)
         self.kinds = self._kinds()
-        self.incoming = [Row(self.link(ox.NamedNode(p)), [self.value(s, g) for s, g in values.items()])
-                         for p, values in sorted(description.incoming().items(), key=lambda kv: self._sort_key(kv[0]))
-                         if p != RDF + "subject"]  # statement records are shown as the basis of each value
+        self.incoming = [Row(self.link(ox.NamedNode(p)), [self.value(s, g, s) for s, g in values.items()])
+                         for p, values in sorted(description.incoming().items(), key=lambda kv: self._sort_key(kv[0]))]
         self.disputes = self._disputes()
         prefix = request.script_root + "/" + path
         self.alternates = [Link(fmt.names[0], f"{prefix}.{fmt.names[0]}", fmt.media_type) for fmt in formats.GRAPHS]
@@ -94,19 +89,45 @@ class EntityView:
             shortened = short(term.value, self.build.prefixes)
             return Link(label or shortened, href(self.build, term.value), term.value)
         if isinstance(term, ox.Literal):
-            return Link(term.value)
+            if term.datatype.value == XSD + "anyURI" and term.value.startswith(("http://", "https://")):
+                return Link(term.value, term.value)
+            return Link(literal_words(term.value, term.datatype.value))
         return Link("")
 
-    def value(self, term: Term, graphs: list[str]) -> Value:
-        note = ""
-        if isinstance(term, ox.Literal):
-            if term.language:
-                note = term.language
-            elif term.datatype.value != XSD + "string":
-                note = short(term.datatype.value, self.build.prefixes)
-        nested = self._rows(term) if isinstance(term, ox.BlankNode) else []
-        sources = [self.link(ox.NamedNode(g)) for g in graphs]
-        return Value(self.link(term), note, sources, nested)
+    def value(self, term: Term, graphs: list[str], subject: Term | None = None) -> Value:
+        """A value with the sources of its statement: the subject's own ``dcterms:source`` in each graph
+        that states it (a cited page) where it names one, else that graph's source document."""
+        note = term.language if isinstance(term, ox.Literal) and term.language not in (None, "en") else ""
+        keys: list[str] = []
+        for graph in graphs:
+            keys.extend(self.sources_of(_key(subject) if subject is not None else self.iri, graph))
+        sources = source_links(self.build, keys)
+        if isinstance(term, ox.BlankNode):
+            amount = self._money(term)
+            if amount is not None:
+                return Value(amount, note, sources)
+            return Value(self.link(term), note, sources, self._rows(term))
+        return Value(self.link(term), note, sources)
+
+    def sources_of(self, subject: str, graph: str) -> list[str]:
+        """The pages a statement in ``graph`` about ``subject`` comes from: the pages the subject names with
+        ``dcterms:source`` in that graph, else the graph's own source. A shared thing (an organisation, model,
+        programme or theme) names in a source folder the pages about *it*, not about every edge from it
+        (an adoption shortcut in secondary-facts is stated by the adoption record's page), so only its
+        registry entry is read that way."""
+        key = (subject, graph)
+        if key not in self._sources:
+            shared = subject.startswith(self._shared)
+            precise = None if shared and graph != self.build.base + "graph/registry" else self.precise.get(key)
+            self._sources[key] = precise or [graph]
+        return self._sources[key]
+
+    def _money(self, node: ox.BlankNode) -> Link | None:
+        """A schema:MonetaryAmount node as "£4.8m", the exact figure on hover."""
+        first = {p: next(iter(values)).value for p, values in self.d.grouped(node).items() if values}
+        found = money(first.get(SCHEMA + "value"), first.get(CSCIP + "upTo"), first.get(CSCIP + "moreThan"),
+                      first.get(CSCIP + "statedAs"))
+        return Link(found.text, None, found.title, str(found.value)) if found is not None else None
 
     def _bases(self) -> dict[tuple[str, Term], str]:
         """(predicate, value) of this entity's facts → their basis in words, from the statement records."""
@@ -159,6 +180,23 @@ class EntityView:
                     value.basis = self.bases.get((predicate, term), "")
             rows.append(row)
         return rows
+
+
+def _key(term: Term) -> str:
+    return term.value if isinstance(term, ox.NamedNode) else str(term)
+
+
+def precise_sources(build: Build, description: Description) -> dict[tuple[str, str], list[str]]:
+    """(subject, graph) → the sources that subject names in that graph: one query, anchored on the
+    entity and the records pointing at it (an adoption names the page it was found on)."""
+    subjects = {description.iri.value} | {s.value for s, _p, o, _g in description.quads
+                                          if o == description.iri and isinstance(s, ox.NamedNode)}
+    result = build.engine.query(Prepared(_PRECISE.format(subjects=" ".join(f"<{s}>" for s in sorted(subjects)))))
+    assert isinstance(result, ox.QuerySolutions)
+    found: dict[tuple[str, str], list[str]] = {}
+    for row in result:
+        found.setdefault((row["s"].value, row["g"].value), []).append(row["source"].value)
+    return found
 
 
 def graph_label(build: Build, iri: str) -> str | None:

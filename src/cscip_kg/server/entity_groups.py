@@ -1,0 +1,248 @@
+"""Pages that gather many records: programmes (with their rounds and strands) and organisations.
+
+An organisation's page reads the ``authority-profile`` named query, so it
+shows exactly what that question answers (and its CSV) about the organisation:
+projects, adoptions, programme waves, partnerships, claims. ``page_for`` picks
+the builder for an entity's kind.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+import pyoxigraph as ox
+from flask import url_for
+
+from cscip_kg.queries import ParameterError
+from cscip_kg.server.entity_kinds import SPREAD_MAPS, description, grant, model, project, report, theme
+from cscip_kg.server.entity_pages import (
+    CSCIP,
+    DCTERMS,
+    Facts,
+    Page,
+    Paragraph,
+    Section,
+    evaluations_section,
+    funding_section,
+    joined,
+    lineage_section,
+    listed,
+    partners_section,
+    records_table,
+    seq,
+    sources_section,
+    total,
+)
+from cscip_kg.server.entity_queries import ProjectFacts, disputed, projects, records
+from cscip_kg.server.humanize import basis_words, count_words, date_words
+from cscip_kg.server.links import Cell, Link, Table
+from cscip_kg.server.named import run, table
+from cscip_kg.server.source_links import source_links
+from cscip_kg.server.tables import people_table
+from cscip_kg.server.views import EntityView
+
+SCHEMA = "https://schema.org/"
+KINDS = {CSCIP + "FundingRound": "Funding round", CSCIP + "Strand": "Strand", CSCIP + "Programme": "Programme"}
+
+
+def programme(facts: Facts) -> Page:
+    types = {t.value for t in facts.d.types()}
+    badge = next((label for iri, label in KINDS.items() if iri in types), "Programme")
+    parents = facts.links(DCTERMS + "isPartOf")
+    found = projects(facts.build, "programme", facts.iri)
+    members = records(facts.build, "programme", facts.iri)
+    funding = facts.amount(CSCIP + "funding")
+    what = {"Funding round": "a funding round", "Strand": "a strand"}.get(badge, "a programme")
+    summary: list[Paragraph] = [[facts.view.title, f" is {what}", *([" of ", *joined(parents)] if parents else []), "."]]
+    if description(facts):
+        summary.append(description(facts))
+    summary.append(money_and_dates(facts, funding))
+    models = facts.links(CSCIP + "spreadsModel")
+    if models:
+        summary.append(["It spreads the practice models ", *joined(models), "."])
+    if members:
+        organisations = {r.organisation[0] for r in members}
+        summary.append([f"{count_words(len(organisations), 'organisation')} took part in it or took up a model "
+                        "through it (listed under “Where it came from and where it spread”)."])
+    if found:
+        summary.append([count_words(len(found), "project"), " was" if len(found) == 1 else " were", " funded in it or spread by it."])
+    granted = total(m for p in found for _l, m in p.grants.values())
+    facts_list: list[tuple[str, Cell]] = [("Funding", [funding] if funding else [Link("not stated")]),
+                                          ("Grants recorded to its projects", [granted] if granted else []),
+                                          ("Part of", parents), ("Parts", facts.links(DCTERMS + "isPartOf", incoming=True)),
+                                          ("Organisations named", [Link(str(len({r.organisation[0] for r in members})))])]
+    spread = lineage_section(facts, partials=SPREAD_MAPS)
+    if members:
+        spread.table, spread.caption = records_table(members, facts, ("programme", "model")), "Who took part, and how"
+    sections = [s for s in (fed_section(facts), funding_section(found, facts), evaluations_section(found, facts), spread,
+                            partners_section(facts, {CSCIP + "supportedBy": "support", CSCIP + "evaluator": "evaluator",
+                                                     CSCIP + "evaluationCoordinator": "evaluation coordinator",
+                                                     SCHEMA + "funder": "funder", CSCIP + "participant": "participant"}),
+                            sources_section(facts)) if s is not None]
+    return Page("programme", badge, summary, facts_list, sections)
+
+
+def money_and_dates(facts: Facts, funding: Link | None) -> Paragraph:
+    out: Paragraph = []
+    if funding is not None:
+        out += ["Its funding: ", funding]
+        years = facts.text(CSCIP + "durationYears") or next((t.value for t in facts.values(CSCIP + "durationYears")), "")
+        out += [f" over {years} years" if years else "", ". "]
+    start = next((t for t in facts.values(SCHEMA + "startDate") + facts.values(CSCIP + "announcedOn")), None)
+    end = next((t for t in facts.values(SCHEMA + "endDate")), None)
+    if start is not None:
+        out.append(f"It began {_when(start)}" + (f" and ended {_when(end)}. " if end is not None else ". "))
+    elif end is not None:
+        out.append(f"It ended {_when(end)}. ")
+    authorities = next((t.value for t in facts.values(CSCIP + "numberOfLocalAuthorities")), None)
+    if authorities:
+        out.append(f"The sources say {authorities} local authorities took part.")
+    return out
+
+
+def _when(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+    """"on 1 April 2024", "in September 2019", "in 2014"."""
+    words = date_words(term.value, term.datatype.value if isinstance(term, ox.Literal) else "")
+    return f"on {words}" if words[:1].isdigit() and " " in words else f"in {words}"
+
+
+def fed_section(facts: Facts) -> Section | None:
+    """The headline question, "which round 1 models fed it", for programmes that spread models."""
+    query = facts.build.catalogue.get("round1-models-fed-sfpc")
+    if query is None or not facts.values(CSCIP + "spreadsModel"):
+        return None
+    params = {"programme": facts.short}
+    found = table(facts.build, run(facts.build, query, params), query.headings)
+    if not found.rows:
+        return None
+    return Section("fed", f"Which round 1 models fed {facts.view.title}?", table=found, caption="Round 1 models it spreads",
+                   links=[Link("Download CSV", url_for("api.answer", name=f"{query.name}.csv", programme=facts.short)),
+                          Link("Ask this for another programme", url_for("query_pages.query_page", name=query.name,
+                                                                         programme=facts.short))])
+
+
+def organisation(facts: Facts) -> Page:
+    found = projects(facts.build, "organisation", facts.iri)
+    profile, took_part = authority_profile(facts)
+    kinds = [t.text for t in facts.view.types if t.text not in ("organisation", "formal organisation")]
+    summary: list[Paragraph] = [[facts.view.title, " is ", "a " + (kinds[0] if kinds else "organisation"),
+                                 *gss(took_part), "."]]
+    if description(facts):
+        summary.append(description(facts))
+    led = [p for p in found if p.how == CSCIP + "leadOrganisation"]
+    partnered = [p for p in found if p.how == CSCIP + "partnerOrganisation"]
+    if found:
+        summary.append(["It led ", count_words(len(led), "project"), " and was a partner in ", count_words(len(partnered), "other"),
+                        " in the programmes recorded here."])
+    adopted = [row for row in took_part if row[0].startswith("adopted ")]
+    if adopted:
+        summary.append(["It took up ", *listed([[row[0][len("adopted "):], " through ", row[1], _role(row[3])] for row in adopted]),
+                        "."])
+    counts = Counter(row[0] for row in took_part if not row[0].startswith("adopted ") and row[0] != "GSS code")
+    if counts:
+        summary.append(["Its roles in the sources: ", *joined([f"{role} ({n})" for role, n in sorted(counts.items())]), "."])
+    facts_list: list[tuple[str, Cell]] = [("Kind", [Link(k) for k in kinds]), ("Projects led", [Link(str(len(led)))]),
+                                          ("Partner in", [Link(str(len(partnered)))]),
+                                          ("Models taken up", [Link(str(len(adopted)))])]
+    how = lambda p: "lead" if p.how == CSCIP + "leadOrganisation" else "partner"  # noqa: E731
+    spread = lineage_section(facts, partials=SPREAD_MAPS)
+    if adopted:
+        spread.table = Table(["Took up", "Through", "Details", "Basis", "Stated by"],
+                             [[[Link(r[0][len("adopted "):])], [r[1]], [Link(r[3])] if r[3] else [], [Link(basis_words(r[4]))],
+                               source_links(facts.build, r[5])] for r in adopted])
+        spread.caption = "Models it took up"
+    evaluated = [seq(row[1], f" ({row[0]})") for row in took_part if "evaluat" in row[0]]
+    intro = [["It evaluated or coordinated the evaluation of ", *listed(evaluated), "."]] if evaluated else []
+    sections = [funding_section(found, facts, funding_words(found), how), evaluations_section(lead_only(found), facts, intro),
+                spread, profile,
+                sources_section(facts)]
+    return Page("organisation", kinds[0][:1].upper() + kinds[0][1:] if kinds else "Organisation", summary, facts_list, sections)
+
+
+def _role(detail: str) -> str:
+    role = detail.split(";", 1)[0].strip()
+    return f" (as {role})" if role else ""
+
+
+def funding_words(found: list[ProjectFacts]) -> list[Paragraph]:
+    """What the grants to the projects it led, and to those it was a partner in, come to (kept apart)."""
+    out: list[Paragraph] = []
+    for words, chosen in (("it led", lead_only(found)), ("it was a partner in", [p for p in found if p not in lead_only(found)])):
+        amounts = [m for p in chosen for _label, m in p.grants.values()]
+        whole = total(amounts)
+        if whole is not None:
+            out.append([f"Grants to the {count_words(len(chosen), 'project')} {words}: ", whole, "."])
+    return out
+
+
+def lead_only(found: list[ProjectFacts]) -> list[ProjectFacts]:
+    return [p for p in found if p.how == CSCIP + "leadOrganisation"]
+
+
+def gss(rows: list[tuple[str, Link, str, str, str, list[str]]]) -> Paragraph:
+    code = next((row[3] for row in rows if row[0] == "GSS code" and row[3]), "")
+    return [f" ({code.split(', ', 1)[1]})" if ", " in code else "", f", GSS code {code.split(',')[0]}"] if code else []
+
+
+def authority_profile(facts: Facts) -> tuple[Section, list[tuple[str, Link, str, str, str, list[str]]]]:
+    """The named query's answer as the page's "Everything it took part in" section, and its rows as
+    (role, thing, thing's label, detail, status, sources) for the summary."""
+    section = Section("took-part", "Everything it took part in")
+    query = facts.build.catalogue.get("authority-profile")
+    if query is None:
+        return section, []
+    params = {"organisation": facts.short}
+    try:
+        result = run(facts.build, query, params)
+    except ParameterError as error:
+        section.paragraphs.append([str(error)])
+        return section, []
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    solutions = list(result)
+    rows: dict[tuple[str, str, str], tuple[str, Link, str, str, str, list[str]]] = {}
+    for row in solutions:
+        role, thing = _text(row, "role"), _text(row, "thing")
+        label, detail = _text(row, "thingLabel") or thing, _text(row, "detail")
+        key = (role, thing, detail)
+        found = rows.setdefault(key, (role, facts.link(thing, label) if thing else Link(""), label, detail,
+                                      _text(row, "status"), []))
+        found[5].extend(s for s in (_text(row, "source"),) if s)
+    section.table = people_table(facts.build, names, solutions, query.headings)
+    section.caption = "What the authority-profile question answers about it"
+    section.links = [Link("Download CSV", url_for("api.answer", name=f"{query.name}.csv", organisation=facts.short)),
+                     Link("Open as a question", url_for("query_pages.query_page", name=query.name, organisation=facts.short))]
+    return section, list(rows.values())
+
+
+def _text(row: ox.QuerySolution, name: str) -> str:
+    try:
+        term = row[name]
+    except KeyError:
+        return ""
+    return term.value if term is not None else ""
+
+
+BUILDERS: dict[str, Callable[[Facts], Page]] = {
+    "model": model, "project": project, "programme": programme, "organisation": organisation, "grant": grant,
+    "report": report, "theme": theme,
+}
+
+
+def page_for(view: EntityView) -> Page | None:
+    """The designed page for an entity of a kind that has one, else None (the property table alone)."""
+    prefix = view.build.base + "id/"
+    if not view.iri.startswith(prefix):
+        return None
+    kind, _slash, slug = view.iri[len(prefix):].partition("/")
+    if kind not in BUILDERS or not slug or "/" in slug:
+        return None
+    facts = Facts(view)
+    built = BUILDERS[kind](facts)
+    by_basis: dict[str, list[Link]] = {}
+    for claim, label, status in disputed(facts.build, facts.iri):
+        by_basis.setdefault(basis_words(status), []).append(facts.link(claim, label))
+    for words, claims in by_basis.items():
+        built.summary.append([f"{words[:1].upper()}{words[1:]}: ", *joined(claims, "and"), "."])
+    return built

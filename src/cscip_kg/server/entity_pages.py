@@ -1,0 +1,279 @@
+"""Designed entity pages: a summary in words, then funding, evaluations, lineage, partners, sources.
+
+A page is built from the entity's description (its own statements and what
+points at it, as ``describe`` fetched them) plus a few queries anchored on it
+(``entity_queries``); ``entity_kinds`` says what each kind of entity (model,
+project, programme, organisation, grant, report, theme) puts in its summary
+and sections. The complete property table stays at the foot of every page,
+folded, for linked-data users. Everything reaches the template as plain text
+and ``Link``s, so Jinja escapes every value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from cscip_kg.server.entity_queries import ProjectFacts, RecordFacts, report_documents
+from cscip_kg.server.humanize import Money, basis_words, count_words, pounds
+from cscip_kg.server.links import Cell, Link, Table, href
+from cscip_kg.server.source_links import source_links
+from cscip_kg.server.views import EntityView, short
+
+CSCIP = "https://w3id.org/cscip-kg/def/"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+Fragment = str | Link
+Paragraph = list[Fragment]
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    table: Table | None = None
+    caption: str = ""
+    links: list[Link] = field(default_factory=list)
+    partials: list[str] = field(default_factory=list)  # other helpers' Jinja partials shown here, if present
+
+
+@dataclass
+class Page:
+    kind: str  # the <kind> of /id/<kind>/<slug>
+    badge: str  # what a reader calls it: "Practice model"
+    summary: list[Paragraph]
+    facts: list[tuple[str, Cell]]  # key facts beside the summary
+    sections: list[Section]
+
+
+# Lineage relations: (what the entity does to the other, what the other does to it).
+LINEAGE = {
+    CSCIP + "scalesUp": ("scales up", "scaled up by"),
+    CSCIP + "continues": ("continues", "continued by"),
+    CSCIP + "implementsModel": ("implements the model", "implemented by"),
+    CSCIP + "adaptsModel": ("adapts the model", "adapted by"),
+    CSCIP + "combinesModel": ("combines the model", "combined in"),
+    CSCIP + "spreadsModel": ("spreads the model", "spread by"),
+    CSCIP + "spreadsProject": ("spreads the project", "spread by"),
+    CSCIP + "developedBy": ("developed by", "developed"),
+    PROV + "wasInfluencedBy": ("grew out of", "led to"),
+}
+
+
+def seq(*items: Fragment) -> Paragraph:
+    """A typed run of fragments (a list literal of text and links reads as list[object] to mypy)."""
+    return list(items)
+
+
+def joined(items: Iterable[Fragment], last: str = "and") -> Paragraph:
+    """Fragments as a list in words: a, b and c."""
+    items = [i for i in items if i]
+    out: Paragraph = []
+    for number, item in enumerate(items):
+        if number:
+            out.append(f" {last} " if number == len(items) - 1 else ", ")
+        out.append(item)
+    return out
+
+
+def listed(groups: Iterable[Paragraph], last: str = "and") -> Paragraph:
+    """Runs of fragments as a list in words: "a (x), b (y) and c (z)"."""
+    groups = [g for g in groups if g]
+    out: Paragraph = []
+    for number, group in enumerate(groups):
+        if number:
+            out.append(f" {last} " if number == len(groups) - 1 else ", ")
+        out.extend(group)
+    return out
+
+
+def money_link(amount: Money) -> Link:
+    return Link(amount.text, None, amount.title, str(amount.value))
+
+
+def total(amounts: Iterable[Money]) -> Link | None:
+    found = list(amounts)
+    if not found:
+        return None
+    value = sum((m.value for m in found), start=found[0].value * 0)
+    bounds = sum(1 for m in found if m.text.startswith(("up to", "over")))
+    note = f"; {bounds} of them an upper or lower bound" if bounds else ""
+    return Link(pounds(value), None, f"£{value:,.0f} exactly, the sum of {count_words(len(found), 'amount')}{note}", str(value))
+
+
+class Facts:
+    """The entity's description read for a page: values, subjects pointing at it, links, sources."""
+
+    def __init__(self, view: EntityView) -> None:
+        self.view, self.build, self.d = view, view.build, view.d
+        self.iri = ox.NamedNode(view.iri)
+        self.out = self.d.grouped(self.iri)
+        self.into = self.d.incoming()
+        self.short = short(view.iri, self.build.prefixes)
+
+    def values(self, predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+        return list(self.out.get(predicate, {}))
+
+    def pointing(self, predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:
+        return list(self.into.get(predicate, {}))
+
+    def links(self, predicate: str, incoming: bool = False) -> list[Link]:
+        terms = self.pointing(predicate) if incoming else self.values(predicate)
+        return sorted((self.view.link(t) for t in terms), key=lambda link: link.text.lower())
+
+    def text(self, *predicates: str) -> str:
+        """The first English (or untagged) literal of the predicates, in the order given."""
+        for predicate in predicates:
+            for term in self.values(predicate):
+                if isinstance(term, ox.Literal) and term.language in (None, "en"):
+                    return term.value
+        return ""
+
+    def link(self, iri: str, label: str) -> Link:
+        return Link(label, href(self.build, iri), iri)
+
+    def amount(self, predicate: str) -> Link | None:
+        for term in self.values(predicate):
+            if isinstance(term, ox.BlankNode):
+                found = self.view.value(term, []).link
+                if found.value:
+                    return found
+        return None
+
+    def all_sources(self) -> list[Link]:
+        """Every page that states something on this page, each once."""
+        keys: list[str] = []
+        for s, _p, o, g in self.d.quads:
+            subject = s if s == self.iri or isinstance(s, ox.BlankNode) else None
+            if subject is None and o != self.iri:
+                continue
+            owner = self.view.iri if subject is not None else s.value
+            keys.extend(self.view.sources_of(owner, g.value))
+        return sorted(source_links(self.build, keys), key=lambda link: (link.href is None or not link.href.startswith("http"),
+                                                                         link.text.lower()))
+
+
+def lineage_section(facts: Facts, skip: Iterable[str] = (), extra: list[Paragraph] | None = None,
+                    partials: list[str] | None = None) -> Section:
+    """Where it came from (its own lineage links) and where it spread (links pointing at it)."""
+    rows: list[list[Cell]] = []
+    for predicate, (outwards, inwards) in LINEAGE.items():
+        if predicate in skip:
+            continue
+        for direction, words, terms in (("came from", outwards, facts.values(predicate)),
+                                        ("spread to", inwards, facts.pointing(predicate))):
+            for term in terms:
+                if isinstance(term, ox.NamedNode):
+                    rows.append([[Link(direction)], [Link(words)], [facts.view.link(term)]])
+    section = Section("lineage", "Where it came from and where it spread", list(extra or []), partials=list(partials or []))
+    if rows:
+        section.table = Table(["Direction", "Link", "With"], rows)
+        section.caption = "Lineage links"
+    lineage = facts.view.related[-1] if facts.view.related and "/lineage/" in (facts.view.related[-1].href or "") else None
+    if lineage is not None:
+        section.links.append(Link("The lineage diagram, with every link in words", lineage.href))
+    if not rows and not section.paragraphs:
+        section.paragraphs.append(["The sources record no lineage links for it."])
+    return section
+
+
+def projects_table(projects: list[ProjectFacts], facts: Facts, how: Callable[[ProjectFacts], str] | None = None) -> Table:
+    columns = ["Project", "Round", "Led by", "Grant", "Evaluation reports"]
+    rows: list[list[Cell]] = []
+    for project in projects:
+        row: list[Cell] = [[facts.link(project.iri, project.label)],
+                           [facts.link(*project.round)] if project.round else [],
+                           [facts.link(i, label) for i, label in sorted(project.leads.items(), key=lambda kv: kv[1])],
+                           [money_link(m) for _label, m in project.grants.values()],
+                           [facts.link(i, label) for i, label in project.reports.items()]
+                           or ([Link("ended without evaluation")] if project.ended_without_evaluation else [Link("none listed")])]
+        if how is not None:
+            row.insert(1, [Link(how(project))])
+        rows.append(row)
+    if how is not None:
+        columns.insert(1, "How")
+    return Table(columns, rows, frozenset({columns.index("Grant")}))
+
+
+def funding_section(projects: list[ProjectFacts], facts: Facts, intro: list[Paragraph] | None = None,
+                    how: Callable[[ProjectFacts], str] | None = None) -> Section:
+    """The projects with their grants; unless ``intro`` says otherwise, what the grants come to."""
+    section = Section("funding", "Funding", list(intro or []))
+    grants = {g: m for p in projects for g, (_label, m) in p.grants.items()}
+    whole = total(grants.values())
+    if whole is not None and intro is None:
+        section.paragraphs.append([count_words(len(grants), "grant"), " to these projects, ", whole, " in all."])
+    if projects:
+        section.table = projects_table(projects, facts, how)
+        section.caption = "Projects and their grants"
+    elif not section.paragraphs:
+        section.paragraphs.append(["The sources record no grants for it."])
+    return section
+
+
+def evaluations_section(projects: list[ProjectFacts], facts: Facts, intro: list[Paragraph] | None = None) -> Section:
+    section = Section("evaluations", "Evaluations", list(intro or []))
+    evaluators = facts.links(CSCIP + "evaluator")
+    if evaluators:
+        section.paragraphs.append(["Evaluated by ", *joined(evaluators), "."])
+    documents = report_documents(facts.build, [r for p in projects for r in p.reports])
+    rows: list[list[Cell]] = [[[facts.link(r, label)], [facts.link(p.iri, p.label)], [facts.link(*p.round)] if p.round else [],
+                               source_links(facts.build, documents.get(r, [])) or [Link("no address in the sources")]]
+                              for p in projects for r, label in p.reports.items()]
+    if rows:
+        section.table = Table(["Report", "Evaluates", "Round", "Where to read it"], rows)
+        section.caption = "Evaluation reports"
+    ended = [facts.link(p.iri, p.label) for p in projects if p.ended_without_evaluation]
+    if ended:
+        section.paragraphs.append([*joined(ended), " ended without an evaluation."])
+    if not rows and not section.paragraphs:
+        section.paragraphs.append(["The sources list no evaluation report for it."])
+    return section
+
+
+def records_table(records: list[RecordFacts], facts: Facts, show: tuple[str, ...] = ("programme",)) -> Table:
+    """Adoptions or participations: who, through what, in which role, when, on what basis, stated by whom."""
+    # A column that only ever names the page's own entity ("through SFPC" on SFPC's page) says nothing.
+    show = tuple(c for c in show if {(getattr(r, c) or ("",))[0] for r in records} != {facts.view.iri})
+    columns = ["Organisation"] + [{"programme": "Through", "model": "Model", "project": "Project"}[c] for c in show]
+    columns += ["Role", "Dates as stated", "Basis", "Stated by"]
+    rows: list[list[Cell]] = []
+    for record in records:
+        row: list[Cell] = [[facts.link(*record.organisation)]]
+        for column in show:
+            pair = getattr(record, column)
+            row.append([facts.link(*pair)] if pair else [])
+        row += [[Link(record.role)] if record.role else [], [Link(record.dates)] if record.dates else [],
+                [Link(basis_words(record.basis))], source_links(facts.build, record.sources)]
+        rows.append(row)
+    return Table(columns, rows)
+
+
+def partners_section(facts: Facts, roles: dict[str, str], incoming: dict[str, str] | None = None) -> Section:
+    """Organisations tied to it, by role: {predicate: role in words}."""
+    rows: list[list[Cell]] = []
+    for predicate, role in roles.items():
+        rows += [[[link], [Link(role)]] for link in facts.links(predicate)]
+    for predicate, role in (incoming or {}).items():
+        rows += [[[link], [Link(role)]] for link in facts.links(predicate, incoming=True)]
+    section = Section("partners", "Partners")
+    if rows:
+        section.table = Table(["Organisation", "Role"], rows)
+        section.caption = "Organisations and their roles"
+    else:
+        section.paragraphs.append(["The sources name no partner organisations."])
+    return section
+
+
+def sources_section(facts: Facts) -> Section:
+    found = facts.all_sources()
+    section = Section("sources", "Sources", [["Every fact on this page comes from ", count_words(len(found), "source"),
+                                              "; each link opens the page it was found on."]])
+    section.table = Table(["Source"], [[[link]] for link in found])
+    section.caption = "Sources of this page"
+    return section

@@ -1,0 +1,163 @@
+"""Designed entity pages and tables for people, read through Flask's test client over a real build."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from cscip_kg.build import CompiledGraph
+from cscip_kg.server import create_app
+from tests.helpers import select
+from tests.server.structure import Structure, assert_accessible_page, parse
+
+
+@pytest.fixture(scope="module")
+def client(build_dir: Path) -> Iterator[FlaskClient]:
+    yield create_app({"build": str(build_dir)}).test_client()
+
+
+def page(client: FlaskClient, path: str) -> str:
+    answer = client.get(path, headers={"Accept": "text/html"})
+    assert answer.status_code == 200, (path, answer.data[:300])
+    return answer.get_data(as_text=True)
+
+
+def summary(html: str) -> str:
+    """The words of the summary block, tags removed."""
+    found = re.search(r'<div class="summary-text">(.*?)</div>', html, re.S)
+    assert found, "no summary"
+    return " ".join(re.sub(r"<[^>]+>", " ", found[1]).split()).replace(" .", ".").replace(" ,", ",")
+
+
+def section(html: str, id_: str) -> Structure:
+    found = re.search(rf'<section id="{id_}"(.*?)</section>', html, re.S)
+    assert found, f"no section {id_}"
+    return parse(found[1])
+
+
+def visible(html: str) -> str:
+    """The page without its folded property table (what a reader sees before opening it)."""
+    return re.sub(r"<details>.*?</details>", "", html, flags=re.S)
+
+
+def column(structure: Structure, label: str) -> list[str]:
+    return [" ".join(e.text.split()) for e in structure.all("td", data_label=label)]
+
+
+def test_a_model_page_opens_with_its_innovator_and_round_1_grant_and_lists_adoptions_once(client, compiled: CompiledGraph):
+    html = page(client, "/id/model/family-safeguarding")
+    words = summary(html)
+    assert words.startswith("Family Safeguarding is a practice model")
+    assert "Hertfordshire County Council" in words and "CSCIP round 1" in words and "£4.8m" in words
+    adopters = {r["o"] for r in select(compiled, """SELECT DISTINCT ?o WHERE {
+        ?o cscip:qualifiedAdoption/cscip:adoptedModel model:family-safeguarding }""")}
+    assert f"{len(adopters)} organisations took it up" in words
+    who = column(section(html, "lineage"), "Organisation")
+    assert len(who) == len(set(who)) == len(adopters), who
+    shown = visible(html)
+    assert shown.count(">Walsall</a>") == 1  # once, in the adoptions table; not again as "adopts model"
+    assert "Strengthening Families, Protecting Children" in column(section(html, "lineage"), "Through")
+
+
+def test_no_project_page_opens_with_a_bare_kind(client, compiled: CompiledGraph):
+    projects = select(compiled, "SELECT ?p ?label WHERE { ?p a cscip:Project ; rdfs:label ?label }")
+    assert len(projects) > 100
+    for row in projects:
+        html = page(client, "/id/project/" + row["p"].rsplit("/", 1)[1])
+        words = summary(html)
+        assert "A project, project." not in html
+        assert words.startswith(f"{row['label']} is a project"), words[:120]
+        assert_accessible_page(parse(html))
+
+
+@pytest.mark.parametrize("path", ["/id/model/no-wrong-door", "/id/project/lifelong-links", "/id/programme/sfpc",
+                                  "/id/programme/cscip-round-1", "/id/programme/sfip-fdac", "/id/organisation/leeds",
+                                  "/id/grant/round-1-hertfordshire", "/id/report/family-safeguarding-round-1",
+                                  "/id/theme/residential-care"])
+def test_every_kind_has_a_summary_sections_and_the_folded_table(client, path):
+    html = page(client, path)
+    structure = parse(html)
+    assert_accessible_page(structure)
+    assert summary(html) and structure.all("p", **{"class": "badge"})
+    assert "Sources" in structure.texts("h2") and "All the facts, as data" in structure.texts("h2")
+    assert structure.all("details") and structure.all("table", **{"class": "props"})
+
+
+def test_money_reads_as_pounds_with_the_exact_figure_on_hover_and_in_the_csv(client):
+    html = page(client, "/queries/round1-models-fed-sfpc")
+    assert re.search(r'<data value="4800000" title="£4,800,000 exactly[^"]*">£4.8m</data>', html), html[:2000]
+    assert ">4800000<" not in html and ">false<" not in html
+    text = client.get("/api/queries/round1-models-fed-sfpc.csv").get_data(as_text=True)
+    assert "4800000" in {row["amount"] for row in csv.DictReader(io.StringIO(text))}
+    grant = page(client, "/id/grant/round-1-hertfordshire")
+    assert 'value="4800000"' in grant and "£4.8m" in summary(grant)
+
+
+def test_query_tables_have_words_for_headings_and_booleans(client):
+    structure = parse(page(client, "/queries/grants-by-round"))
+    headings = structure.texts("th")
+    assert {"Round", "Strand", "Grant", "Project", "Amount"} <= set(headings)
+    assert not {"roundLabel", "statedAs", "upTo", "amount"} & set(headings)
+    assert all(not text.startswith("grant:") for text in column(structure, "Grant"))
+    themes = parse(page(client, "/queries/projects-by-theme"))
+    assert set(column(themes, "Ended without evaluation")) <= {"yes", "no"}
+
+
+def test_rows_that_differ_only_in_their_sources_are_one_row(client):
+    structure = parse(page(client, "/queries/authority-profile?organisation=organisation:hertfordshire"))
+    rows = list(zip(column(structure, "Role"), column(structure, "What"), column(structure, "Details"), strict=True))
+    assert len(rows) == len(set(rows)), rows
+
+
+def test_every_stated_by_link_goes_to_the_original_page(client, compiled: CompiledGraph):
+    urls = {r["url"] for r in select(compiled, "SELECT ?url WHERE { ?s cscip:originalURL ?url }")}
+    for path in ("/id/model/family-safeguarding", "/queries/adopters-of-model?model=model:family-safeguarding",
+                 "/id/organisation/walsall"):
+        html = visible(page(client, path))
+        cells = re.findall(r'<td data-label="Stated by"[^>]*>(.*?)</td>', html, re.S)
+        assert cells, path
+        for cell in cells:
+            links = re.findall(r'<a href="([^"]+)"', cell)
+            assert links and set(links) <= urls, (path, cell)
+    project = page(client, "/id/project/family-safeguarding")
+    cited = "https://innovationcsc.co.uk/projects/implement-family-safeguarding-in-other-authorities-and-extend-within-hertfordshire/"
+    assert f'href="{cited}"' in project
+
+
+def test_reports_link_the_pages_that_give_their_document(client):
+    html = page(client, "/id/report/family-safeguarding-round-1")
+    assert "Where to read it" in summary(html)
+    assert 'href="https://www.basw.co.uk/resources/family-safeguarding-hertfordshire-evaluation-report"' in html
+    model = section(page(client, "/id/model/family-safeguarding"), "evaluations")
+    assert "https://www.basw.co.uk/resources/family-safeguarding-hertfordshire-evaluation-report" in model.links()
+
+
+def test_walsalls_page_shows_family_safeguarding_through_sfpc(client):
+    html = page(client, "/id/organisation/walsall")
+    assert "Family Safeguarding through Strengthening Families, Protecting Children" in summary(html)
+    lineage = section(html, "lineage")
+    assert "Family Safeguarding" in column(lineage, "Took up")
+    assert "Strengthening Families, Protecting Children" in column(lineage, "Through")
+
+
+def test_entity_pages_escape_what_they_show(client):
+    html = page(client, "/id/organisation/hertfordshire")
+    assert "<script>" not in html.replace('<script type="application/ld+json">', "")
+
+
+def test_a_summary_says_where_the_sources_disagree(client):
+    words = summary(page(client, "/id/project/b-positive-pathways"))
+    assert "Sources disagree: " in words
+    assert "£1.6m for 2 years" in words and "£3.2m over 2 years" in words
+
+
+def test_an_organisations_funding_keeps_led_and_partnered_grants_apart(client):
+    funding = section(page(client, "/id/organisation/hertfordshire"), "funding")
+    text = " ".join(funding.texts("p"))
+    assert "Grants to the 2 projects it led: £16.4m." in text and "it was a partner in" in text
