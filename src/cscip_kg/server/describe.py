@@ -26,7 +26,8 @@ _DESCRIBE = """SELECT ?s ?p ?o ?g ?note WHERE {{
   {{ GRAPH ?g {{ {iri} ?p ?o }} BIND({iri} AS ?s) }}
   UNION {{ GRAPH ?g {{ {iri} ?p0 ?s . FILTER(isBlank(?s)) ?s ?p ?o }} }}
   UNION {{ GRAPH ?g {{ {iri} ?p0 ?b . FILTER(isBlank(?b)) ?b ?p1 ?s . FILTER(isBlank(?s)) ?s ?p ?o }} }}
-  UNION {{ GRAPH ?g {{ ?s ?p {iri} }} BIND({iri} AS ?o) FILTER(!isBlank(?s)) }}
+  UNION {{ GRAPH ?g {{ ?s ?p {iri} FILTER(!isBlank(?s) && NOT EXISTS {{ ?s a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> }}) }}
+           BIND({iri} AS ?o) }}
   UNION {{ GRAPH ?g {{ ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> {iri} ; ?p ?o }} BIND(true AS ?note) }}
   UNION {{ GRAPH ?g {{ ?s <https://w3id.org/cscip-kg/def/claimSubject> {iri} ; ?p ?o }} BIND(true AS ?note) }}
 }}"""
@@ -45,9 +46,8 @@ class Description:
     labels: dict[str, str] = field(default_factory=dict)
     _grouped: dict[str, dict[str, dict[Term, list[str]]]] = field(default_factory=dict, repr=False)
     # Statement records (rdf:subject this IRI) and claims (cscip:claimSubject this IRI): what pages
-    # need to say on what each fact rests. Not part of the RDF description, nor are other blank
-    # nodes pointing at the IRI (a record's source): their labels change each time a build is
-    # loaded, and hundreds of look-alike blank nodes make comparing two descriptions explode.
+    # need to say on what each fact rests. Not part of the RDF description (a source document
+    # would otherwise list every record citing it), nor are blank nodes pointing at the IRI.
     annotations: list[Quad] = field(default_factory=list)
 
     def annotation_values(self) -> dict[Term, dict[str, list[Term]]]:
