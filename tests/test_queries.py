@@ -18,7 +18,7 @@ from tests.conftest import ROOT
 ROOT_QUERIES = ROOT / "queries"
 
 REQUIRED = {"round1-models-fed-sfpc", "lineage", "grants-by-round", "projects-by-theme", "organisation-profile",
-            "authority-profile", "adopters-of-model", "spread-by-programme", "conflicting-claims"}
+            "authority-profile", "adopters-of-model", "spread-by-programme", "conflicting-claims", "statement-basis"}
 
 
 def test_catalogue_has_the_required_queries(project):

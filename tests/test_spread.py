@@ -212,8 +212,12 @@ def test_conflicting_claims_lists_each_source(project):
     fgc = {(r["value"], r["url"]) for r in found if r["subject"].endswith("/sfip-family-group-conferencing")}
     assert {v for v, _ in fgc} == {"21", "22"}
     assert all(u.startswith("http") for _, u in fgc)
-    counts = {r["value"] for r in found if r["subject"].endswith("/programme/cscip")}
+    counts = {r["value"] for r in found if r["subject"].endswith("/programme/cscip") and r["property"].endswith("/numberOfProjects")}
     assert counts == {"94", "95", "98"}
+    coordinators = {r["value"].rsplit("/", 1)[1] for r in found if r["property"].endswith("/evaluationCoordinator")}
+    assert coordinators == {"rees-centre", "opcit-research"}
+    pip = {r["value"] for r in found if r["subject"].endswith("/partners-in-practice-round-2")}
+    assert pip == {"6", "8"}
     amounts = {r["value"] for r in found if r["subject"].endswith("/b-positive-pathways")}
     assert amounts == {"£3.2m over 2 years", "£1.6m for 2 years"}
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cscip_kg.counting import NOT_A_PHASE, as_project
 from cscip_kg.engine import Engine, Prepared
 
 DERIVED_FOLDER = "derived"
@@ -23,26 +24,35 @@ Rows = list[dict[str, str]]
 # The home page's figures. Counts and sums come from queries, never from numbers typed into a
 # template: when data/ grows, the home page follows (at the next build).
 FIGURE_QUERIES = {
-    "totals": """SELECT
+    # Projects are counted by the one rule of counting.py: a phase is its project, never one more.
+    "totals": f"""SELECT
   (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?grant) AS ?grants) (COUNT(DISTINCT ?model) AS ?models)
   (COUNT(DISTINCT ?theme) AS ?themes) (COUNT(DISTINCT ?report) AS ?reports)
-WHERE {
-  { ?project a cscip:Project } UNION { ?grant a cscip:Grant } UNION { ?model a cscip:PracticeModel }
-  UNION { ?theme a cscip:Theme } UNION { ?report a cscip:EvaluationReport }
-}""",
+WHERE {{
+  {{ ?project a cscip:Project {NOT_A_PHASE} }} UNION {{ ?grant a cscip:Grant }} UNION {{ ?model a cscip:PracticeModel }}
+  UNION {{ ?theme a cscip:Theme }} UNION {{ ?report a cscip:EvaluationReport }}
+}}""",
+    # How many projects the programme had, as each source counts them: they disagree (claims).
+    "project_claims": """SELECT ?value ?source ?sourceLabel WHERE {
+  ?claim a cscip:Claim ; cscip:claimSubject programme:cscip ; cscip:claimProperty cscip:numberOfProjects ;
+         cscip:claimValue ?value ; dcterms:source ?source .
+  ?source rdfs:label ?sourceLabel .
+} ORDER BY ?value ?sourceLabel""",
     "funding": "SELECT (SUM(?v) AS ?total) WHERE { ?g a cscip:Grant ; schema:amount/schema:value ?v }",
-    "by_round": """SELECT ?round ?label (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?grant) AS ?grants)
-       (SUM(COALESCE(?amount, 0)) AS ?funding) WHERE {
+    # A phase counts as its project in the phase's round: that project was active in the round.
+    "by_round": f"""SELECT ?round ?label (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?grant) AS ?grants)
+       (SUM(COALESCE(?amount, 0)) AS ?funding) WHERE {{
   ?round a cscip:FundingRound ; rdfs:label ?label .
-  { ?project a cscip:Project ; cscip:round ?round }
-  UNION { ?grant a cscip:Grant ; cscip:round ?round ; schema:amount/schema:value ?amount }
-} GROUP BY ?round ?label ORDER BY ?label""",
-    "by_theme": """SELECT ?theme ?label (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?grant) AS ?grants)
-       (SUM(COALESCE(?amount, 0)) AS ?funding) WHERE {
+  {{ ?item a cscip:Project ; cscip:round ?round . {as_project("?item")} }}
+  UNION {{ ?grant a cscip:Grant ; cscip:round ?round ; schema:amount/schema:value ?amount }}
+}} GROUP BY ?round ?label ORDER BY ?label""",
+    # A phase has no theme of its own: its grants count under its project's theme.
+    "by_theme": f"""SELECT ?theme ?label (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?grant) AS ?grants)
+       (SUM(COALESCE(?amount, 0)) AS ?funding) WHERE {{
   ?theme a cscip:Theme ; skos:prefLabel ?label .
-  ?project a cscip:Project ; cscip:theme ?theme .
-  OPTIONAL { ?grant schema:fundedItem ?project ; schema:amount/schema:value ?amount }
-} GROUP BY ?theme ?label ORDER BY DESC(?projects) ?label""",
+  ?project a cscip:Project ; cscip:theme ?theme . {NOT_A_PHASE}
+  OPTIONAL {{ ?grant schema:fundedItem ?funded ; schema:amount/schema:value ?amount . {as_project("?funded")} }}
+}} GROUP BY ?theme ?label ORDER BY DESC(?projects) ?label""",
 }
 
 

@@ -16,7 +16,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from cscip_kg import shacl_sparql
+from cscip_kg import basis, shacl_sparql
 from cscip_kg.loader import LoadedGraph
 from cscip_kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, compact
 
@@ -28,7 +28,7 @@ DEFINING_TYPES = {OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypePropert
 class Problem:
     """One reason the graph does not conform."""
 
-    kind: str  # "shacl", "undefined-term", "dangling-iri"
+    kind: str  # "shacl", "undefined-term", "dangling-iri", "no-basis"
     message: str
     focus: str = ""
     path: str = ""
@@ -74,6 +74,21 @@ class SourceLocator:
                     if first[1] is None:
                         first = (self._relative(path), number)
         return first
+
+    def locate_statement(self, subject: object, value: object) -> tuple[str, int | None]:
+        """The line, within the subject's block, that writes ``value`` (else the subject's own line)."""
+        file, line = self.locate(subject)
+        if line is None:
+            return file, line
+        wanted = compact(value) if isinstance(value, URIRef) else str(value)
+        lines = self._texts.get(self._root / file, [])
+        for number in range(line, len(lines) + 1):
+            text = lines[number - 1]
+            if number > line and not text.strip():
+                break
+            if wanted in text:
+                return file, number
+        return file, line
 
     def _relative(self, path: Path) -> str:
         try:
@@ -194,11 +209,25 @@ def _dangling_iris(union: Graph, locator: SourceLocator) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.file, p.line or 0))
 
 
+def _without_basis(loaded: LoadedGraph, union: Graph, locator: SourceLocator) -> list[Problem]:
+    problems = []
+    for s, p, o in basis.unsupported(loaded, union):
+        file, line = locator.locate_statement(s, o)
+        problems.append(Problem(
+            "no-basis",
+            f"{compact(p)} {compact(o) if isinstance(o, URIRef) else repr(str(o))} is in the registry, which is no "
+            "source: add a statement record (data/registry/bases.ttl) that is cscip:stated with the dcterms:source "
+            "whose text says it, or cscip:inferred with a cscip:inferenceNote saying why",
+            compact(s), file=file, line=line))
+    return problems
+
+
 def validate(loaded: LoadedGraph, root: Path) -> list[Problem]:
     """All problems, undefined terms and dangling IRIs first (they explain SHACL failures)."""
     locator = SourceLocator(loaded, root)
     union = loaded.union()
-    return _undefined_terms(loaded, locator) + _dangling_iris(union, locator) + shacl_problems(
+    without_basis = _without_basis(loaded, union, locator)
+    return _undefined_terms(loaded, locator) + _dangling_iris(union, locator) + without_basis + shacl_problems(
         union, loaded.shapes, locator
     )
 

@@ -20,6 +20,7 @@ from tests.server.live import BROWSER, Page, fetch, running_server
 
 HOSTILE = """<script>alert("x")</script> it's "quoted" </script><!-- & done"""
 MODELS = Path("data/registry/models.ttl")
+BASES = Path("data/registry/bases.ttl")
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +28,12 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("hostile")
     for folder in ("ontology", "data", "shapes", "queries"):
         shutil.copytree(ROOT / folder, root / folder)
-    models = root / MODELS
     escaped = HOSTILE.replace("\\", "\\\\").replace('"', '\\"')
-    models.write_text(models.read_text(encoding="utf-8").replace(
-        'rdfs:label "Mockingbird Family Model"@en', f'rdfs:label "{escaped}"@en'), encoding="utf-8")
+    # The label, and the statement record that says which source gives it (data/registry/bases.ttl).
+    for relative in (MODELS, BASES):
+        path = root / relative
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            '"Mockingbird Family Model"@en', f'"{escaped}"@en'), encoding="utf-8")
     out = root / "build"
     write_dumps(compile_graph(Project(root)), out)
     with running_server(out) as url:

@@ -24,8 +24,17 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Count:
+    """One source's count of something, where sources disagree."""
+
+    value: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Figures:
-    projects: int
+    projects: int  # projects described here, by the one counting rule (cscip_kg.counting)
+    project_claims: list[Count]  # how many projects the programme had, per source
     grants: int
     models: int
     themes: int
@@ -46,11 +55,19 @@ def _groups(build: Build, name: str, key: str) -> list[Group]:
             for r in _rows(build, name)]
 
 
+def _claims(build: Build, name: str) -> list[Count]:
+    by_value: dict[str, list[str]] = {}
+    for row in _rows(build, name):
+        by_value.setdefault(row["value"], []).append(row["sourceLabel"])
+    return [Count(value, tuple(sources)) for value, sources in sorted(by_value.items(), key=lambda item: Decimal(item[0]))]
+
+
 def compute(build: Build) -> Figures:
     totals = _rows(build, "totals")[0]
     funding = _rows(build, "funding")[0]["total"] or "0"
-    return Figures(int(totals["projects"]), int(totals["grants"]), int(totals["models"]), int(totals["themes"]),
-                   int(totals["reports"]), Decimal(funding), _groups(build, "by_round", "round"), _groups(build, "by_theme", "theme"))
+    return Figures(int(totals["projects"]), _claims(build, "project_claims"), int(totals["grants"]), int(totals["models"]),
+                   int(totals["themes"]), int(totals["reports"]), Decimal(funding), _groups(build, "by_round", "round"),
+                   _groups(build, "by_theme", "theme"))
 
 
 def pounds(amount: Decimal) -> str:

@@ -14,6 +14,7 @@ from flask import request, url_for
 from cscip_kg.engine import Prepared
 from cscip_kg.namespaces import compact
 from cscip_kg.server import formats
+from cscip_kg.server.basis import Basis, basis_in_words, disagreement_in_words, kind_of
 from cscip_kg.server.describe import RDF_TYPE, Description, Term
 from cscip_kg.server.humanize import literal_words, money
 from cscip_kg.server.jsonld import jsonld
@@ -25,6 +26,9 @@ from cscip_kg.server.vocabulary import LABELS
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SCHEMA = "https://schema.org/"
 CSCIP = "https://w3id.org/cscip-kg/def/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
+EDITORIAL_NOTE = "http://www.w3.org/2004/02/skos/core#editorialNote"
 SHARED_KINDS = ("organisation", "model", "programme", "theme")
 _PRECISE = "SELECT ?s ?g ?source WHERE {{ VALUES ?s {{ {subjects} }} GRAPH ?g {{ ?s <http://purl.org/dc/terms/source> ?source }} }}"
 
@@ -35,12 +39,21 @@ class Value:
     note: str = ""
     sources: list[Link] = field(default_factory=list)
     nested: list[Row] = field(default_factory=list)
+    basis: str = ""  # on what the fact rests, in words, where a statement record says more than its graph
 
 
 @dataclass
 class Row:
     predicate: Link
     values: list[Value]
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A property on which the sources disagree, in words."""
+
+    predicate: Link
+    words: str
 
 
 def short(iri: str, prefixes: dict[str, str]) -> str:
@@ -59,9 +72,12 @@ class EntityView:
         self.precise = precise_sources(build, description)
         self._sources: dict[tuple[str, str], list[str]] = {}
         self._shared = tuple(f"{build.base}id/{kind}/" for kind in SHARED_KINDS)
+        self.bases = self._bases()
         self.rows = self._rows(description.iri, skip_types=True)
+        self.kinds = self._kinds()
         self.incoming = [Row(self.link(ox.NamedNode(p)), [self.value(s, g, s) for s, g in values.items()])
                          for p, values in sorted(description.incoming().items(), key=lambda kv: self._sort_key(kv[0]))]
+        self.disputes = self._disputes()
         prefix = request.script_root + "/" + path
         self.alternates = [Link(fmt.names[0], f"{prefix}.{fmt.names[0]}", fmt.media_type) for fmt in formats.GRAPHS]
         self.related = related_pages(build, self.iri)
@@ -113,6 +129,42 @@ class EntityView:
                       first.get(CSCIP + "statedAs"))
         return Link(found.text, None, found.title, str(found.value)) if found is not None else None
 
+    def _bases(self) -> dict[tuple[str, Term], str]:
+        """(predicate, value) of this entity's facts → their basis in words, from the statement records."""
+        found = {}
+        for values in self.d.annotation_values().values():
+            if RDF + "predicate" not in values or RDF + "object" not in values or CSCIP + "basis" not in values:
+                continue
+            note = values.get(CSCIP + "inferenceNote", [])
+            caveat = values.get(EDITORIAL_NOTE, [])
+            basis = Basis(kind_of(values[CSCIP + "basis"][0].value), note[0].value if note else "",
+                          tuple(self.link(s).text for s in values.get(DCTERMS_SOURCE, [])),
+                          caveat[0].value if caveat else "")
+            found[(values[RDF + "predicate"][0].value, values[RDF + "object"][0])] = basis_in_words(basis)
+        return found
+
+    def _kinds(self) -> list[str]:
+        """The basis of each rdf:type, e.g. that no source states a charity is one."""
+        return [f"{self.link(t).text}: {self.bases[(RDF_TYPE, t)]}" for t in self.d.types() if (RDF_TYPE, t) in self.bases]
+
+    def _disputes(self) -> list[Dispute]:
+        """Claims about this entity that disagree (a conflicting or uncertain one, or different values)."""
+        by_property: dict[str, list[tuple[str, list[str], str]]] = {}
+        for values in self.d.annotation_values().values():
+            if CSCIP + "claimProperty" not in values or CSCIP + "claimValue" not in values:
+                continue
+            status = values.get(CSCIP + "claimStatus", [])
+            by_property.setdefault(values[CSCIP + "claimProperty"][0].value, []).append((
+                self.link(values[CSCIP + "claimValue"][0]).text,
+                [self.link(s).text for s in values.get(DCTERMS_SOURCE, [])],
+                kind_of(status[0].value if status else None)))
+        disputes = []
+        for predicate, claims in sorted(by_property.items(), key=lambda kv: self._sort_key(kv[0])):
+            if any(kind == "claimed" for *_rest, kind in claims) and len({value for value, *_rest in claims}) > 1:
+                words = disagreement_in_words((value, sources) for value, sources, _kind in claims)
+                disputes.append(Dispute(self.link(ox.NamedNode(predicate)), words))
+        return disputes
+
     def _sort_key(self, predicate: str) -> tuple[int, str]:
         # Labels and types first, then alphabetical by what a reader sees.
         return (0 if predicate in (RDF_TYPE,) else 1, self.link(ox.NamedNode(predicate)).text.lower())
@@ -122,7 +174,11 @@ class EntityView:
         for predicate, values in sorted(self.d.grouped(subject).items(), key=lambda kv: self._sort_key(kv[0])):
             if skip_types and predicate == RDF_TYPE:
                 continue
-            rows.append(Row(self.link(ox.NamedNode(predicate)), [self.value(o, g) for o, g in values.items()]))
+            row = Row(self.link(ox.NamedNode(predicate)), [self.value(o, g) for o, g in values.items()])
+            if subject == self.d.iri:
+                for value, term in zip(row.values, values, strict=True):
+                    value.basis = self.bases.get((predicate, term), "")
+            rows.append(row)
         return rows
 
 
