@@ -25,7 +25,7 @@ SOURCE_GRAPH = URIRef(f"{GRAPH_BASE}sources")
 
 ENTITY_KINDS = (
     "programme", "project", "grant", "organisation", "model", "theme", "report", "source", "claim",
-    "adoption", "participation", "membership", "identifier",
+    "adoption", "participation", "membership", "identifier", "finding", "measure",
 )
 
 _STANDARD_PREFIXES: dict[str, str] = {
