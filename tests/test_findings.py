@@ -85,3 +85,16 @@ def test_model_findings_lists_a_models_findings_across_its_projects(project, com
     pause = rows_for("model:pause-model")
     assert [(r["minValue"], r["maxValue"]) for r in pause if r["minValue"]] == [("1.2", "2.1")]
     assert rows_for("model:keep") == []
+
+
+def test_coverage_lists_every_evaluated_project_with_its_number_of_findings(project, compiled):
+    from cscip_kg.engine import Prepared
+
+    named = load_catalogue(project.queries_dir)["findings-coverage"]
+    result = compiled.engine.query(Prepared(named.bind({})))
+    rows = {s["project"].value.rsplit("/", 1)[1]: int(s["findings"].value) for s in result}  # type: ignore[union-attr]
+    evaluated = select(compiled, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?r a cscip:EvaluationReport ; cscip:evaluates ?p }")
+    assert len(rows) == int(evaluated[0]["n"])
+    assert rows["family-safeguarding"] == 13
+    assert rows["family-safeguarding-round-2"] == 0
+    assert sum(1 for n in rows.values() if n) == 6
