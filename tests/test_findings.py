@@ -98,3 +98,17 @@ def test_coverage_lists_every_evaluated_project_with_its_number_of_findings(proj
     assert rows["family-safeguarding"] == 13
     assert rows["family-safeguarding-round-2"] == 0
     assert sum(1 for n in rows.values() if n) == 6
+
+
+def test_models_by_measure_names_the_models_that_reported_a_change_in_it(project, compiled):
+    from cscip_kg.engine import Prepared
+
+    named = load_catalogue(project.queries_dir)["models-by-measure"]
+
+    def models(measure: str) -> set[str]:
+        result = compiled.engine.query(Prepared(named.bind({"measure": measure})))
+        return {s["model"].value.rsplit("/", 1)[1] for s in result}  # type: ignore[union-attr]
+
+    assert models("measure:children-on-child-protection-plans") == {"family-safeguarding", "family-valued"}
+    assert models("measure:foster-carer-retention") == {"mockingbird"}
+    assert models("measure:staff-turnover") == set()
