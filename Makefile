@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: setup chromium run test lint validate build load bench clean vendor-yasgui
+.PHONY: setup chromium graphviz run test lint validate build load bench clean vendor-yasgui
 
 $(BIN)/cscip-kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,13 +14,17 @@ $(BIN)/cscip-kg: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(BIN)/cscip-kg
+setup: $(BIN)/cscip-kg graphviz
 
 # The browser tests drive Debian's chromium through Playwright; Playwright's own
 # browser download is never used. sudo only when not already root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 chromium:
 	@command -v chromium >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium)
+
+# Lineage diagrams are laid out by Graphviz's `dot` (Debian package graphviz), run by the server as a subprocess.
+graphviz:
+	@command -v dot >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq graphviz)
 
 # Refresh the vendored YASGUI under src/cscip_kg/server/static/vendor/yasgui/ from npm (needs node and npm).
 vendor-yasgui:

@@ -27,7 +27,7 @@ def test_home_search_mockingbird_then_its_lineage(page, site, screenshots):
     page.wait_for_url("**/id/model/mockingbird")
     page.get_by_role("link", name="Where it came from and where it spread (diagram)").click()
     page.wait_for_url("**/lineage/model/mockingbird")
-    diagram = page.locator("svg[role=img]")
+    diagram = page.locator("svg.lineage")
     assert diagram.is_visible()
     assert "Supporting Families: Investing in Practice" in diagram.locator("title").all_text_contents()
     shot(page, screenshots, "lineage-mockingbird")

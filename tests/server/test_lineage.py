@@ -7,8 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from cscip_kg.build import CompiledGraph
 from cscip_kg.server.lineage_graph import COLUMNS, Edge, Lineage, Node
-from cscip_kg.server.lineage_svg import render
+from cscip_kg.server.lineage_svg import LayoutUnavailable, render, run_dot
+from tests.helpers import select
 from tests.server.live import fetch
 from tests.server.structure import assert_accessible_page, parse
 
@@ -47,20 +49,61 @@ def test_an_organisation_lineage_starts_from_the_projects_it_led(server):
     assert f"{ID}model/no-wrong-door" in {n["iri"] for n in found["nodes"]}
 
 
-def test_the_svg_is_an_image_with_a_title_and_a_box_per_node(server):
+def test_the_svg_is_a_group_of_links_with_a_title_and_a_box_per_node(server):
     answer = fetch(f"{server}lineage/model/mockingbird.svg")
     assert answer.status == 200 and answer.media_type == "image/svg+xml"
     root = ET.fromstring(answer.body)
-    assert root.get("role") == "img" and "Mockingbird" in (root.findtext(f"{SVG}title") or "")
+    # A group, not an image: role="img" would hide the links inside it (axe: nested-interactive).
+    assert root.get("role") == "group" and "Mockingbird" in (root.findtext(f"{SVG}title") or "")
     nodes = lineage_json(server, "model/mockingbird")["nodes"]
-    assert len(root.findall(f".//{SVG}rect[@rx]")) == len(nodes)
+    assert len(root.findall(f".//{SVG}rect[@class='box']")) == len(nodes)
     assert {a.get("href") for a in root.iter(f"{SVG}a")} >= {"/id/model/mockingbird", "/id/programme/sfip"}
+
+
+def test_every_box_is_a_focusable_link_with_an_accessible_name_and_its_whole_label(server):
+    root = ET.fromstring(fetch(f"{server}lineage/programme/sfpc.svg").body)
+    links = list(root.iter(f"{SVG}a"))
+    assert links
+    for link in links:
+        assert link.get("href") and link.get("tabindex") in (None, "0"), link.attrib  # focusable: never tabindex=-1
+        name = link.get("aria-label", "")
+        drawn = " ".join(" ".join(t.itertext()) for t in link.iter(f"{SVG}text"))
+        assert name and drawn and name.startswith(" ".join(drawn.split())), (name, drawn)  # wrapped, never cut
+        assert "…" not in drawn
+
+
+def test_a_programmes_diagram_sets_its_own_adopters_apart_from_other_programmes(server, compiled: CompiledGraph):
+    root = ET.fromstring(fetch(f"{server}lineage/programme/sfpc.svg").body)
+    own = {r["org"].rsplit("/", 1)[-1] for r in select(compiled, """SELECT DISTINCT ?org WHERE {
+        ?org cscip:qualifiedAdoption/cscip:throughProgramme programme:sfpc }""")}
+    frames = [t for t in root.iter(f"{SVG}text") if "".join(t.itertext()).startswith("Through")]
+    assert [" ".join(" ".join(t.itertext()).split()) for t in frames] == ["Through Strengthening Families, Protecting Children"]
+    boxes = {a.get("href", "").rsplit("/", 1)[-1] for a in root.iter(f"{SVG}a") if a.get("href", "").startswith("/id/organisation/")}
+    assert own <= boxes
+    # The SFIP family group conferencing authorities are folded into one box that names them, not drawn one by one.
+    folded = [a.get("aria-label", "") for a in root.iter(f"{SVG}a") if "more adopters through" in a.get("aria-label", "")]
+    assert any("SFIP: family group conferencing" in name and "Birmingham" in name for name in folded)
+    assert "birmingham" not in boxes
+
+
+def test_a_models_diagram_frames_its_adopters_by_the_programme_they_came_through(server):
+    root = ET.fromstring(fetch(f"{server}lineage/model/family-safeguarding.svg").body)
+    frames = {" ".join(" ".join(t.itertext()).split()) for t in root.iter(f"{SVG}text") if "".join(t.itertext()).startswith("Through")}
+    assert frames == {"Through CSCIP round 2", "Through Strengthening Families, Protecting Children"}
+
+
+def test_without_graphviz_the_diagram_says_what_is_missing(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a folder with no `dot` in it
+    run_dot.cache_clear()
+    nodes = {"a": Node("a", "A", {"PracticeModel"}, set(), 2), "b": Node("b", "B", {"Project"}, set(), 1)}
+    with pytest.raises(LayoutUnavailable, match="graphviz"):
+        render(Lineage("a", nodes, [Edge("b", "implementsModel", "a")]), "Lineage of A", lambda iri: None)
 
 
 def test_the_page_shows_the_diagram_and_the_same_links_in_words(server):
     page = parse(fetch(f"{server}lineage/model/mockingbird", headers={"Accept": "text/html"}).text)
     assert_accessible_page(page)
-    assert page.all("svg", role="img")
+    assert page.all("svg", role="group")
     assert any("Supporting Families: Investing in Practice" in item for item in page.texts("li"))
     assert {"/lineage/model/mockingbird.svg", "/lineage/model/mockingbird.json"} <= set(page.links())
 

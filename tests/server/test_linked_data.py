@@ -11,6 +11,7 @@ from cscip_kg.build import CompiledGraph
 from cscip_kg.namespaces import ENTITY_KINDS, ID_BASE
 from cscip_kg.server import create_app
 from cscip_kg.server.context import current_build
+from cscip_kg.server.spread_pages import spread
 from tests.helpers import select
 from tests.server.live import fetch, page
 
@@ -138,8 +139,9 @@ def test_a_page_is_built_from_a_few_queries_each_anchored_on_the_entity(build_di
     """RDF answers take at most two queries; a designed page a few more, each starting from the entity
     (its IRI in the text) or from IRIs an anchored query found (a VALUES list) — never a class scan."""
     app = create_app({"build": str(build_dir), "cache_mb": 0})
-    with app.app_context():
+    with app.test_request_context():
         engine = current_build().engine
+        spread()  # the map's reading of who took part in what is made once per build, not per page
     calls: list[str] = []
     original = engine.query
 

@@ -55,7 +55,7 @@ def test_the_headline_question_is_one_click_from_home(server):
     assert "Which round 1 models fed Strengthening Families, Protecting Children?" in sfpc.texts("h2")
     cells = set(sfpc.texts("td"))
     assert {"Family Safeguarding", "Family Valued", "No Wrong Door", "Hertfordshire County Council"} <= cells
-    assert sfpc.all("svg", role="img")
+    assert [s for s in sfpc.all("svg", role="group") if "lineage" in s.attrs.get("class", "")]
 
 
 def test_a_theme_page_lists_its_projects_and_links_them_as_csv(server, compiled: CompiledGraph):

@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from cscip_kg.bounded import QueryPool
 from cscip_kg.build import MANIFEST_FILE, TRIG_FILE
-from cscip_kg.server import api, downloads, editor, lineage, linked_data, pages, profiles, query_pages, search, sparql
+from cscip_kg.server import api, downloads, editor, lineage, linked_data, pages, profiles, query_pages, search, sparql, spread_pages
 from cscip_kg.server.backends import connect_for, store_unavailable
 from cscip_kg.server.context import EXTENSION, POOL, plain_error
 from cscip_kg.server.http_cache import ResponseCache
@@ -62,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     for blueprint in (api.bp, query_pages.bp, search.bp, lineage.bp, profiles.bp, editor.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(spread_pages.bp)  # template globals for the map and timeline partials
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StoreUnavailable, store_unavailable)
     app.before_request(_check_query_string)

@@ -8,6 +8,7 @@ picked last.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -15,10 +16,11 @@ from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from cscip_kg.server import formats
-from cscip_kg.server.context import current_build, negotiated
+from cscip_kg.server.context import current_build, negotiated, plain_error
 from cscip_kg.server.lineage_graph import Lineage, Node, lineage
-from cscip_kg.server.lineage_svg import layout, legend, oriented, render
-from cscip_kg.server.views import LINEAGE_KINDS, Link, href
+from cscip_kg.server.lineage_svg import BOX_KINDS, ORGANISATION, LayoutUnavailable, group_of, layout, legend, oriented, render
+from cscip_kg.server.spread_pages import routes
+from cscip_kg.server.views import LINEAGE_KINDS, Link, href, lineage_path
 
 bp = Blueprint("lineage", __name__)
 
@@ -27,6 +29,46 @@ JSON = formats.Format("json", "application/json", ("json",))
 OFFERED = (formats.HTML, SVG, JSON)
 SUFFIXES = {fmt.names[0]: fmt for fmt in OFFERED}
 KINDS = LINEAGE_KINDS
+
+
+@dataclass
+class Diagram:
+    """The diagram for a page: the SVG, the same boxes as lists for narrow screens, and its key in words."""
+    title: str
+    svg: Markup
+    columns: list[tuple[str, list[tuple[Link, str]]]]  # column title → (box, note such as "through SFPC")
+    lines: list[tuple[str, str]]  # (words, colour) of each kind of line
+    boxes: list[tuple[str, str]]  # (words, fill) of each kind of box
+    href: str | None  # the lineage page, whose .svg and .json twins carry the same
+
+
+def drawn(found: Lineage, title: str) -> Diagram:
+    """The diagram with adopters grouped by programme; LayoutUnavailable when Graphviz cannot lay it out."""
+    current = current_build()
+    paths = routes()
+
+    def link(iri: str) -> str | None:
+        return href(current, iri)
+
+    svg = Markup(render(found, title, link, paths))  # every text in it is escaped by lineage_svg
+    adopted: dict[str, list[str]] = {}
+    for edge in found.edges:
+        if edge.relation == "adoptsModel":
+            adopted.setdefault(edge.source, []).append(edge.target)
+    columns = []
+    for column_title, nodes in found.columns():
+        entries = []
+        for node in sorted(nodes, key=lambda n: n.label.lower()):
+            group = group_of(node, adopted[node.iri], paths) if node.iri in adopted else ""
+            entries.append((Link(node.label, link(node.iri)), f"through {paths.labels.get(group, group)}" if group else ""))
+        columns.append((column_title, entries))
+    kinds = [(words, fill) for types, words, fill in BOX_KINDS if any(n.types & types for n in found.nodes.values())]
+    return Diagram(title, svg, columns, legend(found), [*kinds, ORGANISATION], lineage_path(current.base, found.focus))
+
+
+@bp.app_errorhandler(LayoutUnavailable)
+def layout_unavailable(error: LayoutUnavailable) -> Response:
+    return plain_error(503, f"503 Service Unavailable: the lineage diagram cannot be drawn: {error}")
 
 
 @bp.route("/lineage/<kind>/<slug>")
@@ -59,7 +101,7 @@ def _answer(found: Lineage, fmt: formats.Format, title: str) -> Response:
         return href(current, iri)
 
     if fmt is SVG:
-        return Response(render(found, title, link), content_type=SVG.media_type)
+        return Response(render(found, title, link, routes()), content_type=SVG.media_type)
     if fmt is JSON:
         return jsonify(as_json(found))
     placed = layout(found)
@@ -77,8 +119,7 @@ def _answer(found: Lineage, fmt: formats.Format, title: str) -> Response:
             sentences.append((named(left.node), words, named(right.node)))
     focus = found.nodes[found.focus]
     page = render_template("lineage.html", build=current, title=title, focus=Link(focus.label, link(focus.iri)),
-                           svg=Markup(render(found, title, link)),  # every text in it is escaped by lineage_svg
-                           sentences=sentences, legend=legend(found), columns=found.columns(), here=request.path)
+                           diagram=drawn(found, title), sentences=sentences, here=request.path)
     return Response(page)
 
 

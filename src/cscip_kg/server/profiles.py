@@ -15,14 +15,13 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, render_template, url_for
-from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
 from cscip_kg.engine import Prepared
 from cscip_kg.queries import ParameterError
 from cscip_kg.server.context import current_build
+from cscip_kg.server.lineage import drawn
 from cscip_kg.server.lineage_graph import lineage
-from cscip_kg.server.lineage_svg import render
 from cscip_kg.server.named import Table, run, table
 from cscip_kg.server.options import options_for
 from cscip_kg.server.state import Build
@@ -137,11 +136,6 @@ def programme(slug: str) -> str:
 
 
 def _profile(build: Build, about: Summary, sections: Sequence[Section | None], lineage_href: str | None, diagram: bool = False) -> str:
-    svg = None
-    if diagram:
-        found = lineage(build, ox.NamedNode(about.iri))
-        if found.edges:
-            # Every text inside is escaped by lineage_svg.render.
-            svg = Markup(render(found, f"Lineage of {about.label}", lambda iri: href(build, iri)))
+    found = lineage(build, ox.NamedNode(about.iri)) if diagram else None
     return render_template("profile.html", build=build, about=about, sections=[s for s in sections if s is not None],
-                           lineage_href=lineage_href, svg=svg)
+                           lineage_href=lineage_href, diagram=drawn(found, f"Lineage of {about.label}") if found and found.edges else None)

@@ -1,0 +1,262 @@
+"""A hex map of England's upper-tier authorities, coloured by how each took part.
+
+The layout (``geo/uk-upper-tier-local-authorities.hexjson``, MIT, Open
+Innovations) places one hexagon per authority by GSS code; authorities join
+the graph by their ``adms:identifier`` GSS code, never by name. An
+organisation that has no code, or a code the 2020 layout lacks, is listed
+under the map with the reason instead of being guessed onto it.
+
+The SVG is drawn here with presentation attributes only (CSP-safe, like the
+lineage diagram); each hex of an organisation in the graph is a link with an
+accessible name, the others are hidden from assistive technology.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from html import escape
+from importlib import resources
+
+from markupsafe import Markup
+
+from cscip_kg.server.spread import Involvement, Spread
+
+LAYOUT = "uk-upper-tier-local-authorities.hexjson"
+SIZE = 12.0  # hexagon radius in SVG units
+WIDE = math.sqrt(3) * SIZE
+PAD = 4.0
+IN_GRAPH = "#c9c9c9"  # an authority in the graph that is not in this map's groups
+ELSEWHERE = "#ececec"  # an authority the graph does not know
+FOCUS = "#0b0c0c"
+NO_CODE = ("The graph holds no GSS code for these (charities, trusts, partnerships and others that are not councils, "
+           "and councils whose code the sources do not give)")
+NOT_IN_LAYOUT = ("Their GSS code is not in the map's layout of the authorities of 2020 (codes change when authorities are "
+                 "reorganised)")
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str
+    q: int
+    r: int
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    colour: str
+
+
+@dataclass
+class Member:
+    """One organisation's place on a map: its group (the first that applies) and every fact behind it."""
+    org: str
+    category: str
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    href: str | None
+    code: str
+    group: str
+    details: str
+
+
+@dataclass
+class SpreadMap:
+    title: str
+    intro: str
+    legend: list[tuple[Category, int]]
+    rows: list[Row]  # the table twin: every organisation in a group, on the map or not
+    unplaced: list[tuple[str, list[Row]]]  # why the map cannot place them → the organisations in a group it cannot place
+    svg: Markup  # every text in it escaped by _hex and _svg
+
+
+@cache
+def layout() -> dict[str, Place]:
+    """The hex layout, keyed by GSS code (read once from package data)."""
+    text = resources.files("cscip_kg.server").joinpath("geo", LAYOUT).read_text(encoding="utf-8")
+    hexes = json.loads(text)["hexes"]
+    return {code: Place(code, h["n"], int(h["q"]), int(h["r"])) for code, h in hexes.items()}
+
+
+def draw(spread: Spread, title: str, intro: str, categories: list[Category], members: dict[str, Member],
+         link: Callable[[str], str | None], focus: str | None = None) -> SpreadMap:
+    """The map, its legend and its table twin for organisations already sorted into ``categories``."""
+    places = layout()
+    by_code = {code: org for org, code in spread.codes.items()}
+    colour = {c.key: c.colour for c in categories}
+    group = {c.key: c.label for c in categories}
+    rows: list[Row] = []
+    unplaced: dict[str, list[Row]] = {NO_CODE: [], NOT_IN_LAYOUT: []}
+    for org, member in sorted(members.items(), key=lambda item: spread.label(item[0]).lower()):
+        code = spread.codes.get(org, "")
+        row = Row(spread.label(org), link(org), code, group[member.category], "; ".join(member.details))
+        rows.append(row)
+        if code not in places:
+            unplaced[NOT_IN_LAYOUT if code else NO_CODE].append(row)
+    counts = {c.key: sum(1 for m in members.values() if m.category == c.key and spread.codes.get(m.org) in places)
+              for c in categories}
+    legend = [(c, counts[c.key]) for c in categories if counts[c.key]]
+    hexes = []
+    for place in places.values():
+        known = by_code.get(place.code)
+        grouped = members.get(known) if known else None
+        fill = colour[grouped.category] if grouped else (IN_GRAPH if known else ELSEWHERE)
+        name = spread.label(known) if known else place.name
+        words = f"{name}: {group[grouped.category]}" if grouped else (f"{name}: not in this map's groups" if known else name)
+        if grouped and grouped.details:
+            words += f" ({'; '.join(grouped.details)})"
+        hexes.append(_hex(place, fill, words, link(known) if known else None, known is not None and known == focus))
+    return SpreadMap(title, intro, legend, rows, [(why, found) for why, found in unplaced.items() if found], _svg(title, intro, hexes))
+
+
+@cache
+def _northmost() -> int:
+    return max(p.r for p in layout().values())
+
+
+def _centre(place: Place, top: int) -> tuple[float, float]:
+    # odd-r: odd rows sit half a hexagon to the right; r grows northwards, so it is flipped for the page.
+    x = PAD + WIDE / 2 + place.q * WIDE + (WIDE / 2 if place.r % 2 else 0)
+    y = PAD + SIZE + (top - place.r) * 1.5 * SIZE
+    return x, y
+
+
+def _hex(place: Place, fill: str, words: str, href: str | None, focus: bool) -> tuple[bool, str]:
+    cx, cy = _centre(place, _northmost())
+    points = " ".join(f"{cx + SIZE * math.cos(math.radians(60 * i - 30)):.1f},{cy + SIZE * math.sin(math.radians(60 * i - 30)):.1f}"
+                      for i in range(6))
+    stroke, width = (FOCUS, 3) if focus else ("#ffffff", 1)
+    shape = f'<polygon points="{points}" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>'
+    label = escape(words)
+    if href is None:
+        return False, f"<g><title>{label}</title>{shape}</g>"
+    return True, f'<a href="{escape(href)}" aria-label="{label}"><title>{label}</title>{shape}</a>'
+
+
+def _svg(title: str, intro: str, hexes: list[tuple[bool, str]]) -> Markup:
+    places = layout().values()
+    width = PAD * 2 + (max(p.q for p in places) + 1.5) * WIDE
+    height = PAD * 2 + 2 * SIZE + (max(p.r for p in places) - min(p.r for p in places)) * 1.5 * SIZE
+    linked = [shape for is_link, shape in hexes if is_link]
+    plain = [shape for is_link, shape in hexes if not is_link]
+    return Markup("\n".join([
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" class="hexmap" '
+        f'role="group" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title><desc>{escape(intro)}</desc>",
+        '<g aria-hidden="true">', *plain, "</g>",
+        *linked,
+        "</svg>",
+    ]))
+
+
+# ------------------------------------------------------------------ the four maps
+
+STAGE_COLOURS = {"round1": "#d55e00", "round2": "#e69f00", "pip": "#cc79a7", "sfpc": "#0072b2", "sfip": "#009e73"}
+HOW = {"adoption": "adopted a model", "participation": "took part", "lead": "led a project", "partner": "partner in a project",
+       "developer": "developed a model"}
+PALETTE = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#8c6d31", "#000000")
+
+
+def _fact(spread: Spread, i: Involvement) -> str:
+    doing = {"adoption": "adopted", "participation": "took part", "lead": "led", "partner": "partner in",
+             "developer": "developed"}[i.how]
+    what = spread.label(i.project) if i.project and i.how in ("lead", "partner") else spread.label(i.model)
+    parts = [doing + (f" {what}" if what and i.how != "participation" else "")]
+    if i.programme:
+        parts.append(f"through {spread.label(i.programme)}")
+    if i.role:
+        parts.append(f"as {i.role}")
+    if i.via:
+        parts.append(f"with {spread.label(i.via)}")
+    if i.claimed:
+        parts.append("(a source says so with doubt)")
+    return " ".join(parts)
+
+
+def _sorted_into(spread: Spread, found: list[tuple[str, Involvement]], order: list[str]) -> dict[str, Member]:
+    """Each organisation in the first of its categories (by ``order``), with all its facts."""
+    members: dict[str, Member] = {}
+    for key, i in sorted(found, key=lambda pair: order.index(pair[0])):
+        member = members.setdefault(i.org, Member(i.org, key))
+        fact = _fact(spread, i)
+        if fact not in member.details:
+            member.details.append(fact)
+    return members
+
+
+def model_map(spread: Spread, model: str, link: Callable[[str], str | None]) -> SpreadMap:
+    """Authorities coloured by how they took the model up: innovator, round 2, Partners in Practice, SFPC, SFIP."""
+    categories = [Category("round1", "Innovator (developed it, or led or partnered its round 1 project)", STAGE_COLOURS["round1"]),
+                  Category("round2", "Round 2 (scale-up)", STAGE_COLOURS["round2"]),
+                  Category("pip", "Partners in Practice", STAGE_COLOURS["pip"]),
+                  Category("sfpc", "Strengthening Families, Protecting Children (SFPC)", STAGE_COLOURS["sfpc"]),
+                  Category("sfip", "Supporting Families: Investing in Practice (SFIP)", STAGE_COLOURS["sfip"])]
+    found: list[tuple[str, Involvement]] = []
+    for i in spread.involvements:
+        if i.model != model:
+            continue
+        stage = "round1" if i.how == "developer" or i.role == "innovator" else spread.stage(i.programme)
+        if stage is not None:
+            found.append((stage, i))
+    members = _sorted_into(spread, found, [c.key for c in categories])
+    name = spread.label(model)
+    intro = (f"Where {name} was taken up, each authority coloured by the first way it took the model up; "
+             "grey authorities are in the graph without a recorded take-up of it.")
+    return draw(spread, f"Where {name} spread", intro, categories, members, link)
+
+
+def programme_map(spread: Spread, programme: str, link: Callable[[str], str | None]) -> SpreadMap:
+    """The programme's members, coloured by the part of the programme (round, strand) or role they had."""
+    found: list[tuple[str, Involvement]] = []
+    for i in spread.involvements:
+        chain = spread.chain(i.programme)
+        if programme not in chain:
+            continue
+        part = chain[chain.index(programme) - 1] if chain.index(programme) > 0 else None
+        found.append((spread.label(part) if part else (i.role or HOW[i.how]), i))
+    keys = sorted({key for key, _i in found}, key=str.lower)
+    overflow = keys[len(PALETTE) - 1:] if len(keys) > len(PALETTE) else []
+    found = [("other roles" if key in overflow else key, i) for key, i in found]
+    keys = [k for k in keys if k not in overflow] + (["other roles"] if overflow else [])
+    categories = [Category(key, key[:1].upper() + key[1:], PALETTE[n]) for n, key in enumerate(keys)]
+    members = _sorted_into(spread, found, keys)
+    name = spread.label(programme)
+    intro = f"The authorities that took part in {name}, coloured by their part or role in it."
+    return draw(spread, f"Who took part in {name}", intro, categories, members, link)
+
+
+def organisation_map(spread: Spread, organisation: str, link: Callable[[str], str | None]) -> SpreadMap:
+    """Where the organisation is: its own hex, or its members' hexes for a partnership."""
+    categories = [Category("self", "This organisation", "#d55e00"), Category("member", "A member of it", "#0072b2")]
+    members = {organisation: Member(organisation, "self")} if organisation in spread.codes else {}
+    for member in sorted(spread.members.get(organisation, ())):
+        members[member] = Member(member, "member")
+    if not members:
+        members[organisation] = Member(organisation, "self")
+    name = spread.label(organisation)
+    return draw(spread, f"Where {name} is", f"{name} on a map of England's upper-tier authorities.", categories, members, link,
+                focus=organisation)
+
+
+def reach_map(spread: Spread, link: Callable[[str], str | None]) -> SpreadMap:
+    """CSCIP's reach: every authority coloured by the first stage in which it took part."""
+    categories = [Category("round1", "Round 1 (led or partnered an innovation project)", STAGE_COLOURS["round1"]),
+                  Category("round2", "Round 2 or 3 (scale-up and later projects)", STAGE_COLOURS["round2"]),
+                  Category("pip", "Partners in Practice", STAGE_COLOURS["pip"]),
+                  Category("sfpc", "Strengthening Families, Protecting Children (SFPC)", STAGE_COLOURS["sfpc"]),
+                  Category("sfip", "Supporting Families: Investing in Practice (SFIP)", STAGE_COLOURS["sfip"])]
+    found = [(stage, i) for i in spread.involvements if (stage := spread.stage(i.programme)) is not None]
+    members = _sorted_into(spread, found, [c.key for c in categories])
+    intro = ("Every organisation that took part in CSCIP or what grew out of it, coloured by the first stage in which it "
+             "took part; grey authorities are in the graph but took part in none of these.")
+    return draw(spread, "CSCIP's reach", intro, categories, members, link)

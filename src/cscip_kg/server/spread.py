@@ -1,0 +1,186 @@
+"""Who took part in what, for the map and the timeline of spread: read once per build.
+
+Three small queries: every involvement of an organisation (an adoption, a
+participation, leading or partnering a project, developing a model), the GSS
+code of each authority, and the programmes with their parts and dates. The
+map and the timeline sort these into stages in Python, so both agree.
+
+A partnership's involvement is given to each of its members too (marked
+``via``), because the map places councils, not partnerships.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from cscip_kg.engine import Prepared
+from cscip_kg.server.lineage_svg import Routes
+from cscip_kg.server.state import Build
+
+_RECORD = """OPTIONAL { ?record cscip:role ?role } OPTIONAL { ?record cscip:datesStatedAs ?dates }
+    OPTIONAL { ?record schema:startDate ?start } OPTIONAL { ?record schema:endDate ?end }
+    OPTIONAL { ?record cscip:claimStatus ?doubt }"""
+_INVOLVEMENTS = f"""SELECT DISTINCT ?org ?how ?programme ?role ?model ?project ?dates ?start ?end ?doubt WHERE {{
+  {{ ?org cscip:qualifiedAdoption ?record . ?record cscip:adoptedModel ?model . BIND("adoption" AS ?how)
+    OPTIONAL {{ ?record cscip:throughProgramme ?programme }} OPTIONAL {{ ?record cscip:throughProject ?project }} {_RECORD} }}
+  UNION {{ ?org cscip:qualifiedParticipation ?record . ?record cscip:participatedIn ?programme . BIND("participation" AS ?how)
+    {_RECORD} }}
+  UNION {{ ?project a cscip:Project ; cscip:leadOrganisation ?org . BIND("lead" AS ?how) }}
+  UNION {{ ?project a cscip:Project ; cscip:partnerOrganisation ?org . BIND("partner" AS ?how) }}
+  UNION {{ ?grant cscip:leadOrganisation ?org ; schema:fundedItem ?project . BIND("lead" AS ?how) }}
+  UNION {{ ?grant cscip:partnerOrganisation ?org ; schema:fundedItem ?project . BIND("partner" AS ?how) }}
+  UNION {{ ?model cscip:developedBy ?org . BIND("developer" AS ?how) }}
+}}"""
+
+# The project's round and model come back as extra rows, so they are asked for apart and joined in Python.
+_PROJECTS = """SELECT DISTINCT ?project ?round ?model ?start ?end WHERE {
+  ?project a cscip:Project .
+  OPTIONAL { ?project cscip:round ?round }
+  OPTIONAL { ?project cscip:implementsModel|cscip:adaptsModel|cscip:scalesUp/cscip:implementsModel ?model }
+  OPTIONAL { ?project schema:startDate ?start } OPTIONAL { ?project schema:endDate ?end }
+}"""
+
+_PLACES = """SELECT DISTINCT ?org ?code ?member WHERE {
+  { ?org adms:identifier/skos:notation ?code . FILTER(STRSTARTS(STR(?code), "E")) }
+  UNION { ?org org:hasMember ?member }
+  UNION { ?membership org:organization ?org ; org:member ?member }
+}"""
+
+_PROGRAMMES = """SELECT DISTINCT ?programme ?whole ?start ?end WHERE {
+  ?programme a ?kind . FILTER(?kind IN (cscip:Programme, cscip:FundingRound, cscip:Strand))
+  OPTIONAL { ?programme dcterms:isPartOf ?whole }
+  OPTIONAL { ?programme schema:startDate ?start } OPTIONAL { ?programme schema:endDate ?end }
+}"""
+
+_LABELS = """SELECT ?thing ?label WHERE {{ VALUES ?thing {{ {things} }} ?thing rdfs:label ?label }}"""
+
+# The stages of spread, in order. A programme's stage is found by walking up dcterms:isPartOf to one of these
+# registry programmes (their IRIs are never renumbered; see ARCHITECTURE.md's IRI policy).
+STAGE_OF_PROGRAMME = {
+    "cscip-round-1": "round1", "cscip-round-2": "round2", "cscip-round-3": "round2",
+    "partners-in-practice": "pip", "sfpc": "sfpc", "sfip": "sfip",
+}
+STAGES = ("round1", "round2", "pip", "sfpc", "sfip")
+
+
+@dataclass(frozen=True)
+class Involvement:
+    org: str
+    how: str  # adoption, participation, lead, partner or developer
+    programme: str | None
+    role: str
+    model: str | None
+    project: str | None
+    dates: str  # as the source words them
+    start: str
+    end: str
+    claimed: bool = False  # a source says so with doubt (cscip:claimStatus)
+    via: str | None = None  # the partnership it took part through
+
+
+@dataclass
+class Spread:
+    involvements: list[Involvement]
+    codes: dict[str, str]  # organisation IRI → GSS code
+    members: dict[str, set[str]]  # partnership IRI → member IRIs
+    wholes: dict[str, str]  # programme IRI → the programme it is part of
+    dates: dict[str, tuple[str, str]]  # programme or project IRI → (start, end) as typed dates
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def chain(self, programme: str | None) -> list[str]:
+        """The programme and everything it is part of, innermost first."""
+        found: list[str] = []
+        while programme is not None and programme not in found:
+            found.append(programme)
+            programme = self.wholes.get(programme)
+        return found
+
+    def stage(self, programme: str | None) -> str | None:
+        for iri in self.chain(programme):
+            stage = STAGE_OF_PROGRAMME.get(iri.rsplit("/", 1)[-1])
+            if stage is not None:
+                return stage
+        return None
+
+    def label(self, iri: str | None) -> str:
+        return self.labels.get(iri, iri.rsplit("/", 1)[-1]) if iri else ""
+
+
+def _rows(build: Build, text: str) -> Iterable[dict[str, str]]:
+    result = build.engine.query(Prepared(text))
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    for row in result:
+        yield {name: row[name].value for name in names if row[name] is not None}
+
+
+def compute(build: Build) -> Spread:
+    projects: dict[str, dict[str, str]] = {}
+    for row in _rows(build, _PROJECTS):
+        projects.setdefault(row["project"], {}).update({k: v for k, v in row.items() if k not in projects.get(row["project"], {})})
+    wholes: dict[str, str] = {}
+    dates: dict[str, tuple[str, str]] = {}
+    for row in _rows(build, _PROGRAMMES):
+        if "whole" in row:
+            wholes.setdefault(row["programme"], row["whole"])
+        if "start" in row or "end" in row:
+            dates.setdefault(row["programme"], (row.get("start", ""), row.get("end", "")))
+    for iri, facts in projects.items():
+        if "start" in facts or "end" in facts:
+            dates[iri] = (facts.get("start", ""), facts.get("end", ""))
+    codes: dict[str, str] = {}
+    members: dict[str, set[str]] = {}
+    for row in _rows(build, _PLACES):
+        if "code" in row:
+            codes.setdefault(row["org"], row["code"])
+        if "member" in row:
+            members.setdefault(row["org"], set()).add(row["member"])
+    involvements = sorted({_involvement(row, projects) for row in _rows(build, _INVOLVEMENTS)}, key=repr)
+    # A partnership's involvement is also each member's, so the map can place it.
+    involvements += [Involvement(m, i.how, i.programme, i.role, i.model, i.project, i.dates, i.start, i.end, i.claimed, i.org)
+                     for i in list(involvements) for m in sorted(members.get(i.org, ()))]
+    spread = Spread(involvements, codes, members, wholes, dates)
+    spread.labels = _labels(build, spread)
+    return spread
+
+
+def _involvement(row: dict[str, str], projects: dict[str, dict[str, str]]) -> Involvement:
+    project = row.get("project")
+    facts = projects.get(project, {}) if project else {}
+    programme = row.get("programme") or facts.get("round")
+    model = row.get("model") or facts.get("model")
+    return Involvement(row["org"], row["how"], programme, row.get("role", ""), model, project,
+                       row.get("dates", ""), row.get("start", ""), row.get("end", ""), "doubt" in row)
+
+
+def _labels(build: Build, spread: Spread) -> dict[str, str]:
+    things = {i.org for i in spread.involvements} | set(spread.codes) | set(spread.members) | set(spread.wholes)
+    things |= set(spread.wholes.values()) | set(spread.dates)
+    for i in spread.involvements:
+        things.update(x for x in (i.programme, i.model, i.project, i.via) if x)
+    labels: dict[str, str] = {}
+    ordered = sorted(things)
+    for start in range(0, len(ordered), 400):
+        values = " ".join(str(ox.NamedNode(iri)) for iri in ordered[start:start + 400])
+        result = build.engine.query(Prepared(_LABELS.format(things=values)))
+        assert isinstance(result, ox.QuerySolutions)
+        for row in result:
+            label = row["label"]
+            assert isinstance(label, ox.Literal)
+            if label.language in (None, "en") or row["thing"].value not in labels:
+                labels[row["thing"].value] = label.value
+    return labels
+
+
+def adoption_routes(spread: Spread) -> Routes:
+    """For the lineage diagram: which programmes each (organisation, model) adoption came through."""
+    through: dict[tuple[str, str], tuple[str, ...]] = {}
+    for i in spread.involvements:
+        if i.how == "adoption" and i.model and i.programme and i.via is None:
+            key = (i.org, i.model)
+            through[key] = (*through.get(key, ()), i.programme) if i.programme not in through.get(key, ()) else through[key]
+    chains = {p: tuple(spread.chain(p)) for p in {p for ps in through.values() for p in ps}}
+    return Routes(through, dict(spread.labels), chains)

@@ -1,0 +1,67 @@
+"""The map and the timeline of spread as page pieces: template globals used by the partials.
+
+``_spread_map.html`` and ``_spread_timeline.html`` call ``spread_map(iri)`` and
+``spread_timeline(iri)``, so a page needs one include line and no view code:
+a model, programme or organisation IRI gives that entity's map, ``None`` the
+home page's map of CSCIP's reach. The involvements behind both are read once
+per build (``cache.per_build``).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, url_for
+
+from cscip_kg.server import hexmap
+from cscip_kg.server.cache import per_build
+from cscip_kg.server.context import current_build
+from cscip_kg.server.lineage_svg import Routes
+from cscip_kg.server.spread import Spread, adoption_routes, compute
+from cscip_kg.server.spread_timeline import Timeline, timeline
+from cscip_kg.server.views import href
+
+bp = Blueprint("spread", __name__)
+
+
+def spread() -> Spread:
+    return per_build("spread", compute)
+
+
+def routes() -> Routes:
+    """Which programme each adoption came through, for grouping adopters on lineage diagrams."""
+    return per_build("spread-routes", lambda _build: adoption_routes(spread()))
+
+
+def _kind(iri: str) -> tuple[str, str] | None:
+    prefix = current_build().base + "id/"
+    if not iri.startswith(prefix) or iri.count("/", len(prefix)) != 1:
+        return None
+    kind, slug = iri[len(prefix):].split("/")
+    return kind, slug
+
+
+def link(iri: str) -> str | None:
+    """An organisation's overview page; anything else's own page."""
+    found = _kind(iri)
+    if found is not None and found[0] == "organisation":
+        return url_for("profiles.organisation", slug=found[1])
+    return href(current_build(), iri)
+
+
+@bp.app_template_global()
+def spread_map(iri: str | None) -> hexmap.SpreadMap | None:
+    """The hex map for a model, programme or organisation IRI; CSCIP's reach for None; None for anything else."""
+    if iri is None:
+        return hexmap.reach_map(spread(), link)
+    found = _kind(iri)
+    maps = {"model": hexmap.model_map, "programme": hexmap.programme_map, "organisation": hexmap.organisation_map}
+    if found is None or found[0] not in maps:
+        return None
+    return maps[found[0]](spread(), iri, link)
+
+
+@bp.app_template_global()
+def spread_timeline(iri: str | None) -> Timeline | None:
+    """A practice model's timeline of spread; None for anything else."""
+    if iri is None or (found := _kind(iri)) is None or found[0] != "model":
+        return None
+    return timeline(spread(), iri, link)

@@ -1,0 +1,102 @@
+"""The lineage diagram, the hex map and the timeline in a real browser: readable at 1280 px, usable at 390 px, by keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+DIAGRAMS = ["programmes/sfpc", "lineage/model/family-safeguarding", "lineage/organisation/hertfordshire"]
+PHONE = ["", "programmes/sfpc", "id/model/family-safeguarding"]
+
+SMALLEST_SVG_TEXT = """() => {
+  const svg = document.querySelector('svg.lineage');
+  const scale = svg.getScreenCTM().a;
+  return Math.min(...[...svg.querySelectorAll('text')].map(t => parseFloat(getComputedStyle(t).fontSize) * scale));
+}"""
+# Every box's text inside its box: the label is wrapped to fit, never cut or spilling over.
+SPILLS = """() => [...document.querySelectorAll('svg.lineage rect.box')].flatMap(rect => {
+  const text = rect.parentNode.querySelector('text');
+  const box = rect.getBBox(), drawn = text.getBBox();
+  return drawn.x + drawn.width <= box.x + box.width && drawn.y + drawn.height <= box.y + box.height ? [] : [text.textContent];
+})"""
+SMALLEST_HTML_TEXT = """(selector) => {
+  const sizes = [];
+  for (const part of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const element = walker.currentNode.parentElement;
+      if (walker.currentNode.textContent.trim() && element.getClientRects().length && !element.closest('svg')) {
+        sizes.push(parseFloat(getComputedStyle(element).fontSize));
+      }
+    }
+  }
+  return Math.min(...sizes);
+}"""
+
+
+def shot(page, screenshots: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", DIAGRAMS)
+def test_the_diagram_is_drawn_at_full_size_with_no_label_cut_at_1280(page, site, screenshots, path):
+    page.goto(site + path)
+    assert page.locator("svg.lineage").is_visible()
+    assert page.evaluate(SMALLEST_SVG_TEXT) >= 12
+    assert page.evaluate(SPILLS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    shot(page, screenshots, f"diagram-{path.replace('/', '-')}")
+
+
+@pytest.mark.parametrize("path", ["id/model/family-safeguarding", ""])
+def test_map_and_timeline_text_is_at_least_12px_at_1280(page, site, screenshots, path):
+    page.goto(site + path)
+    assert page.locator("svg.hexmap").is_visible()
+    assert page.evaluate(SMALLEST_HTML_TEXT, ".spread-map, .spread-timeline, .diagram-legend") >= 12
+    shot(page, screenshots, f"map-{path.replace('/', '-') or 'home'}")
+
+
+@pytest.mark.parametrize("path", PHONE)
+def test_diagram_and_map_have_no_horizontal_scroll_at_390(page, site, screenshots, path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    hexes = page.locator("svg.hexmap")
+    if hexes.count():
+        box = hexes.bounding_box()
+        assert hexes.is_visible() and box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    if page.locator("figure.diagram").count():
+        # On a phone the diagram is shown as lists of the same links, stage by stage.
+        assert not page.locator("svg.lineage").is_visible()
+        assert page.locator(".diagram-list").is_visible()
+        assert page.locator(".diagram-list a").count() >= 10
+    shot(page, screenshots, f"phone-diagrams-{path.replace('/', '-') or 'home'}")
+
+
+def test_every_box_of_the_diagram_is_reached_by_keyboard(page, site):
+    page.goto(site + "lineage/model/family-safeguarding")
+    boxes = page.locator("svg.lineage a").count()
+    page.locator(".diagram-frame").focus()
+    visited = []
+    for _ in range(boxes):
+        page.keyboard.press("Tab")
+        visited.append(page.evaluate("""() => { const a = document.activeElement;
+          return a.closest('svg.lineage') ? a.getAttribute('aria-label') : null; }"""))
+    assert None not in visited and len(set(visited)) == boxes, visited
+    assert any(name.startswith("Walsall") for name in visited)
+
+
+def test_the_linked_hexes_are_reached_by_keyboard_with_their_names(page, site):
+    page.goto(site + "programmes/sfpc")
+    page.get_by_role("link", name="Skip the map to its table").focus()
+    page.keyboard.press("Tab")  # the map comes next
+    assert page.evaluate("document.activeElement.closest('svg.hexmap') !== null")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')")
+    walsall = page.get_by_role("link", name="Walsall: Trial cohort")
+    assert walsall.count() == 1
+    walsall.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/organisations/walsall")

@@ -1,0 +1,159 @@
+"""The hex map and the timeline of spread, on the live server's pages, checked against the graph."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from cscip_kg.build import CompiledGraph
+from cscip_kg.server.hexmap import ELSEWHERE, IN_GRAPH, STAGE_COLOURS, layout, model_map
+from cscip_kg.server.spread import Involvement, Spread
+from cscip_kg.server.spread_timeline import when
+from tests.helpers import select
+from tests.server.live import fetch
+from tests.server.structure import assert_accessible_page, parse
+
+ID = "https://w3id.org/cscip-kg/id/"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def page_text(server: str, path: str) -> str:
+    answer = fetch(server + path, headers={"Accept": "text/html"})
+    assert answer.status == 200, (path, answer.text[:300])
+    return answer.text
+
+
+def hexmap(text: str) -> ET.Element:
+    found = re.search(r'<svg [^>]*class="hexmap".*?</svg>', text, re.S)
+    assert found, "no hex map on the page"
+    return ET.fromstring(found.group(0))  # well-formed XML: every text in it is escaped
+
+
+def fills(svg: ET.Element) -> dict[str, str]:
+    """href → fill of every linked hex."""
+    found = {}
+    for link in svg.iter(f"{SVG}a"):
+        polygon = link.find(f"{SVG}polygon")
+        assert polygon is not None
+        found[link.get("href", "")] = polygon.get("fill", "")
+    return found
+
+
+def coloured(svg: ET.Element) -> dict[str, str]:
+    return {href: fill for href, fill in fills(svg).items() if fill not in (IN_GRAPH, ELSEWHERE)}
+
+
+def page_of(iri: str) -> str:
+    return "/organisations/" + iri.rsplit("/", 1)[-1]
+
+
+def test_the_sfpc_map_colours_every_authority_the_graph_says_took_part(server, compiled: CompiledGraph):
+    rows = select(compiled, """SELECT DISTINCT ?org ?code WHERE {
+      { ?org cscip:qualifiedAdoption ?a . ?a cscip:throughProgramme ?p }
+      UNION { ?org cscip:qualifiedParticipation ?a . ?a cscip:participatedIn ?p }
+      ?p dcterms:isPartOf* programme:sfpc .
+      OPTIONAL { ?org adms:identifier/skos:notation ?code } }""")
+    placed = {page_of(r["org"]) for r in rows if r["code"] in layout()}
+    assert len(placed) >= 18  # the issue counts 18; the graph may hold more, never fewer
+    text = page_text(server, "programmes/sfpc")
+    assert set(coloured(hexmap(text))) == placed
+    for row in rows:
+        if row["code"] not in layout():  # not placed: listed under the map instead
+            assert page_of(row["org"]) in parse(text.split('class="unplaced"', 1)[1]).links()
+
+
+def test_a_model_map_colours_each_authority_by_how_it_took_the_model_up(server, compiled: CompiledGraph):
+    by_page = coloured(hexmap(page_text(server, "id/model/family-safeguarding")))
+    assert by_page["/organisations/hertfordshire"] == STAGE_COLOURS["round1"]  # the innovator
+    for council in ("luton", "peterborough", "bracknell-forest", "west-berkshire"):
+        assert by_page[f"/organisations/{council}"] == STAGE_COLOURS["round2"]
+    sfpc = select(compiled, """SELECT DISTINCT ?org WHERE { ?org cscip:qualifiedAdoption ?a .
+      ?a cscip:adoptedModel model:family-safeguarding ; cscip:throughProgramme programme:sfpc ; cscip:role ?role .
+      FILTER(?role != "innovator") }""")
+    assert sfpc and all(by_page[page_of(r["org"])] == STAGE_COLOURS["sfpc"] for r in sfpc)
+    assert len(by_page) == 11
+    mockingbird = coloured(hexmap(page_text(server, "id/model/mockingbird")))
+    assert STAGE_COLOURS["sfip"] in mockingbird.values() and STAGE_COLOURS["round2"] in mockingbird.values()
+
+
+def test_every_hex_of_an_authority_in_the_graph_is_a_link_with_a_name(server, compiled: CompiledGraph):
+    codes = {r["code"]: r["org"] for r in select(compiled, "SELECT ?org ?code WHERE { ?org adms:identifier/skos:notation ?code }")}
+    svg = hexmap(page_text(server, ""))
+    links = list(svg.iter(f"{SVG}a"))
+    assert {a.get("href") for a in links} == {page_of(org) for code, org in codes.items() if code in layout()}
+    labels = {r["org"]: r["label"] for r in select(compiled, "SELECT ?org ?label WHERE { ?org adms:identifier ?i ; rdfs:label ?label }")}
+    for link in links:
+        name = link.get("aria-label", "")
+        assert any(name.startswith(label) for org, label in labels.items() if page_of(org) == link.get("href")), name
+    # The hexes of authorities the graph does not know are hidden, not links.
+    assert len(svg.findall(f"{SVG}g/{SVG}g")) == len(layout()) - len(links)
+    assert svg.get("role") == "group" and svg.findtext(f"{SVG}title")
+
+
+def test_a_code_the_layout_lacks_is_listed_under_the_map_with_its_reason(server):
+    text = page_text(server, "organisations/dorset")
+    assert not coloured(hexmap(text))
+    unplaced = " ".join(parse(text.split('class="unplaced"', 1)[1].split("</details>", 1)[0]).texts("p"))
+    listed = " ".join(parse(text.split('class="unplaced"', 1)[1]).texts("li"))
+    assert "Dorset County Council (E10000009)" in listed and "2020" in unplaced
+
+
+def test_an_organisation_map_shows_where_it_is_and_a_partnership_its_members(server):
+    walsall = hexmap(page_text(server, "organisations/walsall"))
+    assert set(coloured(walsall)) == {"/organisations/walsall"}
+    thick = [a.get("href") for a in walsall.iter(f"{SVG}a") if a.find(f"{SVG}polygon").get("stroke-width") == "3"]  # type: ignore[union-attr]
+    assert thick == ["/organisations/walsall"]
+    alliance = hexmap(page_text(server, "organisations/tyneside-alliance"))
+    assert set(coloured(alliance)) == {"/organisations/north-tyneside", "/organisations/south-tyneside"}
+
+
+def test_the_map_has_a_legend_and_a_table_twin(server):
+    page = parse(page_text(server, "programmes/sfip"))
+    assert_accessible_page(page)
+    legend = " ".join(page.texts("li"))
+    assert "SFIP: Mockingbird family model" in legend and "Not in the graph" in legend
+    table = [t for t in page.all("table") if "Who took part" in t.text]
+    assert table and "Warrington" in table[0].text
+
+
+def test_the_timeline_runs_through_the_stages_with_the_dates_the_sources_give(server):
+    text = page_text(server, "id/model/family-safeguarding")
+    page = parse(text)
+    assert_accessible_page(page)
+    stages = [h for h in page.texts("h3") if h.startswith(("Round", "Partners", "Strengthening", "Supporting"))]
+    assert stages == ["Round 1: the innovation project", "Round 2: scale-up", "Partners in Practice",
+                      "Strengthening Families, Protecting Children (SFPC)", "Supporting Families: Investing in Practice (SFIP)"]
+    timeline = text.split('class="spread-timeline"', 1)[1]
+    assert "2014–2016" in timeline and "until 1 Apr 2024" in timeline
+    rows = re.findall(r'<tr><td data-label="Stage">(.*?)</tr>', timeline, re.S)
+    walsall = [r for r in rows if "Walsall" in r]
+    assert walsall and "trial cohort" in walsall[0] and "Trial estimated to finish Oct 2025" in walsall[0]
+    assert any("Project started May 2017" in r for r in rows)  # West Berkshire's round 2 date, in the source's words
+
+
+def test_a_stage_with_nothing_recorded_says_so(server):
+    timeline = page_text(server, "id/model/mockingbird").split('class="spread-timeline"', 1)[1]
+    sfpc = timeline.split("Strengthening Families, Protecting Children (SFPC)", 1)[1].split("</li>", 1)[0]
+    assert "None recorded in the sources." in sfpc
+    assert "from Sep 2020" in timeline  # a typed start date of an SFIP adoption, as a reader writes it
+
+
+def test_every_text_in_the_map_is_escaped():
+    evil = '</title><script>alert(1)</script>"'
+    org, code = f"{ID}organisation/evil", next(iter(layout()))
+    spread = Spread([Involvement(org, "adoption", f"{ID}programme/sfpc", evil, f"{ID}model/m", None, "", "", "")],
+                    {org: code}, {}, {}, {}, {org: evil, f"{ID}model/m": evil})
+    found = model_map(spread, f"{ID}model/m", lambda iri: '/x?a=1&b="2"')
+    root = ET.fromstring(str(found.svg))
+    assert not list(root.iter(f"{SVG}script")) and "<script>" not in str(found.svg)
+    names = [a.get("aria-label", "") for a in root.iter(f"{SVG}a")]
+    assert names == [f"{evil}: Strengthening Families, Protecting Children (SFPC) (adopted {evil} through sfpc as {evil})"]
+    assert [a.get("href") for a in root.iter(f"{SVG}a")] == ['/x?a=1&b="2"']
+
+
+def test_dates_read_as_a_reader_writes_them():
+    assert when("2014", "2016") == "2014–2016"
+    assert when("2016", "2020-03-31") == "2016 – 31 Mar 2020"
+    assert when("2020-09", "") == "from Sep 2020"
+    assert when("", "2024-04-01") == "until 1 Apr 2024"
+    assert when("", "") == ""
