@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: setup chromium graphviz run test lint validate build load bench clean vendor-yasgui
+.PHONY: setup chromium graphviz virtuoso run test lint validate build load bench clean vendor-yasgui vendor-axe
 
 $(BIN)/cscip-kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,17 @@ chromium:
 graphviz:
 	@command -v dot >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq graphviz)
 
+# The second store the parity tests run on (tests/store/virtuoso.py starts it in a temporary folder).
+virtuoso:
+	@command -v virtuoso-t >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq virtuoso-opensource)
+
 # Refresh the vendored YASGUI under src/cscip_kg/server/static/vendor/yasgui/ from npm (needs node and npm).
 vendor-yasgui:
 	scripts/vendor-yasgui.sh
+
+# Refresh the axe-core copy the accessibility tests inject (tests/browser/vendor/axe-core/) from npm.
+vendor-axe:
+	scripts/vendor-axe.sh
 
 # Validate the graph into $(OUT)/, answer the headline question, then serve it on
 # http://127.0.0.1:8000/ (SPARQL endpoint, linked data, downloads) until Ctrl-C.
@@ -41,7 +49,7 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test: setup chromium lint
+test: setup chromium virtuoso lint
 	$(BIN)/pytest
 
 validate: setup

@@ -14,7 +14,7 @@ Two folders are written under OUT:
 
 * ``project/`` — ontology/, shapes/, queries/ copied and data/ generated, so
   ``cscip-kg --root OUT/project validate|build`` runs on it;
-* ``build/`` — what ``cscip-kg serve`` needs (TriG, the other dumps, void.ttl,
+* ``build/`` — what ``cscip-kg serve`` needs (the store, TriG, the other dumps, void.ttl, derived/,
   manifest.json, queries/), written straight from N-Quads with pyoxigraph, because
   rdflib's serialisers (and SHACL) take minutes at ×1000; plus ``cscip-kg.nq``
   for the peer servers.
@@ -31,12 +31,17 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.term import Node
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from cscip_kg import __version__  # noqa: E402
-from cscip_kg.build import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, VOID_FILE, content_version  # noqa: E402
+from cscip_kg.build import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, VOID_FILE, content_version, write_store  # noqa: E402
+from cscip_kg.derived import write_derived  # noqa: E402
+from cscip_kg.engine import Engine, materialise_default_graph, named_quads  # noqa: E402
+from cscip_kg.lineage import LINEAGE_GRAPH, derive  # noqa: E402
 from cscip_kg.loader import REGISTRY_FOLDER, Project, graph_name_for  # noqa: E402
 from cscip_kg.namespaces import BASE, ID_BASE, ONTOLOGY_GRAPH, PREFIXES, SOURCE_GRAPH  # noqa: E402
 
@@ -123,7 +128,7 @@ def _append_quads(quads: object, text: str, suffix: str, graph: str) -> None:
 
 
 def _union(store: ox.Store) -> list[ox.Triple]:
-    rows = store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    rows = store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")  # the default graph: each triple once
     assert isinstance(rows, ox.QuerySolutions)
     return [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]  # type: ignore[arg-type]
 
@@ -136,31 +141,57 @@ def write_build(nquads: Path, out: Path, source: Path, scale: int) -> dict[str, 
     build.mkdir(parents=True)
     store = ox.Store()
     store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
+    add_lineage_graph(store, nquads)
+    materialise_default_graph(store)
     union = _union(store)
     for name, _fmt, _media in DUMPS:
         fmt = FORMATS[Path(name).suffix]
         if fmt == ox.RdfFormat.TRIG:
-            store.dump(build / name, fmt, prefixes=PREFIXES)
+            ox.serialize(named_quads(store), build / name, fmt, prefixes=PREFIXES)
         else:
             ox.serialize(union, build / name, fmt, prefixes=PREFIXES if fmt != ox.RdfFormat.N_TRIPLES else None)
     (build / VOID_FILE).write_text(void_turtle(store, len(union), build), encoding="utf-8")
     shutil.copytree(source / "queries", build / QUERIES_FOLDER)
+    engine = Engine(store, "", PREFIXES)
+    sizes = write_store(engine, build / STORE_FOLDER)
+    write_derived(engine, build)
     inputs = inputs_fingerprint(source, scale)
     digest = hashlib.sha256(f"{inputs}\0".encode())
     with nquads.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     manifest = {"version": digest.hexdigest()[:16], "base_iri": BASE, "triples": len(union), "cscip_kg": __version__,
-                "synthetic_scale": scale, "inputs": inputs}
+                "graphs": sizes, "synthetic_scale": scale, "inputs": inputs}
     (build / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
 
 
+def add_lineage_graph(store: ox.Store, nquads: Path) -> None:
+    """The lineage graph build.compile_graph derives, derived the same way (rdflib: minutes at ×100)."""
+    dataset = Dataset()
+    for quad in store:  # rdflib's own N-Quads parser goes through a deprecated API
+        if isinstance(quad.graph_name, ox.NamedNode):
+            dataset.graph(URIRef(quad.graph_name.value)).add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    derived = derive(dataset, dataset.graph(ONTOLOGY_GRAPH))
+    store.load(derived.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES,
+               to_graph=ox.NamedNode(str(LINEAGE_GRAPH)))
+
+
+def _term(term: object) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    assert isinstance(term, ox.Literal)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
 def void_turtle(store: ox.Store, triples: int, folder: Path) -> str:
     """The VoID/DCAT description build.describe writes, computed with the store instead of rdflib."""
-    entities = store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }", use_default_graph_as_union=True)
-    classes = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c",
-                          use_default_graph_as_union=True)
+    entities = store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }", )
+    classes = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c")
     assert isinstance(entities, ox.QuerySolutions) and isinstance(classes, ox.QuerySolutions)
     count = next(iter(entities))["n"].value  # type: ignore[union-attr]
     lines = [f"@prefix void: <http://rdfs.org/ns/void#> .\n@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"

@@ -109,7 +109,7 @@ def test_build_writes_every_dump_and_round_trips(project, compiled, tmp_path):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == ["cscip-kg.jsonld", "cscip-kg.nt", "cscip-kg.rdf", "cscip-kg.trig", "cscip-kg.ttl",
-                     "manifest.json", "queries", "void.ttl"]
+                     "derived", "manifest.json", "queries", "search.sqlite", "store", "void.ttl"]
     assert sorted(p.name for p in (out / "queries").iterdir()) == sorted(p.name for p in project.queries_dir.glob("*.rq"))
     union = compiled.loaded.union()
     for name, fmt in (("cscip-kg.ttl", "turtle"), ("cscip-kg.nt", "nt"), ("cscip-kg.jsonld", "json-ld"),

@@ -29,7 +29,10 @@ def test_headline_query_exact_answer(project):
 
 def test_headline_answer_names_its_sources(project):
     result = CliRunner().invoke(main, ["--root", str(project.root), "query", "round1-models-fed-sfpc", "--format", "csv"])
-    for row in csv.DictReader(io.StringIO(result.output)):
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert len(rows) == len(EXPECTED)  # a failed or empty answer must fail here, not pass the loop below unchecked
+    for row in rows:
         assert "source/rees-round1-grants" in row["sources"]
         assert "source/dfe-insights-2021" in row["sources"]
 

@@ -92,9 +92,9 @@ def test_cli_unknown_query(project):
 
 def test_lineage_walks_both_ways(project, compiled):
     named = load_catalogue(project.queries_dir)["lineage"]
-    rows = [{k: s[k].value for k in ("direction", "related")} for s in
+    rows = [{k: s[k].value for k in ("direction", "node")} for s in
             compiled.engine.query(Prepared(named.bind({"entity": "project:family-safeguarding"})))]
-    related = {(r["direction"], r["related"].rsplit("/", 1)[1]) for r in rows}
+    related = {(r["direction"], r["node"].rsplit("/", 1)[1]) for r in rows}
     assert ("ancestor", "family-safeguarding") in related  # the model
     assert ("descendant", "family-safeguarding-round-2") in related
 

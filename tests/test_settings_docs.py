@@ -35,7 +35,7 @@ def test_environment_beats_default_and_explicit_beats_environment():
 def test_a_bad_environment_value_is_a_clear_cli_error():
     result = CliRunner().invoke(main, ["validate"], env={"CSCIP_KG_PORT": "eighty"})
     assert result.exit_code == 1
-    assert "CSCIP_KG_PORT='eighty' is not a valid port" in result.output
+    assert "setting port = 'eighty' (from environment variable CSCIP_KG_PORT) is not a whole number" in result.output
 
 
 def test_unknown_setting_is_refused():

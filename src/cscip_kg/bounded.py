@@ -3,7 +3,8 @@
 Neither pyoxigraph nor rdflib can interrupt a running query, and a COUNT over
 the graph joined with itself four times runs for minutes. So queries sent to
 /sparql run in a small pool of worker processes, each holding its own copy of
-the store (loaded from the build's TriG): a query that outlives its budget has
+the build's on-disk store, opened read-only (the page cache holds one copy for all
+processes, and opening parses nothing): a query that outlives its budget has
 its worker killed and replaced, and the other workers go on answering. Workers
 also write the answer, capped at ``max_rows``, so only bytes cross the pipe.
 Named queries and pages are the project's own, bounded by design, and run in
@@ -16,7 +17,9 @@ import itertools
 import logging
 import multiprocessing
 import queue
+import sys
 import threading
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -85,14 +88,13 @@ def answer_job(query: Callable[[Prepared], QueryResult], prefixes: dict[str, str
     return Outcome("results", job.results_format, body, len(rows), truncated)
 
 
-def _worker_main(connection: Connection, trig: str, prefixes: dict[str, str]) -> None:
-    """A worker: load the store once, say so, then answer jobs until the pipe closes."""
+def _worker_main(connection: Connection, path: str, prefixes: dict[str, str]) -> None:
+    """A worker: open the store once, say so, then answer jobs until the pipe closes."""
     try:
-        store = ox.Store()
-        store.bulk_load(path=trig, format=ox.RdfFormat.TRIG)
+        store = ox.Store.read_only(path)
         graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-    except (OSError, SyntaxError, ValueError) as error:
-        connection.send(("failed", f"{trig}: {error}"))
+    except (OSError, ValueError) as error:
+        connection.send(("failed", f"{path}: {error}"))
         return
     connection.send(("ready", ""))
     while True:
@@ -103,11 +105,31 @@ def _worker_main(connection: Connection, trig: str, prefixes: dict[str, str]) ->
         connection.send(run_job(store, prefixes, graphs, job))
 
 
+_START_LOCK = threading.Lock()
+
+
+def start_lean(process: multiprocessing.process.BaseProcess) -> None:
+    """Start a spawned process without re-importing the parent's ``__main__`` in it.
+
+    Spawn re-imports the parent's main module in the child: under the ``cscip-kg``
+    script that is the whole CLI (pyshacl included), under a WSGI host the host.
+    A worker needs only this module's imports, so ``__main__`` is hidden while
+    ``start()`` takes the child's preparation data; the lock keeps starts apart.
+    """
+    with _START_LOCK:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            process.start()
+        finally:
+            sys.modules["__main__"] = main
+
+
 class _Worker:
-    def __init__(self, context: multiprocessing.context.SpawnContext, trig: Path, prefixes: dict[str, str]) -> None:
+    def __init__(self, context: multiprocessing.context.SpawnContext, store_path: Path, prefixes: dict[str, str]) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, str(trig), prefixes), daemon=True, name="cscip-kg-query")
-        self.process.start()
+        self.process = context.Process(target=_worker_main, args=(child, str(store_path), prefixes), daemon=True, name="cscip-kg-query")
+        start_lean(self.process)
         child.close()
 
     def wait_ready(self, timeout: float) -> None:
@@ -134,10 +156,10 @@ class QueryPool:
 
     START_TIMEOUT = 60.0
 
-    def __init__(self, trig: Path, prefixes: dict[str, str], size: int, budget: float) -> None:
+    def __init__(self, store_path: Path, prefixes: dict[str, str], size: int, budget: float) -> None:
         if size < 1:
             raise ValueError(f"the query pool needs at least one worker, not {size}")
-        self.trig, self.prefixes, self.budget = trig, prefixes, budget
+        self.store_path, self.prefixes, self.budget = store_path, prefixes, budget
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
@@ -145,7 +167,7 @@ class QueryPool:
         # or it runs on, orphaned, until that query ends (minutes, for a runaway one).
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        workers = [self._track(_Worker(self._context, trig, prefixes)) for _ in range(size)]
+        workers = [self._track(_Worker(self._context, store_path, prefixes)) for _ in range(size)]
         try:
             for worker in workers:  # started together, so loading overlaps
                 worker.wait_ready(self.START_TIMEOUT)
@@ -193,7 +215,7 @@ class QueryPool:
         if self._closed:
             return
         try:
-            worker = self._track(_Worker(self._context, self.trig, self.prefixes))
+            worker = self._track(_Worker(self._context, self.store_path, self.prefixes))
         except Unavailable:  # closed meanwhile
             return
         try:

@@ -2,8 +2,9 @@
 
 ``compile_graph`` is the single entry point for every consumer (CLI, server,
 tests): parse, check, and only then hand out an engine. ``write_dumps`` writes
-all serialisations into a fresh folder and swaps it in, so a failure never
-leaves a half-written output behind.
+all serialisations, the on-disk store the server opens and what is derived at
+build time into a fresh folder and swaps it in, so a failure never leaves a
+half-written output behind and a running server stays on its last good build.
 """
 
 from __future__ import annotations
@@ -23,10 +24,17 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from cscip_kg import __version__
-from cscip_kg.engine import Engine
+from cscip_kg.derived import write_derived
+from cscip_kg.engine import Engine, named_quads
+from cscip_kg.layout import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, TRIG_FILE, VOID_FILE
+from cscip_kg.lineage import add_lineage
 from cscip_kg.loader import LoadedGraph, Project, load
 from cscip_kg.namespaces import BASE, DCAT, VOID, bind_prefixes, prefixes_for
+from cscip_kg.search_db import SEARCH_FILE, write_search_db
 from cscip_kg.validate import Problem, validate
+
+__all__ = ["DUMPS", "MANIFEST_FILE", "QUERIES_FOLDER", "STORE_FOLDER", "TRIG_FILE", "VOID_FILE", "CompiledGraph",
+           "ValidationFailed", "compile_graph", "write_dumps", "write_store"]
 
 
 class ValidationFailed(Exception):
@@ -48,27 +56,27 @@ class CompiledGraph:
         return self.loaded.dataset
 
 
+# Versions of the inputs (content_version) already found to conform in this process. SHACL takes
+# seconds and its answer depends on nothing but those bytes, so a process that compiles the same
+# inputs again (the test suite, from several checkouts of one tree) checks them once.
+_CONFORMING: set[str] = set()
+
+
 def compile_graph(project: Project) -> CompiledGraph:
-    """Load and validate; raise DataError or ValidationFailed rather than return a bad graph."""
+    """Load, validate and derive lineage; raise DataError or ValidationFailed rather than return a bad graph."""
+    before = content_version(project, BASE)
     loaded = load(project)
-    problems = validate(loaded, project.root)
-    if problems:
-        raise ValidationFailed(problems)
+    if before not in _CONFORMING:
+        problems = validate(loaded, project.root)
+        if problems:
+            raise ValidationFailed(problems)
+        if content_version(project, BASE) == before:  # not edited while it was read
+            _CONFORMING.add(before)
+    # Derived from validated data only, so the lineage graph never needs validating itself.
+    add_lineage(loaded.dataset, loaded.ontology)
     return CompiledGraph(project, loaded, Engine.from_dataset(loaded.dataset))
 
 
-# file name, rdflib format, media type
-DUMPS: tuple[tuple[str, str, str], ...] = (
-    ("cscip-kg.ttl", "turtle", "text/turtle"),
-    ("cscip-kg.nt", "nt", "application/n-triples"),
-    ("cscip-kg.jsonld", "json-ld", "application/ld+json"),
-    ("cscip-kg.rdf", "xml", "application/rdf+xml"),
-    ("cscip-kg.trig", "trig", "application/trig"),
-)
-VOID_FILE = "void.ttl"
-TRIG_FILE = "cscip-kg.trig"
-MANIFEST_FILE = "manifest.json"
-QUERIES_FOLDER = "queries"
 
 
 def rebase(dataset: Dataset, base: str) -> Dataset:
@@ -125,19 +133,45 @@ def write_dumps(compiled: CompiledGraph, out: Path, base: str = BASE) -> list[Pa
         for name, fmt, _media in DUMPS:
             if fmt == "trig":
                 # rdflib's TriG writer goes through a deprecated API; the store writes TriG natively.
-                engine.store.dump(staging / name, ox.RdfFormat.TRIG, prefixes=prefixes_for(base))
+                # The per-source graphs only: the default graph is derived from them.
+                ox.serialize(named_quads(engine.store), staging / name, ox.RdfFormat.TRIG, prefixes=prefixes_for(base))
             else:
                 union.serialize(destination=staging / name, format=fmt, encoding="utf-8")
         describe(union, staging, base).serialize(destination=staging / VOID_FILE, format="turtle", encoding="utf-8")
         # The named queries travel with the build, so a deployment needs nothing but this folder.
         shutil.copytree(compiled.project.queries_dir, staging / QUERIES_FOLDER)
-        manifest = {"version": content_version(compiled.project, base), "base_iri": base, "triples": len(union), "cscip_kg": __version__}
+        write_search(engine, staging, base)
+        sizes = write_store(engine, staging / STORE_FOLDER)
+        write_derived(engine, staging)
+        manifest = {"version": content_version(compiled.project, base), "base_iri": base, "triples": len(union),
+                    "cscip_kg": __version__, "graphs": sizes}
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         _swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sorted(out.iterdir())
+
+
+def write_search(engine: Engine, folder: Path, base: str) -> None:
+    """The search index /search reads (search_db.py): SQLite FTS5, built once here rather than by every server."""
+    write_search_db(engine, folder / SEARCH_FILE, base)
+
+
+def write_store(engine: Engine, folder: Path) -> dict[str, int]:
+    """Copy the engine's graphs (named graphs and the derived default graph) into an on-disk store.
+
+    Returns triples per named graph, counted once here so that nobody opening the
+    build has to scan the store for them.
+    """
+    store = ox.Store(str(folder))
+    store.bulk_extend(engine.store)
+    store.flush()
+    store.optimize()
+    del store  # closes RocksDB: readers may open the folder only once no writer holds it
+    result = engine.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(result, ox.QuerySolutions)
+    return dict(sorted((row["g"].value, int(row["n"].value)) for row in result))
 
 
 def _swap_in(staging: Path, out: Path) -> None:

@@ -10,14 +10,16 @@ from typing import Any
 import click
 
 from cscip_kg.build import CompiledGraph, ValidationFailed, compile_graph, write_dumps
+from cscip_kg.cli_options import flag_values, option_for, setting_options
 from cscip_kg.engine import Engine, Prepared, QueryError, QueryRefused
+from cscip_kg.lineage import add_lineage
 from cscip_kg.loader import DataError, Project, load
 from cscip_kg.queries import NamedQuery, ParameterError, QueryFileError, load_catalogue, parse_query_file
 from cscip_kg.remote import NotPublished
 from cscip_kg.results import GRAPH_FORMATS, serialize, table
-from cscip_kg.settings import SettingError, build_folder, resolve
+from cscip_kg.settings import BUILD, BY_NAME, QUERY, SERVE, SettingError, build_folder, resolve
 from cscip_kg.store import StoreUnavailable
-from cscip_kg.store_cli import publish_command, remote_backend, store_config, store_options
+from cscip_kg.store_cli import publish_command, remote_backend, store_config
 
 
 def _project(ctx: click.Context) -> Project:
@@ -38,8 +40,7 @@ def _compiled(ctx: click.Context) -> CompiledGraph:
 
 
 @click.group()
-@click.option("--root", type=click.Path(file_okay=False), default=None,
-              help="Checkout holding ontology/, data/, shapes/ and queries/ (env CSCIP_KG_ROOT).")
+@option_for(BY_NAME["root"])
 @click.option("--config", type=click.Path(dir_okay=False), default=None,
               help="TOML file of settings, between defaults and the environment (env CSCIP_KG_CONFIG).")
 @click.version_option(package_name="cscip-kg")
@@ -47,9 +48,10 @@ def _compiled(ctx: click.Context) -> CompiledGraph:
 def main(ctx: click.Context, root: str | None, config: str | None) -> None:
     """cscip-kg: the Children's Social Care Innovation Programme knowledge graph."""
     try:
-        ctx.obj = resolve({"root": root}, config=config)
+        ctx.obj = resolve(config=config)
     except SettingError as error:
         raise click.ClickException(str(error)) from error
+    flag_values(ctx, {"root": root})
 
 
 @main.command()
@@ -68,27 +70,19 @@ def validate(ctx: click.Context) -> None:
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False), default=None,
               help="Folder to write the dumps into, replaced whole (default: <root>/build; env CSCIP_KG_BUILD).")
-@click.option("--base-iri", default=None, help="Mint every IRI under this base (env CSCIP_KG_BASE_IRI).")
+@setting_options(BUILD)
 @click.pass_context
-def build(ctx: click.Context, out: str | None, base_iri: str | None) -> None:
-    """Write Turtle, N-Triples, JSON-LD, RDF/XML, TriG, a VoID/DCAT description and the named queries."""
-    base = base_iri or ctx.obj["base_iri"]
-    if not base.endswith(("/", "#")) or not base.startswith(("http://", "https://")):
-        raise click.BadParameter(f"expected an http(s) IRI ending in '/', got {base!r}", param_hint="--base-iri")
+def build(ctx: click.Context, out: str | None) -> None:
+    """Write Turtle, N-Triples, JSON-LD, RDF/XML, TriG, the store `serve` opens, a VoID/DCAT description and the named queries."""
     compiled = _compiled(ctx)
-    for path in write_dumps(compiled, Path(out) if out else build_folder(ctx.obj), base):
+    for path in write_dumps(compiled, Path(out) if out else build_folder(ctx.obj), ctx.obj.base_iri):
         click.echo(str(path))
 
 
 @main.command()
-@click.option("--host", default=None, help="Interface to listen on (default 127.0.0.1; env CSCIP_KG_HOST).")
-@click.option("--port", type=int, default=None, help="Port to listen on, 0 for any free one (default 8000; env CSCIP_KG_PORT).")
-@click.option("--build", "build_dir", type=click.Path(file_okay=False), default=None,
-              help="Build folder to serve (default: <root>/build; env CSCIP_KG_BUILD).")
-@click.option("--threads", type=int, default=None, help="Worker threads (default 8; env CSCIP_KG_THREADS).")
-@store_options
+@setting_options(SERVE)
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, build_dir: str | None, threads: int | None) -> None:
+def serve(ctx: click.Context) -> None:
     """Serve the SPARQL endpoint, linked data and pages over a build, with waitress."""
     from waitress import create_server
 
@@ -96,9 +90,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, build_dir: str
     from cscip_kg.server import NoBuild, create_app
     from cscip_kg.server.context import POOL
 
-    settings = {**ctx.obj, **{k: v for k, v in {"host": host, "port": port, "threads": threads}.items() if v is not None}}
-    if build_dir is not None:
-        settings["build"] = str(Path(build_dir).resolve())
+    settings = ctx.obj
     store_config(settings)  # a bad store URL is a usage error, not a traceback
     try:
         app = create_app(settings)
@@ -128,13 +120,16 @@ def serve(ctx: click.Context, host: str | None, port: int | None, build_dir: str
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["360giving"]), default="360giving", show_default=True)
 @click.option("--out", type=click.Path(file_okay=False), default="exports/360giving", show_default=True,
-              help="Folder to write grants.csv and grants.json into (not inside the build folder, which builds replace).")
+              help="Folder to write grants.json, grants.csv and grants-left-out.csv into (not the build folder, which builds replace).")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, out: str) -> None:
-    """Export the grants in the shape of the 360Giving Data Standard (CSV and JSON)."""
+    """Export the grants as a 360Giving 1.4 package (JSON, CSV); grants no source dates to the day are listed, not exported.
+
+    Identifiers use the publisher_prefix setting (env CSCIP_KG_PUBLISHER_PREFIX or the config file).
+    """
     from cscip_kg.export import write_360giving
 
-    for path in write_360giving(_compiled(ctx), Path(out)):
+    for path in write_360giving(_compiled(ctx), Path(out), ctx.obj["publisher_prefix"]):
         click.echo(str(path))
 
 
@@ -166,7 +161,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", *GRAPH_FORMATS]),
               default="table", show_default=True)
-@store_options
+@setting_options(QUERY)
 @click.pass_context
 def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> None:
     """Run a named query from queries/ (or any SPARQL file NAME.rq) and print its results."""
@@ -177,8 +172,8 @@ def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> N
     except ParameterError as error:
         raise click.BadParameter(str(error), param_hint="--param") from error
     try:
-        # Querying needs a parsed graph, not a SHACL run: `validate` is the gate.
-        engine = remote_backend(ctx.obj) or Engine.from_dataset(load(_project(ctx)).dataset)
+        # Querying needs a parsed graph (and its derived lineage), not a SHACL run: `validate` is the gate.
+        engine = remote_backend(ctx.obj) or _local_engine(_project(ctx))
     except DataError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
@@ -193,6 +188,12 @@ def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> N
         sys.stdout.buffer.write(output)
     else:
         click.echo(output, nl=False)
+
+
+def _local_engine(project: Project) -> Engine:
+    loaded = load(project)
+    add_lineage(loaded.dataset, loaded.ontology)
+    return Engine.from_dataset(loaded.dataset)
 
 
 # Defined in store_cli.py with the other remote-store code; registered here so `cscip-kg publish` exists.

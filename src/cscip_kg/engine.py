@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 from rdflib import Dataset
@@ -81,16 +82,22 @@ def _skip_space(text: str, position: int) -> int:
     return position
 
 
-def check_dataset(query: str, graphs: frozenset[str], prefixes: dict[str, str], stripped: str | None = None) -> None:
-    """Refuse FROM / FROM NAMED naming anything but a graph of this store."""
-    stripped = strip_literals(query) if stripped is None else stripped
-    if "from" not in stripped.lower():
-        return
+class _Clause(NamedTuple):
+    start: int
+    end: int
+    written: str
+    iri: str
+    named: bool
+
+
+def _dataset_clauses(query: str, prefixes: dict[str, str], stripped: str) -> list[_Clause]:
+    """Each FROM / FROM NAMED clause the parser will accept."""
     declared = dict(prefixes)
     for match in _PREFIX_DECL.finditer(stripped):
         declaration = _IRI_REF.match(query, _skip_space(query, match.end()))
         if declaration:
             declared[match.group(1) or ""] = declaration.group(1)
+    clauses = []
     for match in _FROM.finditer(stripped):
         start = _skip_space(query, match.end())
         named = _IRI_REF.match(query, start) or _PNAME.match(query, start)
@@ -98,8 +105,47 @@ def check_dataset(query: str, graphs: frozenset[str], prefixes: dict[str, str], 
             continue  # not a dataset clause the parser will accept; it reports the error
         # An undeclared prefix can name no graph here (the parser will reject it anyway).
         iri = named.group(1) if named.re is _IRI_REF else declared.get(named.group(1) or "", "\0") + named.group(2)
-        if iri not in graphs:
-            raise QueryRefused(f"FROM {named.group(0)} names no graph of this store, and this endpoint never fetches URLs")
+        clauses.append(_Clause(match.start(), named.end(), named.group(0), iri, len(match.group(0)) > len("FROM")))
+    return clauses
+
+
+def _blank(text: str, clauses: list[_Clause]) -> str:
+    # Blanked, not removed: the parser's positions in error messages stay true.
+    for clause in clauses:
+        text = f"{text[:clause.start]}{' ' * (clause.end - clause.start)}{text[clause.end:]}"
+    return text
+
+
+def guard(prepared: Prepared, graphs: frozenset[str], prefixes: dict[str, str]) -> tuple[Prepared, Prepared | None]:
+    """The one check before any backend evaluates a query.
+
+    Refuses SERVICE, LOAD and every update form, and FROM / FROM NAMED naming
+    anything but a graph of ``graphs``: this endpoint never fetches a URL (rdflib
+    would, and a store behind us might). With dataset parameters
+    (default-graph-uri / named-graph-uri) the protocol replaces the query's own
+    dataset, so its FROM clauses are cut from the text, unread: no engine can
+    fetch them, and a FROM naming an unknown graph does not stop the query.
+
+    Returns what to evaluate, and the query's own dataset when its FROM clauses
+    define it: the text without them and their graphs as explicit lists (a store
+    may let its default-graph setting override FROM, as the Oxigraph server's
+    --union-default-graph does, but not the protocol's parameters).
+    """
+    stripped = strip_literals(prepared.text)
+    check_allowed(prepared.text, stripped)
+    if "from" not in stripped.lower():
+        return prepared, None
+    clauses = _dataset_clauses(prepared.text, prefixes, stripped)
+    if not clauses:
+        return prepared, None
+    if prepared.default_graphs or prepared.named_graphs:
+        return replace(prepared, text=_blank(prepared.text, clauses)), None
+    for clause in clauses:
+        if clause.iri not in graphs:
+            raise QueryRefused(f"FROM {clause.written} names no graph of this store, and this endpoint never fetches URLs")
+    default = tuple(c.iri for c in clauses if not c.named)
+    named = tuple(c.iri for c in clauses if c.named)
+    return prepared, Prepared(_blank(prepared.text, clauses), default, named)
 
 
 @dataclass(frozen=True)
@@ -121,8 +167,28 @@ def to_nquads(dataset: Dataset) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
+# The default graph users query is the set of every triple any source states: SPARQL merges graphs
+# as sets, and a union computed per query (pyoxigraph's use_default_graph_as_union) repeats a triple
+# once per source graph that states it, so SUM and COUNT would count it twice.
+MATERIALISE_DEFAULT = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def materialise_default_graph(store: ox.Store) -> None:
+    """Fill the store's default graph with the distinct triples of all its named graphs."""
+    store.update(MATERIALISE_DEFAULT)
+
+
+def named_quads(store: ox.Store) -> list[ox.Quad]:
+    """The quads of the per-source named graphs (the default graph is derived from them)."""
+    return [quad for quad in store if not isinstance(quad.graph_name, ox.DefaultGraph)]
+
+
 class Engine:
-    """An in-memory pyoxigraph store holding one version of the graph."""
+    """A pyoxigraph store holding one version of the graph: in memory, or a build's store opened read-only.
+
+    Its default graph holds each triple once (see materialise_default_graph); the named graphs
+    keep, per source, who stated what.
+    """
 
     def __init__(self, store: ox.Store, version: str, prefixes: dict[str, str] | None = None) -> None:
         self.store = store
@@ -134,6 +200,7 @@ class Engine:
     def from_nquads(cls, nquads: bytes, prefixes: dict[str, str] | None = None) -> Engine:
         store = ox.Store()
         store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        materialise_default_graph(store)
         return cls(store, hashlib.sha256(nquads).hexdigest()[:16], prefixes)
 
     @classmethod
@@ -141,10 +208,15 @@ class Engine:
         return cls.from_nquads(to_nquads(dataset), prefixes)
 
     @classmethod
-    def from_trig(cls, path: Path, version: str, prefixes: dict[str, str] | None = None) -> Engine:
-        """Load a dump written by ``cscip-kg build`` (already validated when it was written)."""
-        store = ox.Store()
-        store.bulk_load(path=path, format=ox.RdfFormat.TRIG)
+    def open(cls, path: Path, version: str, prefixes: dict[str, str] | None = None) -> Engine:
+        """Open the on-disk store written by ``cscip-kg build``, read-only: nothing is parsed or copied.
+
+        Every process that opens it reads the same files, so the page cache holds one copy for all.
+        """
+        try:
+            store = ox.Store.read_only(str(path))
+        except OSError as error:
+            raise OSError(f"cannot open the store {path}: {error}") from error
         return cls(store, version, prefixes)
 
     def query(self, prepared: Prepared) -> QueryResult:
@@ -158,15 +230,11 @@ class Engine:
 
 
 def evaluate(store: ox.Store, prepared: Prepared, prefixes: dict[str, str], graphs: frozenset[str]) -> QueryResult:
-    """Check, then evaluate, one query: the only call of Store.query in the project."""
-    stripped = strip_literals(prepared.text)
-    check_allowed(prepared.text, stripped)
-    check_dataset(prepared.text, graphs, prefixes, stripped)
+    """Guard, then evaluate, one query: the only call of Store.query in the project."""
+    prepared, _own_dataset = guard(prepared, graphs, prefixes)  # pyoxigraph reads the FROM clauses itself
     options: dict[str, object] = {"prefixes": prefixes}
     if prepared.default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in prepared.default_graphs]
-    else:
-        options["use_default_graph_as_union"] = True
     if prepared.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in prepared.named_graphs]
     try:

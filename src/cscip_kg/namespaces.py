@@ -25,7 +25,8 @@ SOURCE_GRAPH = URIRef(f"{GRAPH_BASE}sources")
 
 ENTITY_KINDS = (
     "programme", "project", "grant", "organisation", "model", "theme", "report", "source", "claim",
-    "adoption", "participation", "membership", "identifier", "finding", "measure",
+    "adoption", "participation", "membership", "identifier", "development", "award-date", "practice-area",
+    "finding", "measure",
 )
 
 _STANDARD_PREFIXES: dict[str, str] = {
@@ -69,3 +70,12 @@ def bind_prefixes(graph: Graph, base: str = BASE) -> None:
 
 def sparql_prologue() -> str:
     return "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items())
+
+
+def compact(term: object) -> str:
+    """A term as a reader writes it: prefixed name if a project prefix fits, else <iri> (literals as they are)."""
+    text = str(term)
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace) and len(text) > len(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    return f"<{text}>" if isinstance(term, URIRef) else text

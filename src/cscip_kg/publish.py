@@ -26,8 +26,9 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from cscip_kg.engine import Engine
-from cscip_kg.remote import DCTERMS, VOID_TRIPLES, Publication, manifest_graph, read_publication, run
-from cscip_kg.server.state import open_build
+from cscip_kg.opened import open_build
+from cscip_kg.publish_lock import PublishLock, PublishLocked
+from cscip_kg.remote import DCTERMS, VOID_TRIPLES, Publication, default_graph, manifest_graph, read_publication, run
 from cscip_kg.store import StoreConfig, StoreError, StoreUnavailable, graph_url, send
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -65,14 +66,36 @@ class Publisher:
         assert isinstance(build.engine, Engine)  # open_build without a store is the embedded engine
         self.config, self.progress = config, progress
         self.store, self.version, self.base = build.engine.store, build.version, build.base
-        self.sizes = build.graph_sizes
-        if len(self.store) != sum(self.sizes.values()):
-            raise ValueError(f"{folder}: the build has triples outside named graphs; publish loads named graphs only")
+        # The build's default graph (each triple once) goes to the store as one more graph.
+        self.default = default_graph(self.base)
+        self.sizes = {**build.graph_sizes, self.default: build.triples}
         self.staging = {graph: f"{staging_prefix(self.base)}{self.version}/{n}" for n, graph in enumerate(self.sizes)}
         self.manifest = manifest_graph(self.base)
         self.previous: Publication | None = None
 
     def run(self) -> Publication:
+        lock = PublishLock(self.config, self.base)
+        try:
+            lock.acquire()
+        except PublishLocked as error:
+            raise PublishFailed("claiming the publish lock", error, "This publish changed nothing") from error
+        except (StoreUnavailable, StoreError) as error:
+            raise PublishFailed("claiming the publish lock", error, "This publish changed nothing") from error
+        try:
+            published = self._publish()
+        except PublishFailed:
+            self._release_after_failure(lock)
+            raise
+        self._step("releasing the publish lock", lock.release)
+        return published
+
+    def _release_after_failure(self, lock: PublishLock) -> None:
+        try:
+            lock.release()
+        except (StoreUnavailable, StoreError) as error:
+            self.progress(f"could not release the publish lock ({error}); the next publish from this machine breaks it")
+
+    def _publish(self) -> Publication:
         self.previous = self._step("reading what the store holds", lambda: read_publication(self.config, self.base))
         self.progress(f"store holds {'version ' + self.previous.version if self.previous else 'no cscip-kg graph'}")
         leftovers = self._step("listing leftover staging graphs", self._leftovers)
@@ -99,7 +122,8 @@ class Publisher:
         return {row["g"].value for row in result if isinstance(row["g"], ox.NamedNode)}
 
     def _ntriples(self, graph: str) -> bytes:
-        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+        source = ox.DefaultGraph() if graph == self.default else ox.NamedNode(graph)
+        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=source) or b""
 
     def _manifest_ntriples(self) -> bytes:
         manifest = ox.NamedNode(self.manifest)

@@ -1,21 +1,24 @@
 """The remote backend: the same queries, answered by a SPARQL 1.1 store over HTTP.
 
-``RemoteEngine.query`` refuses what the embedded engine refuses (engine.check_allowed),
+``RemoteEngine.query`` refuses what the embedded engine refuses (the same engine.guard),
 parses the query locally so a malformed one gets the same 400 and position as
 embedded, then sends it with SPARQLWrapper (POST, the project prefixes as a
 prologue) and parses the answer back into pyoxigraph objects.
 
-Identical answers need an identical dataset. Embedded, the default graph is the
-union of the build's graphs and every graph is a named graph. A store may hold
-other data, and its default graph means different things per product (Fuseki's
-unionDefaultGraph, Oxigraph's --union-default-graph, GraphDB's merged default),
-so every request states its dataset: default-graph-uri and named-graph-uri
-list exactly the graphs the publication manifest names, unless the caller gave
-its own (the SPARQL protocol's own override, as embedded).
+Identical answers need an identical dataset. Embedded, the default graph holds
+each triple of the build's graphs once, and every source graph is a named graph.
+A store may hold other data, and its default graph means different things per
+product (Fuseki's unionDefaultGraph, Oxigraph's --union-default-graph, GraphDB's
+merged default; and a union of several graphs may repeat a triple once per graph),
+so every request states its dataset: the default graph is the publication's
+``<base>graph/default`` (the build's default graph, published as one graph) and
+the named graphs are exactly the source graphs the manifest names, unless the
+caller gave its own (the SPARQL protocol's own override, as embedded).
 """
 
 from __future__ import annotations
 
+import json
 import urllib.error
 from dataclasses import dataclass
 
@@ -23,17 +26,25 @@ import pyoxigraph as ox
 from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized, URITooLong
 
-from cscip_kg.engine import Prepared, QueryError, QueryResult, check_allowed
+from cscip_kg.engine import Prepared, QueryError, QueryResult, guard
 from cscip_kg.store import StoreConfig, StoreError, StoreUnavailable, http_error, unavailable
 
-ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+# One Accept per query form: offered both, Virtuoso answers a CONSTRUCT in SPARQL JSON results (s, p, o rows).
+ACCEPT = "application/sparql-results+json"
+ACCEPT_GRAPH = "application/n-triples, text/turtle;q=0.8"
 DCTERMS = "http://purl.org/dc/terms/"
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
+NO_GRAPH = "urn:x-cscip-kg:no-graph"
 
 
 def manifest_graph(base: str) -> str:
     """The named graph where `publish` records which build is live (never part of the answers)."""
     return f"{base}graph/manifest"
+
+
+def default_graph(base: str) -> str:
+    """The graph `publish` puts the build's default graph in: each triple once (not a named graph of the answers)."""
+    return f"{base}graph/default"
 
 
 class NotPublished(Exception):
@@ -43,7 +54,13 @@ class NotPublished(Exception):
 @dataclass(frozen=True)
 class Publication:
     version: str
-    graphs: dict[str, int]  # live graph IRI → triples, as published
+    graphs: dict[str, int]  # live graph IRI → triples, as published (the default graph's stand-in included)
+    default: str | None = None  # the stand-in for the default graph, if this publication has one
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The named graphs of the answers: every published graph but the default graph's stand-in."""
+        return tuple(g for g in self.graphs if g != self.default)
 
 
 class RemoteEngine:
@@ -58,22 +75,34 @@ class RemoteEngine:
         self._parser = ox.Store()  # stays empty: only used to check syntax
 
     def query(self, prepared: Prepared) -> QueryResult:
-        check_allowed(prepared.text)
+        graphs = tuple(self.publication.graphs)
+        prepared, own_dataset = guard(prepared, frozenset(graphs), self.prefixes)
         try:
             # Results are lazy, so on an empty store this parses and evaluates nothing.
-            self._parser.query(prepared.text, prefixes=self.prefixes)
+            form = self._parser.query(prepared.text, prefixes=self.prefixes)
         except SyntaxError as error:
             raise QueryError(str(error)) from error
-        graphs = tuple(self.publication.graphs)
-        return run(self.config, self._prologue + prepared.text,
-                   prepared.default_graphs or graphs, prepared.named_graphs or graphs)
+        triples = isinstance(form, ox.QueryTriples)
+        if own_dataset is not None:
+            # The query's FROM clauses (published graphs only: guarded), stated as parameters. The protocol
+            # has no way to say "no graphs", so an IRI naming none stands for an empty default or named set.
+            return run(self.config, self._prologue + own_dataset.text,
+                       own_dataset.default_graphs or (NO_GRAPH,), own_dataset.named_graphs or (NO_GRAPH,), triples=triples)
+        sources = self.publication.sources
+        default = (self.publication.default,) if self.publication.default else sources
+        return run(self.config, self._prologue + prepared.text, prepared.default_graphs or default,
+                   prepared.named_graphs or sources, triples=triples)
 
 
-def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...]) -> QueryResult:
-    """Send one query to the store and parse its answer; the one place remote queries go out."""
+def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...],
+        triples: bool = False) -> QueryResult:
+    """Send one query (``triples``: a CONSTRUCT or DESCRIBE) to the store and parse its answer; the one place remote queries go out."""
     wrapper = SPARQLWrapper(config.query_url)
     wrapper.setMethod(POST)
     wrapper.setRequestMethod(URLENCODED)
+    # Content negotiation only: SPARQLWrapper would also send format=xml (and output=, results=), which
+    # Virtuoso obeys over the Accept header, answering 406 (or XML) to a client that asked for JSON.
+    wrapper.setOnlyConneg(True)
     wrapper.setQuery(text)
     for graph in default_graphs:
         wrapper.addDefaultGraph(graph)
@@ -81,7 +110,7 @@ def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_g
         wrapper.addNamedGraph(graph)
     # Not setTimeout: it truncates to whole seconds, and 0 means wait forever.
     wrapper.timeout = config.timeout  # type: ignore[assignment]  # urllib takes float seconds
-    for name, value in {"Accept": ACCEPT, **config.auth_headers()}.items():
+    for name, value in {"Accept": ACCEPT_GRAPH if triples else ACCEPT, **config.auth_headers()}.items():
         wrapper.addCustomHttpHeader(name, value)
     url = config.query_url
     try:
@@ -122,7 +151,12 @@ def parse_answer(body: bytes, content_type: str, url: str) -> QueryResult:
     media = content_type.split(";")[0].strip()
     results_format = ox.QueryResultsFormat.from_media_type(media) if media else None
     if results_format is not None:
-        return ox.parse_query_results(body, format=results_format)
+        if results_format == ox.QueryResultsFormat.JSON:
+            body = _standard_json(body)
+        try:
+            return ox.parse_query_results(body, format=results_format)
+        except SyntaxError as error:
+            raise StoreUnavailable(f"the triple store at {url} answered results that do not parse: {error}") from None
     graph_format = ox.RdfFormat.from_media_type(media) if media else None
     if graph_format is None:
         raise StoreUnavailable(f"the triple store at {url} answered in {media or 'an unnamed format'}, "
@@ -133,6 +167,28 @@ def parse_answer(body: bytes, content_type: str, url: str) -> QueryResult:
     result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
     assert isinstance(result, ox.QueryTriples)
     return result
+
+
+BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+CANONICAL_BOOLEAN = {"0": "false", "1": "true"}
+
+
+def _standard_json(body: bytes) -> bytes:
+    """SPARQL JSON results as the standard writes them: Virtuoso labels blank nodes ``nodeID://b1``
+    (not a valid blank node label) and writes booleans as "0"/"1"; both are rewritten, nothing else."""
+    if b"nodeID://" not in body and BOOLEAN.encode() not in body:
+        return body
+    try:
+        document = json.loads(body)
+        for binding in document.get("results", {}).get("bindings", []):
+            for term in binding.values():
+                if term.get("type") == "bnode" and term.get("value", "").startswith("nodeID://"):
+                    term["value"] = term["value"][len("nodeID://"):]
+                elif term.get("datatype") == BOOLEAN and term.get("value") in CANONICAL_BOOLEAN:
+                    term["value"] = CANONICAL_BOOLEAN[term["value"]]
+    except (ValueError, AttributeError, TypeError):
+        return body  # not what it claims: the parser says why
+    return json.dumps(document).encode("utf-8")
 
 
 def read_publication(config: StoreConfig, base: str) -> Publication | None:
@@ -153,7 +209,8 @@ def read_publication(config: StoreConfig, base: str) -> Publication | None:
             graphs[graph.value] = int(triples.value)
     if len(versions) != 1:
         return None
-    return Publication(versions.pop(), dict(sorted(graphs.items())))
+    default = default_graph(base)
+    return Publication(versions.pop(), dict(sorted(graphs.items())), default if default in graphs else None)
 
 
 def connect(config: StoreConfig, base: str, prefixes: dict[str, str], version: str | None = None) -> RemoteEngine:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from cscip_kg.engine import QueryResult
-from cscip_kg.validate import compact
+from cscip_kg.namespaces import compact
 
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,

@@ -1,20 +1,32 @@
-"""One registry of settings feeding the CLI, the app and the docs.
+"""One registry of settings feeding the CLI flags, the app and the docs.
 
-Each setting has a name, a default and a help text; the environment variable
-CSCIP_KG_<NAME> overrides the default and a config file (TOML, keys = setting
-names; ``--config`` or CSCIP_KG_CONFIG), and an explicit mapping (CLI flags, a
-test's config) overrides all three.
+Each setting has a name, a default, a help text, a type and the values it may
+take. Its value comes from the default, a config file (TOML, keys = setting
+names; ``--config`` or CSCIP_KG_CONFIG), the environment variable
+CSCIP_KG_<NAME>, or an explicit mapping (CLI flags, a test's config), each
+overriding the one before. ``resolve`` checks every value wherever it came
+from, so no value can switch a bound off (an empty ``store`` is an error, not a
+server without its time budget), and returns one frozen ``Settings``.
+
+To add a setting: one ``Setting(...)`` line in SETTINGS (with ``flags`` naming
+the commands that take it as a flag, which are then generated), and a row in
+the README's settings table (tests/test_settings_docs.py checks it).
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Callable, Mapping
+import re
+import urllib.parse
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cscip_kg.config_file import CONFIG_ENV, ConfigFileError, read_config
+
+EMBEDDED = "embedded"
 
 
 def _default_root() -> str:
@@ -23,8 +35,48 @@ def _default_root() -> str:
     return str(Path(__file__).resolve().parents[2])
 
 
+def _publisher_prefix(text: str) -> str | None:
+    # 360Giving prefixes are "360G-" and the publisher's letters or digits (e.g. 360G-blf).
+    ok = re.fullmatch(r"360G-[A-Za-z0-9]+(-[A-Za-z0-9]+)*", text)
+    return None if ok else "must be '360G-' followed by the publisher's letters or digits (e.g. 360G-blf)"
+
+
 class SettingError(ValueError):
-    """A setting's value from the environment cannot be used; the message names the variable."""
+    """A setting's value cannot be used; the one-line message names the setting and where the value came from."""
+
+
+# --- checks: each returns what is wrong with an already typed value, or None -----------------------
+
+def _http_url(value: str) -> str | None:
+    parts = urllib.parse.urlsplit(value)
+    return None if parts.scheme in ("http", "https") and parts.netloc else "must be an http(s) URL"
+
+
+def _store(value: str) -> str | None:
+    return None if value == EMBEDDED or _http_url(value) is None else \
+        f"must be '{EMBEDDED}' or the http(s) URL of a SPARQL query endpoint"
+
+
+def _optional_url(value: str) -> str | None:
+    return None if value == "" else _http_url(value)
+
+
+def _base_iri(value: str) -> str | None:
+    if _http_url(value) is None and value.endswith(("/", "#")):
+        return None
+    return "must be an http(s) IRI ending in '/' or '#'"
+
+
+def _folder(value: str) -> str | None:
+    if not value.strip():
+        return "must not be empty"
+    return "must not contain a NUL character" if "\0" in value else None
+
+
+def _host(value: str) -> str | None:
+    if not value or any(c.isspace() or c in "/?#@" for c in value):
+        return "must be a host name or IP address"
+    return None
 
 
 @dataclass(frozen=True)
@@ -34,39 +86,141 @@ class Setting:
     help: str
     parse: Callable[[str], Any] = str
     minimum: float | None = None  # for numbers: the smallest value that makes sense
+    maximum: float | None = None  # ... and the largest: none may switch a bound off
+    check: Callable[[Any], str | None] | None = None  # for text: what is wrong with a value, or None
+    flags: tuple[str, ...] = ()  # commands taking it as --<name-with-hyphens> (generated, see cli_options)
 
     @property
     def env(self) -> str:
         return f"CSCIP_KG_{self.name.upper()}"
 
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
     def default_value(self) -> Any:
         return self.default() if callable(self.default) else self.default
 
+    def value_of(self, raw: Any) -> Any:
+        """The typed, checked value of ``raw`` (text, or a typed value from TOML or code); ValueError says why not."""
+        value = self._typed(raw)
+        if isinstance(value, int | float):
+            if not math.isfinite(value):
+                raise ValueError("must be a finite number")
+            low, high = self.minimum, self.maximum
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise ValueError(f"must be between {low:g} and {high:g}" if high is not None else f"must be at least {low:g}")
+        elif self.check is not None and (problem := self.check(value)) is not None:
+            raise ValueError(problem)
+        return value
+
+    def _typed(self, raw: Any) -> Any:
+        kind = self.parse
+        if isinstance(raw, str):
+            text = raw.strip() if kind in (int, float) else raw
+            try:
+                return kind(text)
+            except ValueError:
+                raise ValueError("is not a whole number" if kind is int else "is not a number") from None
+        if kind is int and isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        if kind is float and isinstance(raw, int | float) and not isinstance(raw, bool):
+            return float(raw)
+        expected = {int: "a whole number", float: "a number"}.get(kind, "text")  # type: ignore[call-overload]
+        raise ValueError(f"must be {expected}, not {type(raw).__name__}")
+
+
+SERVE, QUERY, PUBLISH, BUILD, MAIN = "serve", "query", "publish", "build", "main"
+STORE_COMMANDS = (SERVE, QUERY, PUBLISH)
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("root", _default_root, "Checkout holding ontology/, data/, shapes/ and queries/."),
+    Setting("root", _default_root, "Checkout holding ontology/, data/, shapes/ and queries/.", check=_folder, flags=(MAIN,)),
     Setting("base_iri", "https://w3id.org/cscip-kg/",
-            "IRI base `build` mints the graph's entities, terms and graphs under; the server answers for that base."),
-    Setting("build", "build", "Folder `build` writes and `serve` serves (relative to root unless absolute)."),
-    Setting("host", "127.0.0.1", "Interface `serve` listens on."),
-    Setting("port", 8000, "Port `serve` listens on (0 picks a free one and prints it).", int),
-    Setting("threads", 8, "Worker threads of the WSGI server.", int, 1),
-    Setting("workers", 2, "Processes that evaluate /sparql queries (each holds a copy of the graph).", int, 1),
-    Setting("query_timeout", 10.0, "Seconds a /sparql query may run before it is stopped.", float, 0.001),
-    Setting("max_rows", 10000, "Most result rows (or triples) a /sparql answer carries; a cut answer says so.", int, 1),
-    Setting("max_query_length", 100000, "Longest query accepted, in characters (413 beyond).", int, 1),
-    Setting("max_body", 1000000, "Largest request body accepted, in bytes (413 beyond).", int, 1),
+            "IRI base `build` mints the graph's entities, terms and graphs under; the server answers for that base.",
+            check=_base_iri, flags=(BUILD,)),
+    Setting("build", "build", "Folder `build` writes and `serve` serves (relative to root unless absolute).", check=_folder,
+            flags=(SERVE, PUBLISH)),
+    Setting("host", "127.0.0.1", "Interface `serve` listens on.", check=_host, flags=(SERVE,)),
+    Setting("port", 8000, "Port `serve` listens on (0 picks a free one and prints it).", int, 0, 65535, flags=(SERVE,)),
+    Setting("threads", 8, "Worker threads of the WSGI server.", int, 1, 256, flags=(SERVE,)),
+    Setting("workers", 2, "Processes that evaluate /sparql queries (each holds a copy of the graph).", int, 1, 64, flags=(SERVE,)),
+    Setting("query_timeout", 10.0, "Seconds a /sparql query may run before it is stopped.", float, 0.001, 3600, flags=(SERVE,)),
+    Setting("max_rows", 10000, "Most result rows (or triples) a /sparql answer carries; a cut answer says so.", int, 1, 10**7,
+            flags=(SERVE,)),
+    Setting("max_query_length", 100000, "Longest query accepted, in characters (413 beyond).", int, 1, 10**7),
+    Setting("max_body", 1000000, "Largest request body accepted, in bytes (413 beyond).", int, 1, 10**8),
     # A triple store to run on instead of the embedded one (docs/deploy.md).
-    Setting("store", "embedded", "`embedded` (the build's TriG, in memory) or the SPARQL 1.1 query endpoint URL of a triple store."),
-    Setting("store_update", "", "SPARQL 1.1 Update endpoint URL of the store (`publish` switches graphs through it)."),
-    Setting("store_gsp", "", "Graph Store HTTP Protocol URL of the store (`publish` loads through it; unset: SPARQL Update INSERT DATA)."),
-    Setting("store_user", "", "User name for HTTP basic authentication at the store."),
+    Setting("store", EMBEDDED, "`embedded` (the build's own store, read-only) or the SPARQL 1.1 query endpoint URL of a triple store.",
+            check=_store, flags=STORE_COMMANDS),
+    Setting("store_update", "", "SPARQL 1.1 Update endpoint URL of the store (`publish` switches graphs through it).",
+            check=_optional_url, flags=STORE_COMMANDS),
+    Setting("store_gsp", "", "Graph Store HTTP Protocol URL of the store (`publish` loads through it; unset: SPARQL Update INSERT DATA).",
+            check=_optional_url, flags=STORE_COMMANDS),
+    Setting("store_user", "", "User name for HTTP basic authentication at the store.", flags=STORE_COMMANDS),
     Setting("store_password", "", "Password for HTTP basic authentication at the store (environment or config file, not a flag)."),
     Setting("store_token", "", "Bearer token for the store (environment or config file, not a flag)."),
-    Setting("store_timeout", 10.0, "Seconds to wait for the store to answer one request before giving up (503).", float, 0.001),
-    Setting("cache_mb", 64, "Megabytes of GET answers kept in memory for the served graph version (0: keep none).", int, 0),
+    Setting("store_timeout", 10.0, "Seconds to wait for the store to answer one request before giving up (503).", float, 0.001, 3600,
+            flags=STORE_COMMANDS),
+    Setting("publisher_prefix", "360G-cscipkg",
+            "360Giving publisher prefix of the grant and organisation identifiers `export --format 360giving` writes "
+            "(register one with 360Giving; the default is an unregistered placeholder).", check=_publisher_prefix),
+    Setting("cache_mb", 64, "Megabytes of GET answers kept in memory for the served graph version (0: keep none).", int, 0, 65536,
+            flags=(SERVE,)),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class Settings(Mapping[str, Any]):
+    """Every setting's checked value and where it came from; frozen (``with_values`` makes a new one)."""
+
+    __slots__ = ("_sources", "_values")
+
+    def __init__(self, values: Mapping[str, Any], sources: Mapping[str, str]) -> None:
+        object.__setattr__(self, "_values", dict(values))
+        object.__setattr__(self, "_sources", dict(sources))
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Settings are frozen; use with_values")
+
+    def source(self, name: str) -> str:
+        return self._sources[name]
+
+    @property
+    def embedded(self) -> bool:
+        """Queries run on the build in this process and its workers (not on a triple store)."""
+        return bool(self._values["store"] == EMBEDDED)
+
+    def with_values(self, given: Mapping[str, Any], source: Callable[[Setting], str]) -> Settings:
+        """These settings with ``given`` (None values ignored) checked and put over them."""
+        values, sources = dict(self._values), dict(self._sources)
+        for name, raw in given.items():
+            if name not in BY_NAME:
+                raise KeyError(f"unknown setting '{name}'")
+            if raw is not None:
+                values[name], sources[name] = _checked(BY_NAME[name], raw, source(BY_NAME[name])), source(BY_NAME[name])
+        return Settings(values, sources)
+
+
+def _checked(setting: Setting, raw: Any, source: str) -> Any:
+    try:
+        return setting.value_of(raw)
+    except ValueError as error:
+        raise SettingError(f"setting {setting.name} = {raw!r} (from {source}) {error}") from None
 
 
 def build_folder(values: Mapping[str, Any]) -> Path:
@@ -74,42 +228,25 @@ def build_folder(values: Mapping[str, Any]) -> Path:
 
 
 def resolve(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None,
-            config: str | Path | None = None) -> dict[str, Any]:
-    """Defaults, then the config file, then environment, then explicit overrides (None values ignored)."""
+            config: str | Path | None = None, *, source: str = "the app's config") -> Settings:
+    """Defaults, then the config file, then environment, then explicit overrides (None values ignored).
+
+    ``overrides`` may itself be a ``Settings`` (already checked, its sources kept).
+    """
+    if isinstance(overrides, Settings):
+        return overrides
     environ = os.environ if environ is None else environ
     config = config or environ.get(CONFIG_ENV) or None
-    from_file = _from_config(Path(config)) if config else {}
-    values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        value = from_file.get(setting.name, setting.default_value())
-        if setting.env in environ:
-            try:
-                value = setting.parse(environ[setting.env])
-            except ValueError:
-                raise SettingError(f"{setting.env}={environ[setting.env]!r} is not a valid {setting.name}: {setting.help}") from None
-        values[setting.name] = value
-    for name, value in (overrides or {}).items():
-        if name not in BY_NAME:
-            raise KeyError(f"unknown setting '{name}'")
-        if value is not None:
-            values[name] = value
-    for setting in SETTINGS:
-        value = values[setting.name]
-        if setting.minimum is not None and not (isinstance(value, int | float) and value >= setting.minimum):
-            raise SettingError(f"{setting.name} must be a number of at least {setting.minimum:g}, not {value!r}")
-    return values
+    settings = Settings({s.name: s.default_value() for s in SETTINGS}, {s.name: "the default" for s in SETTINGS})
+    if config:
+        settings = settings.with_values(_read(Path(config)), lambda _s: f"config file {config}")
+    from_env = {s.name: environ[s.env] for s in SETTINGS if s.env in environ}
+    settings = settings.with_values(from_env, lambda s: f"environment variable {s.env}")
+    return settings.with_values(overrides or {}, lambda _s: source)
 
 
-def _from_config(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> dict[str, Any]:
     try:
-        raw = read_config(path, set(BY_NAME))
+        return dict(read_config(path, set(BY_NAME)))
     except ConfigFileError as error:
         raise SettingError(str(error)) from None
-    values: dict[str, Any] = {}
-    for name, value in raw.items():
-        setting = BY_NAME[name]
-        try:
-            values[name] = setting.parse(str(value))
-        except ValueError:
-            raise SettingError(f"{path}: {name} = {value!r} is not a valid {name}: {setting.help}") from None
-    return values

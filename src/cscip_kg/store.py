@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-EMBEDDED = "embedded"
+from cscip_kg.settings import EMBEDDED
 
 
 class StoreUnavailable(Exception):
@@ -41,7 +41,7 @@ class StoreConfig:
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> StoreConfig | None:
         """None for the embedded store, else the remote store the settings name."""
-        if settings["store"] in ("", EMBEDDED):
+        if settings["store"] == EMBEDDED:
             return None
         for name in ("store", "store_update", "store_gsp"):
             url = settings[name]

@@ -18,7 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from cscip_kg import shacl_sparql
 from cscip_kg.loader import LoadedGraph
-from cscip_kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, PREFIXES
+from cscip_kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, compact
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DEFINING_TYPES = {OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
@@ -44,14 +44,6 @@ class Problem:
         return f"{': '.join(p for p in parts if p)}: {self.message}" + (f" [{self.shape}]" if self.shape else "")
 
 
-def compact(term: object) -> str:
-    text = str(term)
-    for prefix, namespace in PREFIXES.items():
-        if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
-    return f"<{text}>" if isinstance(term, URIRef) else text
-
-
 class SourceLocator:
     """Finds the file and line where a subject or term is written in data/."""
 
@@ -70,11 +62,18 @@ class SourceLocator:
         pattern = re.compile(
             ("^" if as_subject else r"(^|[\s;,\[(])") + "(" + "|".join(re.escape(f) for f in forms) + r")(?=[\s;,.\])]|$)"
         )
+        # A thing described in several files (a grant dated in another folder, a model defined in
+        # each source's folder) is reported where it is typed, its main record, if it is typed anywhere.
+        typed = re.compile(pattern.pattern + r"\s+a\s") if as_subject else None
+        first: tuple[str, int | None] = ("", None)
         for path, lines in self._texts.items():
             for number, line in enumerate(lines, 1):
                 if pattern.search(line):
-                    return self._relative(path), number
-        return "", None
+                    if typed is None or typed.search(line):
+                        return self._relative(path), number
+                    if first[1] is None:
+                        first = (self._relative(path), number)
+        return first
 
     def _relative(self, path: Path) -> str:
         try:

@@ -16,9 +16,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from cscip_kg.build import CompiledGraph, write_dumps
-from tests.server.live import running_server
-
 sync_api = pytest.importorskip("playwright.sync_api")
 
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -34,11 +31,9 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def site(compiled: CompiledGraph, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    out = tmp_path_factory.mktemp("browser") / "build"
-    write_dumps(compiled, out)
-    with running_server(out) as url:
-        yield url
+def site(server: str) -> str:
+    """The shared live server (tests/conftest.py), over the same build a second one would serve."""
+    return server
 
 
 @pytest.fixture(scope="session")

@@ -1,19 +1,8 @@
-"""One build and one live server for the server tests (both per session: they never change)."""
+"""The server tests' endpoint (the build and the live server are tests/conftest.py's, per session)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-
-from tests.server.live import running_server
-
-
-@pytest.fixture(scope="session")
-def server(build_dir: Path) -> Iterator[str]:
-    with running_server(build_dir) as url:
-        yield url
 
 
 @pytest.fixture(scope="session")

@@ -155,6 +155,8 @@ def test_no_query_makes_the_server_contact_a_url(bounded, canary):
         assert ask(bounded, query, "*/*").status == 200
     for params in ({"default-graph-uri": f"{url}g"}, {"named-graph-uri": f"{url}g"}):
         assert ask(bounded, "ASK { ?s ?p ?o }", **params).status == 200
+        # The parameters replace the query's dataset: its FROM is answered without being fetched.
+        assert ask(bounded, f"ASK FROM <{url}data.ttl> FROM NAMED <{url}n.ttl> {{ ?s ?p ?o }}", **params).status == 200
     time.sleep(0.5)
     assert canary.contacts == 0
 

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from cscip_kg.build import DUMPS, MANIFEST_FILE, TRIG_FILE, write_dumps
+from cscip_kg.build import DUMPS, MANIFEST_FILE, STORE_FOLDER, write_dumps
 from cscip_kg.cli import main
 from tests.server.live import fetch, page, running_server
 
@@ -83,9 +83,9 @@ def test_serve_without_a_build_says_how_to_make_one(tmp_path):
 @pytest.mark.parametrize(("broken", "expected"), [
     (lambda d: (d / MANIFEST_FILE).write_text("{not json", encoding="utf-8"), "unreadable build manifest"),
     (lambda d: (d / MANIFEST_FILE).write_text('{"version": 1}', encoding="utf-8"), "not a cscip-kg build manifest"),
-    (lambda d: (d / TRIG_FILE).write_text("<a> <b> .", encoding="utf-8"), "broken build"),
-    (lambda d: (d / TRIG_FILE).unlink(), "broken build"),
-], ids=["bad-json", "bad-manifest", "bad-trig", "no-trig"])
+    (lambda d: (d / STORE_FOLDER / "CURRENT").write_text("MANIFEST-999999\n", encoding="utf-8"), "broken build"),
+    (lambda d: shutil.rmtree(d / STORE_FOLDER), "broken build"),
+], ids=["bad-json", "bad-manifest", "bad-store", "no-store"])
 def test_serve_on_a_broken_build_names_the_problem(build_dir, tmp_path, broken, expected):
     copy = tmp_path / "build"
     shutil.copytree(build_dir, copy)

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from rdflib import Dataset, Graph, URIRef
 
-from cscip_kg.build import MANIFEST_FILE, TRIG_FILE, VOID_FILE
+from cscip_kg.build import MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, TRIG_FILE, VOID_FILE, write_store
+from cscip_kg.engine import Engine
+from cscip_kg.lineage import add_lineage
+from cscip_kg.search_db import SEARCH_FILE, write_search_db
 from cscip_kg.server import create_app
+from cscip_kg.server.state import embedded
 from tests.server.structure import parse
 
 BASE = "https://w3id.org/cscip-kg/"
+ROOT = Path(__file__).resolve().parents[2]
 EVIL = '</script><script>alert(1)</script><!-- <img src=x onerror=alert(2)>'
 
 
@@ -30,9 +38,21 @@ def client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
   <{BASE}id/programme/evil> a cscip:Programme ; rdfs:label "{label} programme"@en ; cscip:spreadsModel <{BASE}id/model/evil> .
 }}
 """
-    (folder / TRIG_FILE).write_text(trig, encoding="utf-8")
+    # As `cscip-kg build` makes it: the lineage graph derived from the data, the named queries alongside.
+    dataset = Dataset()
+    prologue, _, body = trig.partition(f"<{BASE}graph/registry> {{")
+    dataset.graph(URIRef(f"{BASE}graph/registry")).parse(data=prologue + body.rsplit("}", 1)[0], format="turtle")
+    ontology = Graph()
+    for path in sorted((ROOT / "ontology").glob("*.ttl")):
+        ontology.parse(path, format="turtle")
+    add_lineage(dataset, ontology)
+    engine = Engine.from_dataset(dataset)
+    engine.store.dump(folder / TRIG_FILE, ox.RdfFormat.TRIG)
+    write_store(engine, folder / STORE_FOLDER)
+    shutil.copytree(ROOT / "queries", folder / QUERIES_FOLDER)
     (folder / VOID_FILE).write_text("", encoding="utf-8")
     (folder / MANIFEST_FILE).write_text(json.dumps({"version": "evil", "base_iri": BASE, "triples": 9}), encoding="utf-8")
+    write_search_db(embedded(folder, "evil", BASE), folder / SEARCH_FILE, BASE)
     return create_app({"build": str(folder)}).test_client()
 
 

@@ -35,8 +35,11 @@ def test_sfpc_lineage_runs_from_round_1_projects_through_models_to_the_programme
     columns = {n["iri"]: COLUMNS[n["column"]] for n in found["nodes"]}  # type: ignore[index]
     assert columns[f"{ID}project/family-safeguarding"] == "Original projects"
     assert columns[f"{ID}model/family-safeguarding"] == "Practice models"
-    assert columns[f"{ID}project/family-safeguarding-round-2"] == "Continuations and combinations"
     assert columns[f"{ID}programme/sfpc"] == "Programmes"
+    # Its adopters came through it; a sibling (the round 2 continuation of a project it spreads) did not.
+    assert columns[f"{ID}organisation/walsall"] == "Adopters"
+    assert f"{ID}project/family-safeguarding-round-2" not in columns
+    assert f"{ID}organisation/bath-and-north-east-somerset" not in columns  # an SFIP FGC authority
 
 
 def test_mockingbird_lineage_reaches_its_round_2_project_combinations_and_sfip(server):

@@ -106,6 +106,39 @@ def test_dataset_parameters_with_a_direct_post_go_in_the_url(endpoint):
     assert count(answer) == count(get(endpoint, query=COUNT, **{"default-graph-uri": REES}))
 
 
+def test_dataset_parameters_override_from_naming_an_unknown_graph(endpoint):
+    # The protocol's dataset replaces the query's: FROM is not read, so it cannot refuse (or fetch) anything.
+    unknown = "FROM <http://example.org/no-such-graph> "
+    query = COUNT.replace("WHERE", f"{unknown}WHERE")
+    rees = count(get(endpoint, query=COUNT, **{"default-graph-uri": REES}))
+    assert count(get(endpoint, query=query, **{"default-graph-uri": REES})) == rees
+    assert count(post_form(endpoint, query=query, **{"default-graph-uri": REES})) == rees
+    named = "SELECT DISTINCT ?g FROM NAMED <http://example.org/no-such-graph> WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert bindings(get(endpoint, query=named, **{"named-graph-uri": REES})) == [{"g": REES}]
+    assert get(endpoint, query=query).status == 403  # without the parameters the query's FROM counts
+
+
+def test_from_a_graph_of_this_store_is_the_query_dataset(endpoint):
+    own = count(get(endpoint, query=COUNT.replace("WHERE", f"FROM <{REES}> WHERE")))
+    assert own == count(get(endpoint, query=COUNT, **{"default-graph-uri": REES}))
+    assert own < count(get(endpoint, query=COUNT))
+
+
+INVALID_UTF8_QUERY = "query=ASK%20%7B%20FILTER(%22%FF%FE%22%20!%3D%20%22%22)%20%7D"
+
+
+def test_invalid_utf8_percent_encoded_in_the_query_string_is_400(endpoint):
+    answer = fetch(f"{endpoint}?{INVALID_UTF8_QUERY}", headers={"Accept": SRJ})
+    assert answer.status == 400, answer.text
+    assert "not UTF-8" in answer.text and "'query'" in answer.text and "byte 14" in answer.text
+
+
+def test_invalid_utf8_percent_encoded_in_a_form_body_is_400(endpoint):
+    answer = fetch(endpoint, "POST", {"Content-Type": FORM, "Accept": SRJ}, INVALID_UTF8_QUERY.encode())
+    assert answer.status == 400, answer.text
+    assert "form body" in answer.text and "not UTF-8" in answer.text and "byte 14" in answer.text
+
+
 def test_a_graph_uri_that_is_not_an_iri_is_400(endpoint):
     answer = get(endpoint, query=COUNT, **{"default-graph-uri": "not an iri"})
     assert answer.status == 400 and "default-graph-uri" in answer.text

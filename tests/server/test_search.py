@@ -63,3 +63,62 @@ def test_search_page_escapes_what_was_typed_and_links_results(server):
     assert_accessible_page(page)
     assert "/id/model/mockingbird" in page.links()
     assert fetch(f"{server}search?q=").status == 200
+
+
+def found(server: str, query: str) -> dict[str, object]:
+    answer = fetch(f"{server}search.json?{query}")
+    assert answer.status == 200, answer.text[:300]
+    data: dict[str, object] = json.loads(answer.body)
+    return data
+
+
+@pytest.mark.parametrize(("text", "iri"), [
+    ("mokingbird", MODEL + "mockingbird"),  # a letter missing
+    ("family safegarding", MODEL + "family-safeguarding"),
+    ("FDAC", MODEL + "family-drug-and-alcohol-court"),
+    ("NWD", MODEL + "no-wrong-door"),
+    ("SFPC", "https://w3id.org/cscip-kg/id/programme/sfpc"),
+    ("Herts", "https://w3id.org/cscip-kg/id/organisation/hertfordshire"),  # a county's short form
+    ("Leeds council", "https://w3id.org/cscip-kg/id/organisation/leeds"),  # "council" is not in its name's words alone
+])
+def test_typos_abbreviations_and_short_names_find_the_thing_first(server, text, iri):
+    results = found(server, f"q={quote(text)}")["results"]
+    assert results and results[0]["iri"] == iri, (text, [r["label"] for r in results[:5]])  # type: ignore[index]
+
+
+def test_search_reports_the_true_total_and_pages_through_it(server):
+    first = found(server, "q=council&size=20")
+    total, pages = first["total"], first["pages"]
+    assert isinstance(total, int) and total > 50 and pages == -(-total // 20)
+    iris: list[str] = []
+    for number in range(1, pages + 1):  # type: ignore[operator]
+        iris += [r["iri"] for r in found(server, f"q=council&size=20&page={number}")["results"]]  # type: ignore[attr-defined]
+    assert len(iris) == len(set(iris)) == total
+    assert {"https://w3id.org/cscip-kg/id/organisation/leeds", "https://w3id.org/cscip-kg/id/organisation/walsall",
+            "https://w3id.org/cscip-kg/id/organisation/wigan"} <= set(iris)
+
+
+def test_search_facets_by_kind_add_up_and_filter(server):
+    everything = found(server, "q=mockingbird")
+    kinds = {k["kind"]: k["count"] for k in everything["kinds"]}  # type: ignore[attr-defined]
+    assert sum(kinds.values()) == everything["total"] and kinds["model"] == 1
+    projects = found(server, "q=mockingbird&kind=project")
+    assert projects["total"] == kinds["project"] and {r["kind"] for r in projects["results"]} == {"project"}  # type: ignore[attr-defined]
+    page = parse(fetch(f"{server}search?q=mockingbird", headers={"Accept": "text/html"}).text)
+    assert f"{everything['total']} results for “mockingbird”" in page.texts("h2")
+    assert "/search?q=mockingbird&kind=project" in page.links()
+
+
+def test_bad_search_paging_is_a_400(server):
+    assert fetch(f"{server}search.json?q=x&page=0").status == 400
+    assert fetch(f"{server}search.json?q=x&size=1000").status == 400
+
+
+def test_the_index_is_written_by_build(build_dir):
+    import sqlite3
+
+    db = sqlite3.connect(build_dir / "search.sqlite")
+    try:
+        assert db.execute("SELECT COUNT(*) FROM name_fts WHERE name_fts MATCH '\"ckingbi\"'").fetchone()[0] > 0
+    finally:
+        db.close()

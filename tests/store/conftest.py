@@ -1,29 +1,44 @@
-"""A build, the embedded server over it, and a real Oxigraph server it was published to (per session).
+"""A build, the embedded server over it, and a real store it was published to (per session, per store).
 
-The session store runs with --union-default-graph and holds a foreign graph as
-well, as an organisation's shared store would: answers must not change.
+Two independent stores: the Oxigraph server (with --union-default-graph) and Virtuoso 7.
+Each holds a foreign graph as well, as an organisation's shared store would: answers must not change.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from cscip_kg.build import STORE_FOLDER, write_store
+from cscip_kg.engine import Engine, materialise_default_graph
 from cscip_kg.publish import publish
 from cscip_kg.store import graph_url, send
 from tests.server.live import running_server
 from tests.store.oxigraph import Oxigraph
+from tests.store.virtuoso import Virtuoso
 
+Store = Oxigraph | Virtuoso
+
+
+def new_store(kind: str, location: Path) -> Store:
+    return Oxigraph(location, "--union-default-graph") if kind == "oxigraph" else Virtuoso(location)
+
+RETIRED = "https://w3id.org/cscip-kg/id/source/innovationcsc-home"
+ADDED = ox.Quad(ox.NamedNode("https://w3id.org/cscip-kg/id/model/no-wrong-door"), ox.NamedNode("http://www.w3.org/2004/02/skos/core#note"),
+                ox.Literal("added in version B"), ox.NamedNode("https://w3id.org/cscip-kg/graph/registry"))
 FOREIGN_GRAPH = "http://example.org/someone-elses-graph"
 FOREIGN = (b"<http://example.org/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/cscip-kg/def/PracticeModel> .\n"
            b'<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "Not ours" .\n')
 
 
-@pytest.fixture(scope="session")
-def store(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigraph]:
-    server = Oxigraph(tmp_path_factory.mktemp("oxigraph"), "--union-default-graph").start()
+@pytest.fixture(scope="session", params=["oxigraph", "virtuoso"])
+def store(build_dir: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Store]:
+    server = new_store(request.param, tmp_path_factory.mktemp(request.param)).start()
     try:
         config = server.config()
         send(config, graph_url(config.gsp_url, FOREIGN_GRAPH), "PUT", FOREIGN, "application/n-triples")
@@ -34,14 +49,35 @@ def store(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 @pytest.fixture(scope="session")
-def embedded_server(build_dir: Path) -> Iterator[str]:
-    with running_server(build_dir) as url:
-        yield url
+def embedded_server(server: str) -> str:
+    """The shared live server (tests/conftest.py): a second one over the same build would answer the same."""
+    return server
 
 
 @pytest.fixture(scope="session")
-def remote_server(build_dir: Path, store: Oxigraph) -> Iterator[str]:
+def remote_server(build_dir: Path, store: Store) -> Iterator[str]:
     # The parity tests compare answers, not speed: lineage.rq takes seconds on a store given every
     # graph as its dataset (a known gap, see BENCHMARKS.md), so the store gets a generous timeout here.
-    with running_server(build_dir, "--store", f"{store.url}/query", env={"CSCIP_KG_STORE_TIMEOUT": "120"}) as url:
+    with running_server(build_dir, "--store", store.query_url, env={"CSCIP_KG_STORE_TIMEOUT": "120"}) as url:
         yield url
+
+
+@pytest.fixture()
+def version_b(build_dir: Path, tmp_path: Path) -> Path:
+    """Another build: one source graph fewer, one triple more, a new version."""
+    out = tmp_path / "build-b"
+    shutil.copytree(build_dir, out)
+    store = ox.Store()
+    store.bulk_load(path=out / "cscip-kg.trig", format=ox.RdfFormat.TRIG)
+    store.clear_graph(ox.NamedNode(RETIRED))
+    store.remove_graph(ox.NamedNode(RETIRED))
+    store.add(ADDED)
+    store.dump(out / "cscip-kg.trig", ox.RdfFormat.TRIG)
+    materialise_default_graph(store)
+    shutil.rmtree(out / STORE_FOLDER)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["graphs"] = write_store(Engine(store, "b"), out / STORE_FOLDER)
+    manifest["triples"] = len(store) - sum(manifest["graphs"].values())
+    manifest["version"] = ("c" if manifest["version"].startswith("b") else "b") + manifest["version"][1:]  # always another
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return out

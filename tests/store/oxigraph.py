@@ -45,11 +45,17 @@ class Oxigraph:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def config(self, gsp: bool = True, timeout: float = 10.0) -> StoreConfig:
+    @property
+    def query_url(self) -> str:
+        return f"{self.url}/query"
+
+    def config(self, gsp: bool = True, timeout: float = 60.0) -> StoreConfig:
         return StoreConfig(f"{self.url}/query", f"{self.url}/update", f"{self.url}/store" if gsp else "", timeout=timeout)
 
     def flags_for_cli(self) -> list[str]:
-        return ["--store", f"{self.url}/query", "--store-update", f"{self.url}/update", "--store-gsp", f"{self.url}/store"]
+        # The switch MOVEs every graph (the default graph too): over 10 s (the default) on a busy 2-core machine.
+        return ["--store", f"{self.url}/query", "--store-update", f"{self.url}/update", "--store-gsp", f"{self.url}/store",
+                "--store-timeout", "120"]
 
     def start(self) -> Oxigraph:
         command = [executable(), "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}", *self.flags]

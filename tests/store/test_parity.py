@@ -1,4 +1,4 @@
-"""After `publish`, a server and the CLI on the Oxigraph store answer exactly what the embedded store answers."""
+"""After `publish`, a server and the CLI on each store (Oxigraph server, Virtuoso) answer exactly what the embedded store answers."""
 
 from __future__ import annotations
 
@@ -33,7 +33,28 @@ QUERIES = {
     "models": "SELECT ?m ?label WHERE { ?m a cscip:PracticeModel ; rdfs:label ?label }",
     "blank": "SELECT ?grant ?amount ?value WHERE { ?grant schema:amount ?amount . ?amount schema:value ?value }",
     "from": "SELECT ?s WHERE { GRAPH <https://w3id.org/cscip-kg/graph/sources> { ?s a ?type } }",
+    "from-clause": "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/cscip-kg/graph/sources> WHERE { ?s ?p ?o }",
 }
+
+
+# Found by running these tests on Virtuoso 7.2.5 (Debian's virtuoso-opensource); docs/deploy.md lists them.
+VIRTUOSO_CRASHES = {
+    "lineage": "Virtuoso 7.2.5 dies (segfault in virtuoso-t) evaluating lineage.rq, so it cannot run there",
+}
+VIRTUOSO_DIFFERS = {
+    "authority-profile": "Virtuoso's CONCAT takes an unbound argument as \"\" instead of an error, so "
+                         "COALESCE(CONCAT(\"; \", ?d), \"\") gives \"; \" where SPARQL gives \"\"",
+}
+
+
+def known_gap(request: pytest.FixtureRequest, name: str) -> None:
+    """Mark a named query that Virtuoso cannot answer as the embedded store does (a crash is not even sent)."""
+    if request.node.callspec.params.get("store") != "virtuoso":
+        return
+    if name in VIRTUOSO_CRASHES:
+        pytest.xfail(VIRTUOSO_CRASHES[name])
+    if name in VIRTUOSO_DIFFERS:
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True))
 
 
 def _sparql(server: str, query: str, accept: str = JSON, **dataset: list[str]) -> bytes:
@@ -45,7 +66,8 @@ def _sparql(server: str, query: str, accept: str = JSON, **dataset: list[str]) -
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
-def test_every_named_query_answers_the_same_at_sparql(name, embedded_server, remote_server):
+def test_every_named_query_answers_the_same_at_sparql(name, embedded_server, remote_server, request):
+    known_gap(request, name)
     query = CATALOGUE[name].bind({})
     embedded, remote = _sparql(embedded_server, query), _sparql(remote_server, query)
     assert variables(remote) == variables(embedded)
@@ -54,7 +76,10 @@ def test_every_named_query_answers_the_same_at_sparql(name, embedded_server, rem
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
-def test_query_forms_answer_the_same_at_sparql(name, embedded_server, remote_server):
+def test_query_forms_answer_the_same_at_sparql(name, embedded_server, remote_server, request):
+    if name == "describe" and request.node.callspec.params.get("store") == "virtuoso":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "DESCRIBE is implementation-defined: Virtuoso adds the triples whose object is the resource")))
     query = QUERIES[name]
     if name in ("construct", "describe"):
         embedded, remote = (_sparql(s, query, "application/n-triples") for s in (embedded_server, remote_server))
@@ -63,7 +88,11 @@ def test_query_forms_answer_the_same_at_sparql(name, embedded_server, remote_ser
         assert rows(_sparql(remote_server, query), query) == rows(_sparql(embedded_server, query), query)
 
 
-def test_protocol_dataset_parameters_answer_the_same(embedded_server, remote_server):
+def test_protocol_dataset_parameters_answer_the_same(embedded_server, remote_server, request):
+    if request.node.callspec.params.get("store") == "virtuoso":
+        request.applymarker(pytest.mark.xfail(strict=True, reason=(
+            "Virtuoso undercounts GRAPH ?g inside { ?s ?p ?o } UNION { GRAPH ?g { ... } } when the request names a "
+            "default graph (ontology: 7 triples instead of 539)")))
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } GROUP BY ?g"
     registry, sources = "https://w3id.org/cscip-kg/graph/registry", "https://w3id.org/cscip-kg/graph/sources"
     for dataset in ({"default_graph_uri": [registry]}, {"named_graph_uri": [sources]},
@@ -92,6 +121,7 @@ def test_pages_show_the_same(path, embedded_server, remote_server):
 
 def test_refusals_and_errors_are_the_same(embedded_server, remote_server):
     for query, status in (("DROP ALL", 403), ("SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }", 403),
+                          ("SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }", 403),
                           ("SELECT ?x WHERE { ?x cscip:nonsense }", 400)):
         answers = [fetch(f"{s}sparql?{urllib.parse.urlencode({'query': query})}") for s in (embedded_server, remote_server)]
         assert answers[0].status == answers[1].status == status
@@ -105,15 +135,24 @@ def _cli(*args: str) -> str:
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
-def test_every_named_query_answers_the_same_from_the_cli(name, store):
+def test_every_named_query_answers_the_same_from_the_cli(name, store, request):
+    known_gap(request, name)
     query = CATALOGUE[name].bind({})
     embedded = _cli("query", name, "--format", "json")
-    remote = _cli("query", name, "--format", "json", "--store", f"{store.url}/query", "--store-timeout", "120")
+    remote = _cli("query", name, "--format", "json", "--store", store.query_url, "--store-timeout", "120")
     assert rows(remote.encode(), query) == rows(embedded.encode(), query)
+    # Portable: the file as written (its default parameters bound) goes to the Oxigraph server with nothing
+    # added, no prefix prologue and no dataset, as any other SPARQL tool would send it, and answers the same.
+    written = fetch(f"{store.url}/query", "POST", {"Accept": JSON, "Content-Type": "application/x-www-form-urlencoded"},
+                    urllib.parse.urlencode({"query": query}).encode())
+    assert written.status == 200, written.text
+    assert variables(written.body) == variables(embedded.encode())
+    assert rows(written.body, query) == rows(embedded.encode(), query)
+    assert rows(embedded.encode(), query), f"{name} answers nothing, so the comparison proves nothing"
 
 
 def test_headline_question_from_the_store(store):
-    output = _cli("query", "round1-models-fed-sfpc", "--format", "csv", "--store", f"{store.url}/query")
+    output = _cli("query", "round1-models-fed-sfpc", "--format", "csv", "--store", store.query_url)
     answer = {(r["modelLabel"], r["innovatorLabel"], r["amount"], r["statedAs"]) for r in csv.DictReader(io.StringIO(output))}
     assert answer == EXPECTED
 
@@ -124,7 +163,7 @@ def test_the_store_s_other_graphs_stay_invisible(remote_server):
 
 def test_a_remote_store_answer_is_capped_and_says_so(build_dir, store):
     env = {"CSCIP_KG_MAX_ROWS": "5", "CSCIP_KG_STORE_TIMEOUT": "120"}
-    with running_server(build_dir, "--store", f"{store.url}/query", env=env) as server:
+    with running_server(build_dir, "--store", store.query_url, env=env) as server:
         answer = fetch(f"{server}sparql?{urllib.parse.urlencode({'query': 'SELECT * WHERE { ?s ?p ?o }'})}",
                        headers={"Accept": JSON})
         assert answer.status == 200

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import time
 from collections import Counter
@@ -18,20 +17,19 @@ from cscip_kg.cli import main
 from cscip_kg.engine import Prepared, QueryRefused
 from cscip_kg.namespaces import PREFIXES
 from cscip_kg.publish import PublishFailed, publish, staging_prefix
+from cscip_kg.publish_lock import lock_graph
 from cscip_kg.remote import NotPublished, Publication, RemoteEngine, read_publication
 from cscip_kg.server import create_app
 from cscip_kg.store import StoreConfig, StoreUnavailable
 from tests.conftest import ROOT
 from tests.server.live import fetch, running_server
+from tests.store.conftest import ADDED, RETIRED
 from tests.store.oxigraph import Oxigraph, free_port
 from tests.test_headline import EXPECTED, _answer
 
 pytestmark = pytest.mark.slow
 
 BASE = "https://w3id.org/cscip-kg/"
-RETIRED = f"{BASE}id/source/innovationcsc-home"
-ADDED = ox.Quad(ox.NamedNode(f"{BASE}id/model/no-wrong-door"), ox.NamedNode("http://www.w3.org/2004/02/skos/core#note"),
-                ox.Literal("added in version B"), ox.NamedNode(f"{BASE}graph/registry"))
 
 
 @pytest.fixture()
@@ -39,24 +37,6 @@ def oxigraph(tmp_path: Path) -> Iterator[Oxigraph]:
     server = Oxigraph(tmp_path / "store").start()
     yield server
     server.stop()
-
-
-@pytest.fixture()
-def version_b(build_dir: Path, tmp_path: Path) -> Path:
-    """Another build: one source graph fewer, one triple more, a new version."""
-    out = tmp_path / "build-b"
-    shutil.copytree(build_dir, out)
-    store = ox.Store()
-    store.bulk_load(path=out / "cscip-kg.trig", format=ox.RdfFormat.TRIG)
-    store.clear_graph(ox.NamedNode(RETIRED))
-    store.remove_graph(ox.NamedNode(RETIRED))
-    store.add(ADDED)
-    store.dump(out / "cscip-kg.trig", ox.RdfFormat.TRIG)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    # Change the first character, whatever it is: a hash that already starts with "b" stays equal otherwise.
-    manifest["version"] = ("c" if manifest["version"].startswith("b") else "b") + manifest["version"][1:]
-    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    return out
 
 
 def _version(folder: Path) -> str:
@@ -114,7 +94,9 @@ def test_a_store_killed_mid_publish_loses_nothing(build_dir, version_b, oxigraph
     after = _quads(oxigraph)
     leftovers = {g for g in _graphs(after) if g.startswith(staging_prefix(BASE))}
     assert len(leftovers) == 3
-    assert Counter({q: n for q, n in after.items() if q[3].strip("<>") not in leftovers}) == before
+    # The dead run's lock claim stays too (the next publish from this machine breaks it, below).
+    assert lock_graph(BASE) in _graphs(after)
+    assert Counter({q: n for q, n in after.items() if q[3].strip("<>") not in leftovers | {lock_graph(BASE)}}) == before
     code, output = _cli("query", "round1-models-fed-sfpc", "--format", "csv", "--store", f"{oxigraph.url}/query")
     assert code == 0 and _answer(output) == EXPECTED
 
@@ -170,7 +152,8 @@ def test_a_store_that_does_not_answer_times_out():
 
 def test_refused_queries_never_reach_the_store():
     engine = RemoteEngine(StoreConfig(f"http://127.0.0.1:{free_port()}/query"), Publication("v", {}), PREFIXES)
-    for query in ("DROP ALL", "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"):
+    for query in ("DROP ALL", "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+                  "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }"):  # the same guard as embedded
         with pytest.raises(QueryRefused):
             engine.query(Prepared(query))
     with pytest.raises(StoreUnavailable, match="connection was refused"):
@@ -193,9 +176,9 @@ def test_publish_failures_say_what_failed(build_dir, tmp_path):
     code, output = _cli("publish", "--build", str(build_dir), "--store", f"http://127.0.0.1:{port}/query",
                         "--store-update", f"http://127.0.0.1:{port}/update")
     assert code == 1
-    assert (f"publish failed while reading what the store holds: the triple store at http://127.0.0.1:{port}/query "
+    assert (f"publish failed while claiming the publish lock: the triple store at http://127.0.0.1:{port}/update "
             "is unavailable: the connection was refused") in output
-    assert "Nothing was published before" in output and "Traceback" not in output
+    assert "This publish changed nothing" in output and "Traceback" not in output
     code, output = _cli("publish", "--build", str(tmp_path / "nothing"), "--store", f"http://127.0.0.1:{port}/query",
                         "--store-update", f"http://127.0.0.1:{port}/update")
     assert code == 1 and "no build in" in output

@@ -7,6 +7,7 @@ Nothing happens at import time; the build is opened once, in the factory.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -15,12 +16,25 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from cscip_kg.bounded import QueryPool
-from cscip_kg.build import MANIFEST_FILE, TRIG_FILE
-from cscip_kg.server import api, downloads, editor, lineage, linked_data, pages, profiles, query_pages, search, sparql, spread_pages
+from cscip_kg.layout import MANIFEST_FILE, STORE_FOLDER
+from cscip_kg.opened import NoBuild, open_build
+from cscip_kg.server import (
+    api,
+    browse,
+    downloads,
+    editor,
+    lineage,
+    linked_data,
+    pages,
+    profiles,
+    query_pages,
+    search,
+    sparql,
+    spread_pages,
+)
 from cscip_kg.server.backends import connect_for, store_unavailable
-from cscip_kg.server.context import EXTENSION, POOL, plain_error
+from cscip_kg.server.context import EXTENSION, POOL, error_response, plain_error
 from cscip_kg.server.http_cache import ResponseCache
-from cscip_kg.server.state import NoBuild, open_build
 from cscip_kg.settings import build_folder, resolve
 from cscip_kg.store import StoreUnavailable
 
@@ -55,12 +69,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings["max_body"]
     build = open_build(build_folder(settings), connect_for(settings))
     app.extensions[EXTENSION] = build
-    if settings["store"] == "embedded":
+    if settings.embedded:
         # A remote store bounds its own queries (store_timeout); here they run in worker processes that can be stopped.
-        app.extensions[POOL] = QueryPool(build.folder / TRIG_FILE, build.prefixes, settings["workers"], settings["query_timeout"])
+        app.extensions[POOL] = QueryPool(build.folder / STORE_FOLDER, build.prefixes, settings["workers"], settings["query_timeout"])
     for blueprint in (pages.bp, sparql.bp, linked_data.bp, downloads.bp):
         app.register_blueprint(blueprint)
-    for blueprint in (api.bp, query_pages.bp, search.bp, lineage.bp, profiles.bp, editor.bp):
+    for blueprint in (api.bp, query_pages.bp, search.bp, lineage.bp, profiles.bp, editor.bp, browse.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(spread_pages.bp)  # template globals for the map and timeline partials
     app.register_error_handler(HTTPException, _http_error)
@@ -74,16 +88,35 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _check_query_string() -> Response | None:
-    # Werkzeug decodes request.args as strict UTF-8 on first use; fail early, as a 400, instead.
+    # Werkzeug decodes percent-escapes with replacement characters, so invalid UTF-8 would run a
+    # different query than the one sent; the protocol's text is UTF-8, so refuse it, naming the byte.
+    problem = utf8_problem(request.query_string, "the query string")
+    if problem is None and request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        problem = utf8_problem(request.get_data(cache=True), "the form body")  # cached: the form parser reads it again
+    return None if problem is None else plain_error(400, problem)
+
+
+def utf8_problem(encoded: bytes, where: str) -> str | None:
+    """Why a URL-encoded string is not UTF-8, raw or after percent-decoding (None when it is)."""
     try:
-        request.query_string.decode("utf-8")
+        encoded.decode("utf-8")
     except UnicodeDecodeError as error:
-        return plain_error(400, f"the query string is not UTF-8 (byte {error.start}); percent-encode UTF-8 text")
+        return f"{where} is not UTF-8 (byte {error.start}); percent-encode UTF-8 text"
+    for pair in encoded.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        for part, what in ((name, "a field name"), (value, "the value")):
+            decoded = urllib.parse.unquote_to_bytes(part.replace(b"+", b" "))
+            try:
+                decoded.decode("utf-8")
+            except UnicodeDecodeError as error:
+                field = urllib.parse.unquote(name.decode("utf-8"), errors="replace")
+                return (f"{where}: {what} of '{field}' is not UTF-8 after percent-decoding "
+                        f"(byte {error.start} of the decoded text); percent-encode UTF-8 text")
     return None
 
 
 def _http_error(error: HTTPException) -> Response:
-    response = plain_error(error.code or 500, f"{error.code} {error.name}: {error.description}")
+    response = error_response(error.code or 500, f"{error.code} {error.name}: {error.description}")
     if isinstance(error, MethodNotAllowed) and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response

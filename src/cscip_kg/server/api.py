@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from cscip_kg.queries import ParameterError
@@ -50,6 +50,18 @@ def error_response(error: ParameterError) -> Response:
     response = jsonify({"error": str(error), "parameter": error.name})
     response.status_code = 400
     return response
+
+
+@bp.route("/")
+def index() -> str:
+    """The API for people: each operation with an example that works on this server."""
+    build = current_build()
+    queries = []
+    for _name, query in sorted(build.catalogue.items()):
+        example: dict[str, Any] = {p.name: p.default for p in query.parameters if p.default}
+        queries.append((query, url_for("api.answer", name=f"{query.name}.json", **example),
+                        url_for("api.answer", name=f"{query.name}.csv", **example)))
+    return render_template("api.html", build=build, queries=queries)
 
 
 @bp.route("/queries")

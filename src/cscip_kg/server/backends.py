@@ -10,9 +10,9 @@ from flask import Response
 
 from cscip_kg.backend import Backend
 from cscip_kg.namespaces import prefixes_for
+from cscip_kg.opened import Connect, embedded
 from cscip_kg.remote import connect
 from cscip_kg.server.context import plain_error
-from cscip_kg.server.state import Connect, embedded
 from cscip_kg.store import StoreConfig, StoreUnavailable
 
 RETRY_AFTER = "10"

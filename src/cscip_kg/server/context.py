@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, current_app, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import BadRequest, NotAcceptable
 from werkzeug.http import parse_accept_header
@@ -60,3 +60,28 @@ def _negotiate(accept: str, override: str | None, offered: tuple[formats.Format,
 def plain_error(status: int, message: str) -> Response:
     """An error a person and a script can both read: one line of text, no stack trace."""
     return Response(message.rstrip() + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+# Paths whose callers are programs: they keep the one-line text error whatever they accept.
+MACHINE_PATHS = ("/sparql", "/api/", "/search.json")
+MACHINE_SUFFIXES = (".json", ".csv", ".ttl", ".nt", ".rdf", ".jsonld", ".trig", ".svg")
+TITLES = {400: "That request could not be understood", 404: "Page not found", 405: "Method not allowed",
+          406: "No readable form of this page", 500: "Something went wrong on our side"}
+
+
+def wants_page() -> bool:
+    """A browser asking for a page: it names text/html itself, and the path is not a machine interface."""
+    path = request.path
+    if path.startswith(MACHINE_PATHS) or path.endswith(MACHINE_SUFFIXES):
+        return False
+    return any(value in ("text/html", "application/xhtml+xml") and quality > 0 for value, quality in request.accept_mimetypes)
+
+
+def error_response(status: int, message: str) -> Response:
+    """The site's error page for a browser, the plain one-line error for everything else."""
+    if not wants_page():
+        return plain_error(status, message)
+    title = TITLES.get(status, "That did not work")
+    build = current_app.extensions.get(EXTENSION)
+    html = render_template("error.html", status=status, title=title, message=message, build=build)
+    return Response(html, status=status, content_type="text/html; charset=utf-8")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, send_file, url_for
+import pyoxigraph as ox
+from flask import Blueprint, Response, render_template, send_file
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from cscip_kg.build import DUMPS, VOID_FILE
+from cscip_kg.layout import DUMPS, VOID_FILE
 from cscip_kg.server import formats
 from cscip_kg.server.context import current_build, negotiated
+from cscip_kg.server.state import Build
 
 bp = Blueprint("downloads", __name__)
 
@@ -34,21 +36,37 @@ def download(name: str) -> BaseResponse:
 
 @bp.route("/.well-known/void")
 def void() -> BaseResponse:
-    return _void(html_allowed=False)
+    return _void()
 
 
 @bp.route("/dataset")
 def dataset() -> BaseResponse:
-    return _void(html_allowed=True)
+    return _void()
 
 
-def _void(html_allowed: bool) -> BaseResponse:
-    offered = (*formats.GRAPHS, formats.HTML) if html_allowed else formats.GRAPHS
-    fmt = negotiated(offered)
-    if fmt is formats.HTML:
-        # People reading about the dataset want the home page, which describes it.
-        return redirect(url_for("pages.home"), code=303)
+def _void() -> BaseResponse:
+    # RDF first, so a client accepting anything gets the description; a browser, which names text/html, gets a page.
+    fmt = negotiated((*formats.GRAPHS, formats.HTML))
     build = current_build()
+    if fmt is formats.HTML:
+        response = Response(render_template("dataset.html", build=build, facts=dataset_facts(build),
+                                            files=[(name, media) for name, media in FILES.items()]))
+        response.vary.add("Accept")
+        return response
     response = Response(formats.serialize_triples(build.void, fmt, build.prefixes), content_type=fmt.content_type)
     response.vary.add("Accept")
     return response
+
+
+VOID_NS = "http://rdfs.org/ns/void#"
+SHOWN = {"http://purl.org/dc/terms/title": "title", "http://purl.org/dc/terms/description": "description",
+         "http://purl.org/dc/terms/license": "licence", "http://www.w3.org/2002/07/owl#versionInfo": "software version",
+         VOID_NS + "triples": "triples", VOID_NS + "entities": "entities", VOID_NS + "sparqlEndpoint": "SPARQL endpoint"}
+
+
+def dataset_facts(build: Build) -> dict[str, str]:
+    """The dataset's own statements from the VoID file, keyed by what a reader calls them."""
+    subject = f"{build.base}dataset"
+    return {SHOWN[t.predicate.value]: t.object.value for t in build.void
+            if isinstance(t.subject, ox.NamedNode) and t.subject.value == subject and t.predicate.value in SHOWN
+            and isinstance(t.object, ox.NamedNode | ox.Literal)}

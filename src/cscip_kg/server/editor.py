@@ -12,6 +12,7 @@ import re
 
 from flask import Blueprint, render_template, request, url_for
 
+from cscip_kg.queries import NamedQuery
 from cscip_kg.server.context import current_build
 
 bp = Blueprint("editor", __name__)
@@ -34,10 +35,23 @@ def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
     return "\n".join([*lines, text]) if lines else text
 
 
+def bound(query: NamedQuery, prefixes: dict[str, str]) -> str:
+    """The query as its question page runs it by default: parameters bound to their default values.
+
+    A comment says which values were bound, so a reader can change them; optional
+    parameters without a default stay unbound, which is what the question page does too.
+    """
+    defaults = {p.name: p.default for p in query.parameters if p.default}
+    if not defaults:
+        return query.text
+    note = ", ".join(f"{name} = {value}" for name, value in defaults.items())
+    return f"# Bound to the question's default: {note} (the IRI written into the query below)\n{query.bind({}, prefixes)}"
+
+
 @bp.route("/editor")
 def editor() -> str:
     build = current_build()
-    examples = [{"name": q.title, "query": with_prefixes(q.under(build.prefixes).text, build.prefixes)}
+    examples = [{"name": q.title, "query": with_prefixes(bound(q.under(build.prefixes), build.prefixes), build.prefixes)}
                 for _name, q in sorted(build.catalogue.items())]
     given = request.args.get("query", "")[:MAX_QUERY]
     config = {

@@ -1,7 +1,8 @@
 """Headline figures for the home page, computed from the graph once per build.
 
-Counts and sums come from queries, never from numbers typed into a template:
-when data/ grows, the home page follows.
+Counts and sums come from queries (cscip_kg.derived.FIGURE_QUERIES), never from
+numbers typed into a template: when data/ grows, the home page follows. The build
+answers them once; the server reads the answers.
 """
 
 from __future__ import annotations
@@ -9,31 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pyoxigraph as ox
-
-from cscip_kg.engine import Prepared
+from cscip_kg.derived import FIGURE_QUERIES, read_answers, rows
 from cscip_kg.server.state import Build
-
-_TOTALS = """SELECT
-  (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?grant) AS ?grants) (COUNT(DISTINCT ?model) AS ?models)
-  (COUNT(DISTINCT ?theme) AS ?themes) (COUNT(DISTINCT ?report) AS ?reports)
-WHERE {
-  { ?project a cscip:Project } UNION { ?grant a cscip:Grant } UNION { ?model a cscip:PracticeModel }
-  UNION { ?theme a cscip:Theme } UNION { ?report a cscip:EvaluationReport }
-}"""
-_FUNDING = "SELECT (SUM(?v) AS ?total) WHERE { ?g a cscip:Grant ; schema:amount/schema:value ?v }"
-_BY_ROUND = """SELECT ?round ?label (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?grant) AS ?grants)
-       (SUM(COALESCE(?amount, 0)) AS ?funding) WHERE {
-  ?round a cscip:FundingRound ; rdfs:label ?label .
-  { ?project a cscip:Project ; cscip:round ?round }
-  UNION { ?grant a cscip:Grant ; cscip:round ?round ; schema:amount/schema:value ?amount }
-} GROUP BY ?round ?label ORDER BY ?label"""
-_BY_THEME = """SELECT ?theme ?label (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?grant) AS ?grants)
-       (SUM(COALESCE(?amount, 0)) AS ?funding) WHERE {
-  ?theme a cscip:Theme ; skos:prefLabel ?label .
-  ?project a cscip:Project ; cscip:theme ?theme .
-  OPTIONAL { ?grant schema:fundedItem ?project ; schema:amount/schema:value ?amount }
-} GROUP BY ?theme ?label ORDER BY DESC(?projects) ?label"""
 
 
 @dataclass(frozen=True)
@@ -57,23 +35,22 @@ class Figures:
     by_theme: list[Group]
 
 
-def _rows(build: Build, query: str) -> list[dict[str, str]]:
-    result = build.engine.query(Prepared(query))
-    assert isinstance(result, ox.QuerySolutions)
-    names = [v.value for v in result.variables]
-    return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
+def _rows(build: Build, name: str) -> list[dict[str, str]]:
+    # Precomputed by the build (each is a scan of the whole graph); queried only for an older build.
+    answers = read_answers(build.folder)
+    return answers[name] if name in answers else rows(build.engine, FIGURE_QUERIES[name])
 
 
-def _groups(build: Build, query: str, key: str) -> list[Group]:
+def _groups(build: Build, name: str, key: str) -> list[Group]:
     return [Group(r[key], r["label"], int(r["projects"] or 0), int(r["grants"] or 0), Decimal(r["funding"] or 0))
-            for r in _rows(build, query)]
+            for r in _rows(build, name)]
 
 
 def compute(build: Build) -> Figures:
-    totals = _rows(build, _TOTALS)[0]
-    funding = _rows(build, _FUNDING)[0]["total"] or "0"
+    totals = _rows(build, "totals")[0]
+    funding = _rows(build, "funding")[0]["total"] or "0"
     return Figures(int(totals["projects"]), int(totals["grants"]), int(totals["models"]), int(totals["themes"]),
-                   int(totals["reports"]), Decimal(funding), _groups(build, _BY_ROUND, "round"), _groups(build, _BY_THEME, "theme"))
+                   int(totals["reports"]), Decimal(funding), _groups(build, "by_round", "round"), _groups(build, "by_theme", "theme"))
 
 
 def pounds(amount: Decimal) -> str:

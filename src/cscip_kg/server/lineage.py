@@ -127,5 +127,7 @@ def as_json(found: Lineage) -> dict[str, object]:
     return {
         "entity": found.focus,
         "nodes": [{"iri": n.iri, "label": n.label, "column": n.column} for n in found.nodes.values()],
-        "edges": [{"source": e.source, "relation": e.relation, "target": e.target} for e in found.edges],
+        "edges": [{"source": e.source, "relation": e.relation, "target": e.target, "label": e.label,
+                   "programme": e.programme, "project": e.project, "role": e.role, "dates": e.dates,
+                   "basis": e.basis, "sources": list(e.sources)} for e in found.edges],
     }

@@ -1,50 +1,28 @@
 """Where a model, project, organisation or programme came from and where it spread, as nodes and edges.
 
-Two queries, whatever the entity. Query 1 finds the nodes: the entity (and,
-for an organisation, the projects it led or partnered), everything those
-reach along the lineage links in either direction, and — for the practice
-models reached upwards — the projects that first implemented them and the
-programmes and authorities that spread or adopted them (so the SFPC page
-shows the round 1 projects behind its models). Query 2 fetches the direct
-edges among exactly those nodes. The diagram is drawn from the direct edges
-only, so it stays right however lineage.rq is extended.
+The links are exactly the rows of the named query ``lineage`` (which walks the
+lineage graph derived at build time, src/cscip_kg/lineage.py), so the diagram,
+its JSON and the query always agree. One more query fetches what the layout
+needs of each node (types, rounds) and the ontology's label of each kind of
+link: no lineage property or label is listed here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from cscip_kg.engine import Prepared
 from cscip_kg.server.state import Build
 
-CSCIP = "def/"  # relative to the build's base
-LINKS = ("continues", "scalesUp", "implementsModel", "adaptsModel", "combinesModel", "spreadsModel", "spreadsProject", "adoptsModel")
-PROV_INFLUENCED = "http://www.w3.org/ns/prov#wasInfluencedBy"
-_PATH = "(" + "|".join(f"cscip:{p}" for p in LINKS) + "|cscip:qualifiedAdoption/cscip:adoptedModel|prov:wasInfluencedBy)"
-_TAKEN_UP = "cscip:spreadsModel|cscip:adoptsModel|cscip:qualifiedAdoption/cscip:adoptedModel"
+LINEAGE_QUERY = "lineage"
 
-_NODES = f"""SELECT DISTINCT ?n ?label ?type ?round WHERE {{
-  {{ BIND(?entity AS ?seed) }}
-  UNION {{ ?grant cscip:leadOrganisation|cscip:partnerOrganisation ?entity ; schema:fundedItem ?seed }}
-  UNION {{ ?seed a cscip:Project ; cscip:leadOrganisation|cscip:partnerOrganisation ?entity }}
-  {{ ?seed {_PATH}* ?n }}
-  UNION {{ ?n {_PATH}+ ?seed }}
-  UNION {{ ?seed {_PATH}* ?model . ?model a cscip:PracticeModel . ?n cscip:implementsModel|cscip:adaptsModel|{_TAKEN_UP} ?model }}
-  ?n rdfs:label ?label .
+_NODES = """SELECT ?n ?label ?type ?round WHERE {{
+  VALUES ?n {{ {nodes} }}
+  OPTIONAL {{ ?n rdfs:label ?label }}
   OPTIONAL {{ ?n a ?type . FILTER(STRSTARTS(STR(?type), STR(cscip:))) }}
   OPTIONAL {{ ?n cscip:round ?round }}
-}}"""
-
-_EDGES = """SELECT DISTINCT ?s ?p ?o WHERE {{
-  VALUES ?s {{ {nodes} }}
-  VALUES ?o {{ {nodes} }}
-  {{ ?s ?p ?o . FILTER(?p IN ({predicates})) }}
-  UNION {{ ?s cscip:qualifiedAdoption/cscip:adoptedModel ?o . BIND(cscip:adoptsModel AS ?p) }}
-  UNION {{ ?grant cscip:leadOrganisation ?s ; schema:fundedItem ?o . BIND(cscip:leadOrganisation AS ?p) }}
-  UNION {{ ?o cscip:leadOrganisation|cscip:partnerOrganisation ?s . ?o a cscip:Project . BIND(cscip:partnerOrganisation AS ?p) }}
-  FILTER(?s != ?o)
 }}"""
 
 # Columns, left to right: the way things flowed from round 1 to the programmes that spread them.
@@ -63,9 +41,22 @@ class Node:
 
 @dataclass(frozen=True)
 class Edge:
+    """One lineage link, from the influenced (``source``) to what influenced it (``target``).
+
+    Equal edges are the same pair and kind; the details (programme, role, …)
+    of a second link between them do not make a second arrow.
+    """
+
     source: str
-    relation: str  # local name of the cscip: property, or "wasInfluencedBy"
+    relation: str  # local name of the ontology property (e.g. "adoptsModel", "wasInfluencedBy")
     target: str
+    label: str = field(default="", compare=False)  # the ontology's label of the property
+    programme: str | None = field(default=None, compare=False)
+    project: str | None = field(default=None, compare=False)
+    role: str | None = field(default=None, compare=False)
+    dates: str | None = field(default=None, compare=False)
+    basis: str = field(default="stated", compare=False)
+    sources: tuple[str, ...] = field(default=(), compare=False)
 
 
 @dataclass
@@ -80,50 +71,70 @@ class Lineage:
         return [(title, nodes) for title, nodes in found if nodes]
 
 
+def local_name(iri: str) -> str:
+    return iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
 def lineage(build: Build, iri: ox.NamedNode) -> Lineage:
-    nodes = _nodes(build, iri)
-    edges = _edges(build, nodes) if len(nodes) > 1 else []
+    edges = _edges(build, iri)
+    nodes = _nodes(build, {iri.value} | {e.source for e in edges} | {e.target for e in edges})
     _assign_columns(build, nodes, edges)
     return Lineage(iri.value, nodes, edges)
 
 
-def _nodes(build: Build, iri: ox.NamedNode) -> dict[str, Node]:
-    text = _NODES.replace("?entity", str(iri))  # an ox.NamedNode prints as a valid, escaped <IRI>
-    result = build.engine.query(Prepared(text))
+def _value(row: ox.QuerySolution, name: str) -> str | None:
+    term = row[name]
+    return term.value if isinstance(term, (ox.NamedNode, ox.Literal)) else None
+
+
+def _edges(build: Build, iri: ox.NamedNode) -> list[Edge]:
+    query = build.catalogue.get(LINEAGE_QUERY)
+    if query is None:
+        raise LookupError(f"the build in {build.folder} has no named query {LINEAGE_QUERY!r}")
+    result = build.engine.query(Prepared(query.bind({"entity": iri.value}, build.prefixes)))
+    assert isinstance(result, ox.QuerySolutions)
+    edges: dict[Edge, Edge] = {}
+    for row in result:
+        via, node, kind = _value(row, "via"), _value(row, "node"), _value(row, "kind")
+        if via is None or node is None or kind is None:
+            continue
+        # Descendant rows walk a link backwards: the link goes from ?node to ?via.
+        source, target = (node, via) if _value(row, "direction") == "descendant" else (via, node)
+        edge = Edge(source, local_name(kind), target, _value(row, "kindLabel") or local_name(kind),
+                    _value(row, "programme"), _value(row, "project"), _value(row, "role"), _value(row, "dates"),
+                    _value(row, "basis") or "stated", tuple((_value(row, "sources") or "").split()))
+        edges.setdefault(edge, edge)
+    return sorted(edges, key=lambda e: (e.source, e.relation, e.target))
+
+
+def _nodes(build: Build, iris: set[str]) -> dict[str, Node]:
+    values = " ".join(f"<{iri}>" for iri in sorted(iris))
+    result = build.engine.query(Prepared(_NODES.format(nodes=values)))
     assert isinstance(result, ox.QuerySolutions)
     nodes: dict[str, Node] = {}
     for row in result:
         n, label, kind, round_ = row["n"], row["label"], row["type"], row["round"]
-        if not isinstance(n, ox.NamedNode) or not isinstance(label, ox.Literal):
-            continue
-        node = nodes.setdefault(n.value, Node(n.value, label.value, set(), set()))
-        if label.language == "en":
+        if not isinstance(n, ox.NamedNode) or (label is None and kind is None and round_ is None):
+            continue  # nothing known about it (an unknown focus is a 404, not a lone box)
+        node = nodes.setdefault(n.value, Node(n.value, local_name(n.value), set(), set()))
+        if isinstance(label, ox.Literal) and (label.language in (None, "en") or node.label == local_name(n.value)):
             node.label = label.value
         if isinstance(kind, ox.NamedNode):
-            node.types.add(kind.value.rsplit("/", 1)[-1])
+            node.types.add(local_name(kind.value))
         if isinstance(round_, ox.NamedNode):
-            node.rounds.add(round_.value.rsplit("/", 1)[-1])
+            node.rounds.add(local_name(round_.value))
     return nodes
-
-
-def _edges(build: Build, nodes: dict[str, Node]) -> list[Edge]:
-    values = " ".join(f"<{iri}>" for iri in sorted(nodes))
-    predicates = ", ".join([f"cscip:{p}" for p in LINKS] + ["prov:wasInfluencedBy"])
-    result = build.engine.query(Prepared(_EDGES.format(nodes=values, predicates=predicates)))
-    assert isinstance(result, ox.QuerySolutions)
-    edges = {Edge(row["s"].value, row["p"].value.rsplit("/", 1)[-1].rsplit("#", 1)[-1], row["o"].value) for row in result}
-    return sorted(edges, key=lambda e: (e.source, e.relation, e.target))
 
 
 def _assign_columns(build: Build, nodes: dict[str, Node], edges: list[Edge]) -> None:
     outgoing: dict[str, set[str]] = {}
-    influences = {e.target for e in edges if e.relation == "wasInfluencedBy"}
+    influences = {e.target for e in edges if e.relation in ("wasInfluencedBy", "round")}
     for edge in edges:
         outgoing.setdefault(edge.source, set()).add(edge.relation)
     for node in nodes.values():
         node.column = _column(node, outgoing.get(node.iri, set()), build.base)
-        # A programme that others grew out of (CSCIP itself) is where the story starts.
-        if node.column == 4 and node.iri in influences and node.iri not in outgoing:
+        # A programme or round that others grew out of (CSCIP, round 1) is where the story starts.
+        if node.column == 4 and node.iri in influences and not outgoing.get(node.iri, set()) - {"wasInfluencedBy"}:
             node.column = 0
 
 

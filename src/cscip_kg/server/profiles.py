@@ -23,7 +23,6 @@ from cscip_kg.server.context import current_build
 from cscip_kg.server.lineage import drawn
 from cscip_kg.server.lineage_graph import lineage
 from cscip_kg.server.named import Table, run, table
-from cscip_kg.server.options import options_for
 from cscip_kg.server.state import Build
 from cscip_kg.server.views import href, lineage_path, short
 
@@ -85,28 +84,6 @@ def section(build: Build, title: str, name: str, params: dict[str, str]) -> Sect
     return Section(title, name, params, found, url_for("api.answer", name=f"{name}.csv") + "?" + query_string,
                    url_for("api.answer", name=f"{name}.json") + "?" + query_string,
                    url_for("query_pages.query_page", name=name) + "?" + query_string)
-
-
-def index_page(kind: str, title: str, intro: str) -> str:
-    build = current_build()
-    entries = [(label, url_for(f"profiles.{kind}", slug=value.split(":", 1)[1])) for value, label in options_for(kind)]
-    return render_template("profile_index.html", build=build, title=title, intro=intro, entries=entries)
-
-
-@bp.route("/themes/")
-def themes() -> str:
-    return index_page("theme", "Themes", "The 13 themes of DfE's insights page; each lists its projects, ready to download.")
-
-
-@bp.route("/programmes/")
-def programmes() -> str:
-    return index_page("programme", "Programmes", "Programmes, funding rounds and strands, with where each came from and what it spread.")
-
-
-@bp.route("/organisations/")
-def organisations() -> str:
-    return index_page("organisation", "Organisations",
-                      "Local authorities, trusts, charities and others, with everything each took part in.")
 
 
 @bp.route("/themes/<slug>")

@@ -16,7 +16,7 @@ from cscip_kg.queries import NamedQuery, Parameter, ParameterError
 from cscip_kg.server.api import query_params
 from cscip_kg.server.context import current_build
 from cscip_kg.server.named import Table, named_query, run, table
-from cscip_kg.server.options import options_for
+from cscip_kg.server.options import Option, options_for
 
 bp = Blueprint("query_pages", __name__)
 
@@ -25,7 +25,7 @@ bp = Blueprint("query_pages", __name__)
 class Field:
     parameter: Parameter
     value: str
-    options: list[tuple[str, str]]  # (value, label) suggestions
+    options: list[Option]  # suggestions, grouped by kind where there are several kinds
 
     @property
     def hint(self) -> str:
@@ -35,8 +35,8 @@ class Field:
 
 def field(parameter: Parameter, value: str) -> Field:
     options = options_for(parameter.name) if parameter.type == "iri" else []
-    if value and options and value not in {v for v, _label in options}:
-        options = [(value, value), *options]  # a value typed in the URL stays selected
+    if value and options and value not in {o.value for o in options}:
+        options = [Option(value, value, ""), *options]  # a value typed in the URL stays selected
     return Field(parameter, value, options)
 
 

@@ -1,21 +1,21 @@
-"""A search index over every label and other name in the graph, built once per build.
+"""An in-memory index over every label and other name in the graph, built once per build.
 
 Matching forgives what people get wrong: case, accents, punctuation and
 spacing ("mocking bird" finds Mockingbird, "no-wrong door" finds No Wrong
 Door), and acronyms: the graph's own short names (``skos:altLabel "FDAC"``)
 and the initials of every name, derived here ("NWD" for No Wrong Door), so no
-table of abbreviations has to be kept.
+table of abbreviations has to be kept. The
+/search page reads the build's SQLite index instead (search_db.py); this one serves the option lists.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from cscip_kg.engine import Prepared
+from cscip_kg.search_db import initials, squashed, words
 from cscip_kg.server.state import Build
 
 # rdfs:label and skos:prefLabel are names; skos:altLabel and dcterms:title are other names.
@@ -24,29 +24,6 @@ _NAMES = """SELECT ?s ?name ?main ?type ?typeLabel WHERE {
   ?s ?p ?name . FILTER(isIRI(?s) && isLiteral(?name))
   OPTIONAL { ?s a ?type . OPTIONAL { ?type rdfs:label ?typeLabel } }
 }"""
-STOPWORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "with"})
-_APOSTROPHES = re.compile(r"['’‘`]")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
-
-
-def words(text: str) -> list[str]:
-    """Lower-case ASCII words: accents dropped, apostrophes joined, other punctuation a space."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return [w for w in _NON_WORD.split(_APOSTROPHES.sub("", ascii_text)) if w]
-
-
-def squashed(text: str) -> str:
-    """The words run together, so "mocking bird", "Mocking-Bird" and "mockingbird" are equal."""
-    return "".join(words(text))
-
-
-def initials(text: str) -> set[str]:
-    """Acronyms a name may be known by: initials of all words, and of the words that are not small ones."""
-    all_words = [w for w in words(text) if not w.isdigit()]
-    if len(all_words) < 2:
-        return set()
-    found = {"".join(w[0] for w in all_words), "".join(w[0] for w in all_words if w not in STOPWORDS)}
-    return {a for a in found if len(a) >= 2}
 
 
 @dataclass

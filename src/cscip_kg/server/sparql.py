@@ -5,7 +5,9 @@ query by GET, by URL-encoded POST or by POST of application/sparql-query; any
 other POST body type → 415; an update in any form → 403 (read-only); a missing
 or repeated query → 400; a malformed query → 400 with the parser's message and
 position; an answer nobody accepts → 406; GET without a query → the Service
-Description (or the query page, for browsers).
+Description (or the query page, for browsers); default-graph-uri / named-graph-uri
+replace the query's FROM / FROM NAMED (engine.guard); a query string or form body
+that is not UTF-8 after percent-decoding → 400 naming the byte (server/__init__.py).
 """
 
 from __future__ import annotations

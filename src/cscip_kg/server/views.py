@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from flask import request, url_for
 
 from cscip_kg.engine import Prepared
+from cscip_kg.namespaces import compact
 from cscip_kg.server import formats
 from cscip_kg.server.describe import RDF_TYPE, Description, Term
 from cscip_kg.server.humanize import literal_words, money
@@ -20,7 +21,6 @@ from cscip_kg.server.links import Link, href
 from cscip_kg.server.source_links import source_links
 from cscip_kg.server.state import Build
 from cscip_kg.server.vocabulary import LABELS
-from cscip_kg.validate import compact
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SCHEMA = "https://schema.org/"

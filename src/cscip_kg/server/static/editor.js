@@ -14,11 +14,32 @@
     corsProxy: undefined,
     persistenceId: null,
     populateFromUrl: false,
-    yasqe: { autocompleters: ["variables"], prefixCcApi: null, value: config.start },
+    // Wrapped lines: on a phone a query reads down the screen instead of scrolling sideways.
+    yasqe: { autocompleters: ["variables"], prefixCcApi: null, value: config.start, lineWrapping: true },
     yasr: { prefixes: config.prefixes }
   });
   var first = config.query ? tab("Your query", config.query) : null;
   config.examples.forEach(function (example) { yasgui.addTab(false, tab(example.name, example.query)); });
   if (first) { yasgui.addTab(true, first); }
   window.cscipYasgui = yasgui;
+
+  // YASGUI's markup has gaps that screen readers trip on; mend them whenever it redraws.
+  // A tab's aria-controls names a panel YASGUI creates only when the tab is first opened.
+  function mend() {
+    element.querySelectorAll("a[role=tab][aria-controls]").forEach(function (tabLink) {
+      if (!document.getElementById(tabLink.getAttribute("aria-controls"))) { tabLink.removeAttribute("aria-controls"); }
+    });
+    element.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (box) { box.setAttribute("aria-label", "SPARQL query"); });
+    element.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (box) { box.setAttribute("aria-label", "Complete a name"); });
+    element.querySelectorAll(".tabsList .tab input:not([aria-label])").forEach(function (box) { box.setAttribute("aria-label", "New name of the tab"); });
+  }
+  // A tablist may hold only tabs: YASGUI's own "+" sits inside it, so it is hidden and this button stands in.
+  var add = document.createElement("button");
+  add.type = "button";
+  add.className = "new-tab";
+  add.textContent = "New query tab";
+  add.addEventListener("click", function () { yasgui.addTab(true); });
+  element.parentNode.insertBefore(add, element);
+  mend();
+  new MutationObserver(mend).observe(element, { childList: true, subtree: true });
 }());

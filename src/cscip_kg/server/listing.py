@@ -1,0 +1,286 @@
+"""Browse tables like Datasette's: rows built once per build from one query, then filtered, sorted and paged.
+
+A ``Listing`` names a query whose every row is one entity. Each column of the
+query is either a literal (text, money, a count, yes/no) or a list of linked
+entities packed by ``entities()`` as ``iri<US>label<RS>iri<US>label``. The rows
+are computed once per build (``cache.per_build``); a request only filters,
+sorts and pages them, and the same ``Page`` becomes HTML, CSV or JSON last,
+so the twins hold exactly the rows shown.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pyoxigraph as ox
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
+
+from cscip_kg.engine import Prepared
+from cscip_kg.server.state import Build
+
+UNIT, RECORD = "\u001f", "\u001e"
+PAGE_SIZES = (25, 50, 100, 500)
+DEFAULT_SIZE = 50
+RESERVED = ("sort", "desc", "page", "size", "format")
+
+
+def entities(var: str) -> str:
+    """The SELECT expression that packs ``?{var}_`` (IRI) and ``?{var}_l`` (label) into one column ``?{var}``."""
+    return (f'(GROUP_CONCAT(DISTINCT CONCAT(STR(?{var}_), "\\u001F", STR(?{var}_l)); separator="\\u001E") AS ?{var})')
+
+
+def pounds_short(value: Decimal) -> str:
+    """£4.8m, £850k, £600: money for reading; the CSV and the hover text keep the exact figure.
+
+    A minimal stand-in for pages-entity's humanize module, to fold into it.
+    """
+    if value >= 1_000_000:
+        return f"£{(value / 1_000_000).quantize(Decimal('0.01')).normalize():f}m"
+    if value >= 10_000:
+        return f"£{(value / 1000).quantize(Decimal('1')):f}k"
+    return f"£{value.quantize(Decimal('1')):,f}" if value == value.to_integral() else f"£{value:,.2f}"
+
+
+def pounds_exact(value: Decimal) -> str:
+    return f"£{value:,.0f}" if value == value.to_integral() else f"£{value:,.2f}"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One value in a cell: text for people, an IRI when it names an entity, a number to sort by."""
+
+    text: str
+    iri: str | None = None
+    number: Decimal | None = None
+    exact: str = ""  # the exact figure, for hover text and the CSV
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text | entities | money | count | bool
+    facet: str = ""  # the facet's heading, when the column is one
+    note: str = ""  # what the column means, shown on hover
+
+    def items(self, term: object) -> tuple[Item, ...]:
+        if not isinstance(term, ox.Literal) or term.value == "":
+            return ()
+        if self.kind == "entities":
+            pairs = (part.split(UNIT, 1) for part in term.value.split(RECORD))
+            return tuple(sorted((Item(label, iri) for iri, label in pairs), key=lambda i: i.text.lower()))
+        if self.kind == "bool":
+            return (Item("yes" if term.value in ("true", "1") else "no"),)
+        try:
+            number = Decimal(term.value)
+        except InvalidOperation:
+            return (Item(term.value),)
+        if self.kind == "money":
+            return (Item(pounds_short(number), None, number, pounds_exact(number)),)
+        if self.kind == "count":
+            return (Item(f"{number:f}", None, number, f"{number:f}"),)
+        return (Item(term.value),)
+
+
+@dataclass(frozen=True)
+class Listing:
+    name: str
+    title: str
+    intro: str
+    query: str
+    columns: tuple[Column, ...]
+    sort: str  # the column the table opens sorted by
+    desc: bool = False
+
+    def column(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+    @property
+    def facets(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.facet)
+
+
+Row = dict[str, tuple[Item, ...]]
+
+
+def compute_rows(build: Build, listing: Listing) -> list[Row]:
+    result = build.engine.query(Prepared(listing.query))
+    assert isinstance(result, ox.QuerySolutions)
+    return [{c.key: c.items(solution[c.key]) for c in listing.columns} for solution in result]
+
+
+def facet_value(item: Item) -> str:
+    """What a facet filter names: the entity's IRI, or the text of a literal."""
+    return item.iri or item.text
+
+
+@dataclass
+class FacetCount:
+    value: str
+    text: str
+    count: int
+    selected: bool
+    href: str  # toggles this value
+
+
+@dataclass
+class Facet:
+    column: Column
+    counts: list[FacetCount]
+
+
+@dataclass
+class Page:
+    listing: Listing
+    rows: list[Row]
+    total: int  # rows matching the filters
+    overall: int  # rows in the listing
+    number: int
+    size: int
+    sort: str
+    desc: bool
+    filters: dict[str, list[str]]
+    facets: list[Facet] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def first(self) -> int:
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+
+def _sort_key(column: Column) -> Callable[[Row], tuple[Any, ...]]:
+    def key(row: Row) -> tuple[Any, ...]:
+        items = row[column.key]
+        if not items:
+            return (1, Decimal(0), "")  # empty cells last, whichever way the table is sorted
+        first = items[0]
+        return (0, first.number if first.number is not None else Decimal(0), " ".join(i.text.lower() for i in items))
+    return key
+
+
+def parse_request(listing: Listing, args: MultiDict[str, str]) -> tuple[dict[str, list[str]], str, bool, int, int]:
+    """Filters, sort column, direction, page number and size from the query string, or BadRequest naming the bad one."""
+    filters: dict[str, list[str]] = {}
+    for key in args:
+        if key in RESERVED:
+            continue
+        column = listing.column(key)
+        if column is None or not column.facet:
+            allowed = ", ".join(c.key for c in listing.facets)
+            raise BadRequest(f"{key!r} is not a filter of {listing.title}; the filters are {allowed}, and sort, desc, page, size")
+        filters[key] = args.getlist(key)
+    sort = args.get("sort", listing.sort)
+    if listing.column(sort) is None:
+        raise BadRequest(f"sort={sort!r}: no such column; the columns are {', '.join(c.key for c in listing.columns)}")
+    desc = args.get("desc", "1" if listing.desc and "sort" not in args else "0")
+    if desc not in ("0", "1"):
+        raise BadRequest(f"desc={desc!r}: give 1 (largest or last first) or 0")
+    return filters, sort, desc == "1", _whole(args, "page", 1, 1), _size(args)
+
+
+def _whole(args: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    raw = args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < minimum:
+        raise BadRequest(f"{name}={raw!r}: give a whole number from {minimum}")
+    return int(raw)
+
+
+def _size(args: Mapping[str, str]) -> int:
+    size = _whole(args, "size", DEFAULT_SIZE, 1)
+    if size > PAGE_SIZES[-1]:
+        raise BadRequest(f"size={size}: at most {PAGE_SIZES[-1]} rows a page")
+    return size
+
+
+def select(listing: Listing, rows: Sequence[Row], args: MultiDict[str, str], link: Callable[[MultiDict[str, str]], str]) -> Page:
+    """The page of rows a request asks for, with facet counts over the filtered rows."""
+    filters, sort, desc, number, size = parse_request(listing, args)
+    kept = [row for row in rows if all(_matches(row[key], wanted) for key, wanted in filters.items())]
+    column = listing.column(sort)
+    assert column is not None
+    kept.sort(key=_sort_key(column), reverse=desc)
+    if desc:  # keep empty cells last
+        kept.sort(key=lambda row: 0 if row[sort] else 1)
+    total = len(kept)
+    shown = kept[(number - 1) * size:number * size]
+    page = Page(listing, shown, total, len(rows), number, size, sort, desc, filters)
+    page.facets = [_facet(c, kept, filters, args, link) for c in listing.facets]
+    return page
+
+
+def _matches(items: tuple[Item, ...], wanted: list[str]) -> bool:
+    return any(facet_value(i) in wanted for i in items)
+
+
+def _facet(column: Column, rows: Sequence[Row], filters: dict[str, list[str]], args: MultiDict[str, str],
+           link: Callable[[MultiDict[str, str]], str]) -> Facet:
+    counts: Counter[tuple[str, str]] = Counter()
+    for row in rows:
+        for item in {(facet_value(i), i.text) for i in row[column.key]}:
+            counts[item] += 1
+    selected = filters.get(column.key, [])
+    found = []
+    for (value, text), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1].lower())):
+        chosen = value in selected
+        toggled = MultiDict([(k, v) for k, v in args.items(multi=True) if k != "page" and not (k == column.key and v == value)])
+        if not chosen:
+            toggled.add(column.key, value)
+        found.append(FacetCount(value, text, count, chosen, link(toggled)))
+    return Facet(column, found)
+
+
+def to_csv(page: Page) -> str:
+    """The rows shown, with exact figures and, for linked columns, the IRIs in a column of their own."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    header: list[str] = []
+    for c in page.listing.columns:
+        header += [c.key, f"{c.key}_iri"] if c.kind == "entities" else [c.key]
+    writer.writerow(header)
+    for row in page.rows:
+        line: list[str] = []
+        for c in page.listing.columns:
+            items = row[c.key]
+            if c.kind == "entities":
+                line += ["; ".join(i.text for i in items), " ".join(i.iri or "" for i in items)]
+            elif c.kind in ("money", "count"):
+                line.append("; ".join(f"{i.number:f}" for i in items if i.number is not None))
+            else:
+                line.append("; ".join(i.text for i in items))
+        writer.writerow(line)
+    return out.getvalue()
+
+
+def to_json(page: Page, links: Mapping[str, str | None]) -> dict[str, Any]:
+    def cell(column: Column, items: tuple[Item, ...]) -> Any:
+        if column.kind == "entities":
+            return [{"label": i.text, "iri": i.iri} for i in items]
+        if column.kind in ("money", "count"):
+            return float(items[0].number) if items and items[0].number is not None else None
+        if column.kind == "bool":
+            return items[0].text == "yes" if items else None
+        return "; ".join(i.text for i in items) or None
+
+    return {
+        "title": page.listing.title, "total": page.total, "page": page.number, "size": page.size, "pages": page.pages,
+        "sort": page.sort, "desc": page.desc, "filters": page.filters, "links": dict(links),
+        "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in page.listing.columns],
+        "rows": [{c.key: cell(c, row[c.key]) for c in page.listing.columns} for row in page.rows],
+        "facets": {f.column.key: [{"value": fc.value, "label": fc.text, "count": fc.count} for fc in f.counts] for f in page.facets},
+    }

@@ -1,0 +1,103 @@
+"""Every page type in a real browser: axe-core finds no serious or critical violation, nothing scrolls sideways
+at 390 px, and the browse tables and search work by mouse and by keyboard.
+
+axe-core is vendored from npm (scripts/vendor-axe.sh) and injected into each page; it never comes from the network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+DIAGRAM = pytest.mark.xfail(reason="the lineage SVG nests links inside role=img (axe nested-interactive); "
+                                   "the diagrams branch redraws it", strict=False)
+PAGE_TYPES = [
+    "", "models/", "projects/", "grants/?sort=amount&desc=1", "organisations/", "reports/", "programmes/", "themes/",
+    "search?q=mokingbird", "search?q=council&page=2", "id/model/family-safeguarding", "id/project/family-safeguarding",
+    "id/grant/round-1-hertfordshire", "organisations/walsall", "themes/residential-care", "queries/", "queries/lineage",
+    "editor", "sparql", "download/", "dataset", "api/", "def/", "def/PracticeModel",
+    pytest.param("programmes/sfpc", marks=DIAGRAM), pytest.param("lineage/model/family-safeguarding", marks=DIAGRAM),
+]
+
+
+def axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
+            for v in found["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_no_serious_axe_violation_and_no_sideways_scroll_at_390(page, site, screenshots, path):
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(site + path)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("html").get_attribute("lang") == "en" and page.title()
+        assert not axe_violations(page), (path, width)
+        if width == 390:
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+            page.screenshot(path=str(screenshots / f"a11y-{path.split('?')[0].replace('/', '-') or 'home'}-390.png"), full_page=True)
+
+
+def test_sorting_grants_by_amount_by_clicking_the_header(page, site, screenshots):
+    page.goto(site + "grants/")
+    page.get_by_role("link", name="Amount").click()
+    page.wait_for_url("**sort=amount**")
+    if "desc=1" not in page.url:  # a first click sorts ascending; the second flips it
+        page.get_by_role("link", name="Amount").click()
+        page.wait_for_url("**desc=1**")
+    amounts = page.locator("td[data-label=Amount] span[title]").evaluate_all("cells => cells.map(c => c.title)")
+    figures = [int(a.replace("£", "").replace(",", "")) for a in amounts]
+    assert figures and figures == sorted(figures, reverse=True)
+    assert page.locator("th[aria-sort=descending]").inner_text().startswith("Amount")
+    page.screenshot(path=str(screenshots / "grants-by-amount.png"), full_page=False)
+
+
+def test_a_facet_filters_by_keyboard_and_the_csv_twin_matches(page, site, tmp_path):
+    page.goto(site + "projects/")
+    facet = page.get_by_role("navigation", name="Filters").get_by_role("link", name="CSCIP round 1", exact=False).first
+    facet.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**round=**")
+    shown = page.locator("td[data-label=Project]").all_inner_texts()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    saved = tmp_path / "projects.csv"
+    download.value.save_as(saved)
+    import csv
+
+    with saved.open(encoding="utf-8") as handle:
+        assert [row["item"] for row in csv.DictReader(handle)] == shown
+
+
+def test_mokingbird_finds_mockingbird_first(page, site, screenshots):
+    page.goto(site)
+    page.get_by_role("search", name="Site").get_by_role("searchbox").fill("mokingbird")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=mokingbird")
+    first = page.locator("ol.hits li a").first
+    assert first.inner_text() == "Mockingbird Family Model"
+    assert first.get_attribute("href") == "/id/model/mockingbird"
+    page.screenshot(path=str(screenshots / "search-mokingbird.png"), full_page=False)
+
+
+def test_the_404_page_in_a_browser(browser, site, screenshots):
+    # Its own context: the shared page fixture fails on the console line Chromium logs for any 404.
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    try:
+        page = context.new_page()
+        answer = page.goto(site + "no/such/page")
+        assert answer is not None and answer.status == 404
+        assert page.locator("html").get_attribute("lang") == "en" and page.title().startswith("Page not found")
+        assert page.get_by_role("navigation", name="Browse").is_visible()
+        assert page.get_by_role("search", name="Search this site").is_visible()
+        assert not axe_violations(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(screenshots / "not-found-390.png"), full_page=True)
+    finally:
+        context.close()

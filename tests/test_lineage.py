@@ -1,0 +1,157 @@
+"""The lineage graph derived at build time, and the lineage query over it (issue 15)."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from cscip_kg.engine import Engine, Prepared
+from cscip_kg.lineage import LINEAGE_GRAPH, add_lineage, lineage_properties
+from cscip_kg.namespaces import CSCIP, ID_BASE, PROV
+from cscip_kg.queries import load_catalogue
+
+FS_SFPC = {"cambridgeshire", "walsall", "lancashire", "telford-and-wrekin", "wandsworth", "swindon"}
+FS_ROUND_2 = {"luton", "peterborough", "bracknell-forest", "west-berkshire"}
+NWD_SFPC = {"middlesbrough", "rochdale", "redcar-and-cleveland", "warrington", "norfolk", "leicester"}
+
+
+def _slug(iri: str) -> str:
+    return iri.rsplit("/", 1)[1]
+
+
+def _lineage(project, engine, entity: str) -> list[dict[str, str]]:
+    named = load_catalogue(project.queries_dir)["lineage"]
+    result = engine.query(Prepared(named.bind({"entity": entity})))
+    names = [v.value for v in result.variables]
+    return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
+
+
+def test_the_lineage_properties_come_from_the_ontology(compiled):
+    found = {_slug(str(p)).rsplit("#", 1)[-1] for p in lineage_properties(compiled.loaded.ontology)}
+    assert {"adoptsModel", "developedBy", "spreadsModel", "spreadsProject", "implementsModel", "continues",
+            "scalesUp", "round", "wasInfluencedBy"} <= found
+    assert not found & {"evaluator", "leadOrganisation", "participatedIn"}  # PROV's, not lineage
+
+
+def test_a_new_lineage_property_is_one_line_in_the_ontology(compiled):
+    ontology = Graph()
+    for triple in compiled.loaded.ontology:
+        ontology.add(triple)
+    ontology.add((CSCIP.inspiredBy, RDFS.subPropertyOf, PROV.wasInfluencedBy))
+    assert CSCIP.inspiredBy in lineage_properties(ontology)
+
+
+def test_walsall_adopted_two_models_each_through_its_programme(project, compiled):
+    rows = _lineage(project, compiled.engine, "organisation:walsall")
+    own = {(_slug(r["node"]), _slug(r["programme"]), r["role"]) for r in rows if r["via"].endswith("/walsall")}
+    assert own == {("family-safeguarding", "sfpc", "trial cohort"),
+                   ("family-drug-and-alcohol-court", "sfip-fdac", "SFIP FDAC site")}
+    assert all(r["sources"].startswith("http") for r in rows if r["via"].endswith("/walsall"))
+    models = {_slug(r["node"]) for r in rows if "/model/" in r["node"]}
+    assert models == {"family-safeguarding", "family-drug-and-alcohol-court"}  # no model it did not adopt
+    assert {r["direction"] for r in rows} == {"ancestor"}
+
+
+def test_family_safeguarding_came_from_hertfordshire_and_spread_to_round_2_and_sfpc(project, compiled):
+    rows = _lineage(project, compiled.engine, "model:family-safeguarding")
+    developer = [r for r in rows if r["kind"].endswith("/developedBy") and r["direction"] == "ancestor"]
+    assert [(_slug(r["node"]), r["role"], r["sources"]) for r in developer] == [
+        ("hertfordshire", "innovator", "https://www.scie.org.uk/strengthening-families/about")]
+    adopters: dict[str, set[tuple[str, str]]] = {}
+    for row in rows:
+        if row["direction"] == "descendant" and row["kind"].endswith("/adoptsModel"):
+            assert row["sources"].startswith("http"), row
+            adopters.setdefault(_slug(row["node"]), set()).add((_slug(row["programme"]), row["role"]))
+    for la in FS_ROUND_2:
+        assert ("cscip-round-2", "round 2 scale-up authority") in adopters[la], la
+    assert {la for la, found in adopters.items() if any(p == "sfpc" for p, _ in found)} == FS_SFPC | {"hertfordshire"}
+    assert ("sfpc", "trailblazer (pilot LA)") in adopters["cambridgeshire"]
+    assert not set(adopters) & NWD_SFPC
+
+
+def test_round_1_reaches_the_sfpc_and_sfip_adopters_of_its_models(project, compiled):
+    rows = _lineage(project, compiled.engine, "programme:cscip-round-1")
+    reached = {_slug(r["node"]) for r in rows if r["direction"] == "descendant"}
+    assert reached >= FS_SFPC | NWD_SFPC | FS_ROUND_2
+    assert {"bath-and-north-east-somerset", "essex", "sfpc", "sfip"} <= reached  # SFIP FGC and FDAC authorities
+
+
+def test_every_link_has_a_kind_basis_and_source(compiled):
+    lineage = compiled.dataset.graph(LINEAGE_GRAPH)
+    links = set(lineage.subjects(RDF.type, CSCIP.LineageLink))
+    assert len(links) > 300
+    for link in links:
+        assert lineage.value(link, CSCIP.linkKind) is not None, link
+        assert lineage.value(link, CSCIP.basis) in (CSCIP.stated, CSCIP.inferred, CSCIP.claimed), link
+        assert lineage.value(link, URIRef("http://purl.org/dc/terms/source")) is not None, link
+        assert len(set(lineage.subjects(PROV.qualifiedInfluence, link))) == 1, link
+
+
+def test_an_adoption_through_a_programme_never_links_to_the_programme(compiled):
+    lineage = compiled.dataset.graph(LINEAGE_GRAPH)
+    for link in lineage.subjects(CSCIP.linkKind, CSCIP.adoptsModel):
+        assert (lineage.value(link, PROV.influencer), RDF.type, CSCIP.PracticeModel) in compiled.dataset.graph(
+            URIRef("https://w3id.org/cscip-kg/graph/registry")), link
+
+
+def _chain_dataset(compiled, length: int) -> Dataset:
+    """A chain of ``length`` continuations, project 0 ← 1 ← … ← length, closed into a cycle."""
+    dataset = Dataset()
+    ontology = compiled.loaded.ontology
+    for triple in ontology:
+        dataset.graph(URIRef("https://w3id.org/cscip-kg/graph/ontology")).add(triple)
+    data = dataset.graph(URIRef(f"{ID_BASE}source/chain"))
+    nodes = [URIRef(f"{ID_BASE}project/chain-{i}") for i in range(length + 1)]
+    for i, node in enumerate(nodes):
+        data.add((node, RDF.type, CSCIP.Project))
+        data.add((node, RDFS.label, Literal(f"Chain {i}", lang="en")))
+        if i:
+            data.add((node, CSCIP.continues, nodes[i - 1]))
+    data.add((nodes[0], CSCIP.continues, nodes[-1]))  # the cycle
+    add_lineage(dataset, ontology)
+    return dataset
+
+
+def _paths(rows: list[dict[str, str]], entity: str, direction: str) -> dict[str, list[str]]:
+    """Shortest path of hops from the entity to each node, rebuilt from the rows' ?via."""
+    steps: dict[str, set[str]] = {}
+    for row in rows:
+        if row["direction"] == direction:
+            steps.setdefault(row["via"], set()).add(row["node"])
+    paths = {entity: [entity]}
+    queue = deque([entity])
+    while queue:
+        here = queue.popleft()
+        for there in sorted(steps.get(here, ())):
+            if there not in paths:
+                paths[there] = [*paths[here], there]
+                queue.append(there)
+    return paths
+
+
+def test_ten_hops_and_a_cycle_come_back_whole_with_their_paths(project, compiled):
+    engine = Engine.from_dataset(_chain_dataset(compiled, 10))
+    start = f"{ID_BASE}project/chain-10"
+    rows = _lineage(project, engine, start)
+    ancestors = _paths(rows, start, "ancestor")
+    for i in range(10):
+        assert ancestors[f"{ID_BASE}project/chain-{i}"] == [f"{ID_BASE}project/chain-{j}" for j in range(10, i - 1, -1)]
+    descendants = _paths(rows, start, "descendant")  # through the cycle: 0 continues 10, 1 continues 0, …
+    assert descendants[f"{ID_BASE}project/chain-9"] == [start] + [f"{ID_BASE}project/chain-{j}" for j in range(10)]
+    assert len(rows) == 2 * 11  # each of the eleven links once per direction
+
+
+def test_the_links_the_build_infers_say_why(compiled):
+    lineage = compiled.dataset.graph(LINEAGE_GRAPH)
+    inferred = set(lineage.subjects(CSCIP.linkKind, CSCIP.grewOutOf))
+    assert len(inferred) == 6  # the six models SFPC and SFIP spread, each with the round 1 project it spreads
+    for link in inferred:
+        assert lineage.value(link, CSCIP.basis) == CSCIP.inferred, link
+        assert lineage.value(link, CSCIP.inferenceNote) is not None, link
+
+
+def test_the_build_writes_the_lineage_graph_into_the_dump(build_dir):
+    text = (build_dir / "cscip-kg.trig").read_text(encoding="utf-8")
+    assert "graph/lineage>" in text and "lineageLink" in text
