@@ -12,6 +12,7 @@ from collections import Counter
 
 from flask import url_for
 
+from cscip_kg.server.entity_findings import findings_section
 from cscip_kg.server.entity_pages import (
     CSCIP,
     DCTERMS,
@@ -99,7 +100,7 @@ def model(facts: Facts) -> Page:
                          Link("Ask “Adopters of a practice model” for another model",
                               url_for("query_pages.query_page", name="adopters-of-model", model=facts.short))]
     how = lambda p: HOW.get(p.how, "")  # noqa: E731
-    sections = [funding_section(found, facts, how=how), evaluations_section(found, facts), spread,
+    sections = [funding_section(found, facts, how=how), evaluations_section(found, facts), findings_section(facts, "model"), spread,
                 partners_section(facts, {}, {}) if not found else lead_partners(found, facts), sources_section(facts)]
     return Page("model", "Practice model", summary, facts_list, sections)
 
@@ -157,7 +158,7 @@ def project(facts: Facts) -> Page:
                                           ("Led by", [facts.link(i, label) for i, label in me.leads.items()] or [Link("not stated")]),
                                           ("Grant", [money_link(m) for _l, m in me.grants.values()] or [Link("none recorded")]),
                                           ("Evaluation reports", [Link(str(len(me.reports)))])]
-    sections = [grants_section(me, facts), evaluations_section(found, facts), spread,
+    sections = [grants_section(me, facts), evaluations_section(found, facts), findings_section(facts, "project"), spread,
                 partners_section(facts, {CSCIP + "leadOrganisation": "lead", CSCIP + "partnerOrganisation": "partner",
                                          CSCIP + "evaluator": "evaluator"}), sources_section(facts)]
     return Page("project", "Project", summary, facts_list, sections)

@@ -1,0 +1,114 @@
+"""Evaluation findings: every number is the source's, and a model's findings come back by query."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from cscip_kg.queries import load_catalogue
+from tests.helpers import select
+
+FINDINGS = """
+    SELECT ?finding ?value ?min ?max ?stated WHERE {
+      ?finding a cscip:Finding ; cscip:statedAs ?stated .
+      OPTIONAL { ?finding schema:value ?value }
+      OPTIONAL { ?finding schema:minValue ?min }
+      OPTIONAL { ?finding schema:maxValue ?max } }"""
+
+
+def numbers_in(words: str) -> set[Decimal]:
+    """The numbers written in ``words``, thousands separators dropped ('£107,000' -> 107000)."""
+    return {Decimal(n.replace(",", "")) for n in re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?", words)}
+
+
+def missing_numbers(row: dict[str, str]) -> list[str]:
+    """The finding's values that its stated words do not contain."""
+    values = [row[k] for k in ("value", "min", "max") if row.get(k)]
+    written = numbers_in(row["stated"])
+    return [v for v in values if Decimal(v) not in written]
+
+
+@pytest.mark.parametrize(("row", "missing"), [
+    ({"value": "107000", "stated": "savings of £107,000 to the police"}, []),
+    ({"min": "1.2", "max": "2.1", "stated": "savings between £1.2-2.1m per year"}, []),
+    ({"value": "49", "stated": "a 49% reduction"}, []),
+    ({"value": "48", "stated": "a 49% reduction"}, ["48"]),
+    ({"value": "4.9", "stated": "a 49% reduction"}, ["4.9"]),
+    ({"min": "1.2", "max": "2.5", "stated": "between £1.2-2.1m"}, ["2.5"]),
+])
+def test_the_number_check_tells_a_copied_number_from_a_wrong_one(row, missing):
+    assert missing_numbers(row) == missing
+
+
+def test_every_findings_stated_words_contain_its_number(compiled):
+    rows = select(compiled, FINDINGS)
+    assert len(rows) >= 20
+    wrong = {row["finding"]: missing_numbers(row) for row in rows if missing_numbers(row)}
+    assert wrong == {}
+    assert all(row["value"] or (row["min"] and row["max"]) for row in rows)
+
+
+def test_hertfordshire_round_1_headline_findings_cite_the_programme_page(compiled):
+    rows = select(compiled, """
+        SELECT ?measure ?value ?url WHERE {
+          ?f cscip:findingOf project:family-safeguarding ; cscip:measure ?measure ; schema:value ?value ;
+             dcterms:source/cscip:originalURL ?url ; cscip:reportedBy cscip:Unattributed ; cscip:direction cscip:Decrease
+          FILTER(CONTAINS(STR(?url), "implement-family-safeguarding")) }""")
+    found = {(r["measure"].rsplit("/", 1)[1], r["value"]) for r in rows}
+    assert found == {("children-on-child-protection-plans", "49"), ("police-call-outs", "66"),
+                     ("hospital-admissions", "53")}
+
+
+def test_findings_reported_by_the_evaluation_are_kept_apart_from_the_projects(compiled):
+    rows = select(compiled, """
+        SELECT ?by (COUNT(?f) AS ?n) WHERE { ?f a cscip:Finding ; cscip:reportedBy ?by } GROUP BY ?by""")
+    kinds = {r["by"].rsplit("/", 1)[1] for r in rows}
+    assert kinds == {"IndependentEvaluation", "ProjectReported", "Unattributed"}
+
+
+def test_model_findings_lists_a_models_findings_across_its_projects(project, compiled):
+    named = load_catalogue(project.queries_dir)["model-findings"]
+    from cscip_kg.engine import Prepared
+
+    def rows_for(model: str) -> list[dict[str, str]]:
+        result = compiled.engine.query(Prepared(named.bind({"model": model})))
+        names = [v.value for v in result.variables]  # type: ignore[union-attr]
+        return [{n: (s[n].value if s[n] is not None else "") for n in names} for s in result]  # type: ignore[union-attr]
+
+    safeguarding = rows_for("model:family-safeguarding")
+    assert {"49", "66", "53", "30"} <= {r["value"] for r in safeguarding}
+    assert all(r["url"].startswith("http") and r["statedAs"] for r in safeguarding)
+    mockingbird = rows_for("model:mockingbird")
+    assert {r["project"].rsplit("/", 1)[1] for r in mockingbird} == {"mockingbird-family-model-round-2"}
+    pause = rows_for("model:pause-model")
+    assert [(r["minValue"], r["maxValue"]) for r in pause if r["minValue"]] == [("1.2", "2.1")]
+    assert rows_for("model:keep") == []
+
+
+def test_coverage_lists_every_evaluated_project_with_its_number_of_findings(project, compiled):
+    from cscip_kg.engine import Prepared
+
+    named = load_catalogue(project.queries_dir)["findings-coverage"]
+    result = compiled.engine.query(Prepared(named.bind({})))
+    rows = {s["project"].value.rsplit("/", 1)[1]: int(s["findings"].value) for s in result}  # type: ignore[union-attr]
+    evaluated = select(compiled, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?r a cscip:EvaluationReport ; cscip:evaluates ?p }")
+    assert len(rows) == int(evaluated[0]["n"])
+    assert rows["family-safeguarding"] == 13
+    assert rows["family-safeguarding-round-2"] == 0
+    assert sum(1 for n in rows.values() if n) == 6
+
+
+def test_models_by_measure_names_the_models_that_reported_a_change_in_it(project, compiled):
+    from cscip_kg.engine import Prepared
+
+    named = load_catalogue(project.queries_dir)["models-by-measure"]
+
+    def models(measure: str) -> set[str]:
+        result = compiled.engine.query(Prepared(named.bind({"measure": measure})))
+        return {s["model"].value.rsplit("/", 1)[1] for s in result}  # type: ignore[union-attr]
+
+    assert models("measure:children-on-child-protection-plans") == {"family-safeguarding", "family-valued"}
+    assert models("measure:foster-carer-retention") == {"mockingbird"}
+    assert models("measure:staff-turnover") == set()
