@@ -115,4 +115,4 @@ def test_the_publisher_prefix_is_a_setting(project, compiled, tmp_path):
     result = CliRunner().invoke(main, ["--root", str(project.root), "export", "--out", str(tmp_path / "bad")],
                                 env={"CSCIP_KG_PUBLISHER_PREFIX": "cscip kg"})
     assert result.exit_code != 0
-    assert "CSCIP_KG_PUBLISHER_PREFIX='cscip kg' is not a valid publisher_prefix" in result.output
+    assert "setting publisher_prefix = 'cscip kg' (from environment variable CSCIP_KG_PUBLISHER_PREFIX) must be '360G-'" in result.output

@@ -22,7 +22,7 @@ def test_a_model_page_answers_where_it_spread_before_any_table(page, site, scree
     assert "11 organisations took it up" in page.locator(".summary-text").inner_text()
     # The complete property table is there for linked-data users, folded until asked for.
     assert not page.locator("table.props").first.is_visible()
-    page.locator("details summary").click()
+    page.locator("#all-facts details summary").click()
     assert page.locator("table.props").first.is_visible()
     page.screenshot(path=str(screenshots / "entity-model-1280.png"), full_page=True)
 
