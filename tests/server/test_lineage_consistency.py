@@ -104,7 +104,8 @@ def test_no_organisation_page_is_empty_where_the_graph_holds_facts_about_it(serv
     facts = _solutions(compiled, """
         SELECT DISTINCT ?o WHERE {
           ?o a ?type . ?type rdfs:subClassOf* org:Organization .
-          { ?s ?p ?o . FILTER(?p NOT IN (cscip:lineageLink, prov:influencer, rdf:subject, rdf:object)) } UNION { ?o cscip:qualifiedParticipation|org:hasMember ?x }
+          { ?s ?p ?o . FILTER(?p NOT IN (cscip:lineageLink, prov:influencer, rdf:subject, rdf:object)) }
+          UNION { ?o cscip:qualifiedParticipation|org:hasMember ?x }
         }""")
     with_facts = {r["o"] for r in facts}
     assert len(with_facts) >= 150  # of 178 organisations
