@@ -13,9 +13,9 @@ from rdflib import Dataset, Graph, URIRef
 from cscip_kg.build import MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, TRIG_FILE, VOID_FILE, write_store
 from cscip_kg.engine import Engine
 from cscip_kg.lineage import add_lineage
+from cscip_kg.opened import embedded
 from cscip_kg.search_db import SEARCH_FILE, write_search_db
 from cscip_kg.server import create_app
-from cscip_kg.server.state import embedded
 from tests.server.structure import parse
 
 BASE = "https://w3id.org/cscip-kg/"

@@ -14,12 +14,12 @@ from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
+from cscip_kg.opened import Build
 from cscip_kg.server import formats
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.context import current_build, negotiated
 from cscip_kg.server.listing import PAGE_SIZES, Item, Listing, Page, Row, compute_rows, select, to_csv, to_json
 from cscip_kg.server.listings import LISTINGS
-from cscip_kg.server.state import Build
 from cscip_kg.server.views import href
 
 bp = Blueprint("browse", __name__)

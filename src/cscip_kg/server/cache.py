@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 from flask import current_app
 
+from cscip_kg.opened import Build
 from cscip_kg.server.context import current_build
-from cscip_kg.server.state import Build
 
 T = TypeVar("T")
 CACHE = "cscip_kg.cache"

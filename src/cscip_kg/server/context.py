@@ -11,8 +11,8 @@ from werkzeug.exceptions import BadRequest, NotAcceptable
 from werkzeug.http import parse_accept_header
 
 from cscip_kg.bounded import QueryPool
+from cscip_kg.opened import Build
 from cscip_kg.server import formats
-from cscip_kg.server.state import Build
 
 EXTENSION = "cscip_kg"
 POOL = "cscip_kg_pool"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cscip_kg.derived import FIGURE_QUERIES, read_answers, rows
-from cscip_kg.server.state import Build
+from cscip_kg.opened import Build
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from cscip_kg.engine import Prepared
-from cscip_kg.server.state import Build
+from cscip_kg.opened import Build
 
 LINEAGE_QUERY = "lineage"
 

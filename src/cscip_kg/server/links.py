@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from flask import request
 from markupsafe import Markup, escape
 
-from cscip_kg.server.state import Build
+from cscip_kg.opened import Build
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
 from cscip_kg.engine import Prepared
-from cscip_kg.server.state import Build
+from cscip_kg.opened import Build
 
 UNIT, RECORD = "\u001f", "\u001e"
 PAGE_SIZES = (25, 50, 100, 500)

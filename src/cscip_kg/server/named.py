@@ -13,9 +13,9 @@ import pyoxigraph as ox
 from werkzeug.exceptions import NotFound
 
 from cscip_kg.engine import Prepared, QueryResult
+from cscip_kg.opened import Build
 from cscip_kg.queries import NamedQuery
 from cscip_kg.server.links import Link, Table
-from cscip_kg.server.state import Build
 from cscip_kg.server.tables import people_table, term_cell
 
 

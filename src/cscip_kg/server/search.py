@@ -13,11 +13,11 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
+from cscip_kg.opened import Build
 from cscip_kg.search_db import KIND_LABELS, SEARCH_FILE, Found, SearchDB
 from cscip_kg.server import formats
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.context import current_build, negotiated
-from cscip_kg.server.state import Build
 from cscip_kg.server.views import href
 
 bp = Blueprint("search", __name__)

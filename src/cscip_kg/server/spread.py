@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from cscip_kg.engine import Prepared
+from cscip_kg.opened import Build
 from cscip_kg.server.lineage_svg import Routes
-from cscip_kg.server.state import Build
 
 _RECORD = """OPTIONAL { ?record cscip:role ?role } OPTIONAL { ?record cscip:datesStatedAs ?dates }
     OPTIONAL { ?record schema:startDate ?start } OPTIONAL { ?record schema:endDate ?end }

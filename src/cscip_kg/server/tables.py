@@ -21,11 +21,11 @@ from collections.abc import Mapping, Sequence
 import pyoxigraph as ox
 
 from cscip_kg.engine import Prepared
+from cscip_kg.opened import Build
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.humanize import basis_words, column_label, literal_words, money
 from cscip_kg.server.links import Cell, Link, Table, href
 from cscip_kg.server.source_links import source_links
-from cscip_kg.server.state import Build
 from cscip_kg.server.views import short
 from cscip_kg.server.vocabulary import LABELS
 
