@@ -64,8 +64,8 @@ def test_a_query_whose_words_look_like_update_keywords_is_answered(name, engine)
 def test_a_literal_s_words_are_data(engine):
     # On one line, SPARQLWrapper's PREFIX pattern runs on to the literal's "x: <…>" and cuts the SELECT with it;
     # the literal's "address" is then the first keyword it finds.
-    text = (f'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?label WHERE {{ ?x rdfs:label ?label '
-            f'FILTER(?label != "see: <elsewhere>, the new address") }}')
+    text = ('PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?label WHERE { ?x rdfs:label ?label '
+            'FILTER(?label != "see: <elsewhere>, the new address") }')
     result = engine.query(Prepared(text))
     assert isinstance(result, ox.QuerySolutions)
     assert [row["label"].value for row in result] == ["moved to a new address; download and add"]
