@@ -38,3 +38,15 @@ def test_a_project_page_shows_its_own_findings_and_a_project_without_any_says_so
     found_empty = re.search(r'<section id="findings"(.*?)</section>', html, re.S)
     assert found_empty and "No findings are recorded yet for it." in found_empty[1]
     assert "<table" not in found_empty[1]
+
+
+def test_the_model_page_says_whether_the_findings_were_public_when_each_adopter_took_it_up(client):
+    # No page a finding was read on carries a date in the graph yet, so the page says it cannot tell, and why.
+    html = page(client, "/id/model/family-safeguarding")
+    found = re.search(r'<section id="evidence-at-adoption"(.*?)</section>', html, re.S)
+    assert found, "no evidence-at-adoption section"
+    words = " ".join(re.sub(r"<[^>]+>", " ", found[1]).split())
+    assert "Whether these findings were public when each of the 11 adopters took the model up cannot be told" in words
+    assert "it holds no date for the pages that state them" in words
+    assert "/queries/evidence-at-adoption?model=model:family-safeguarding" in found[1]
+    assert "evidence-at-adoption" not in page(client, "/id/model/keep")  # no findings: nothing to compare
