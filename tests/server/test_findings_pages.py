@@ -50,3 +50,31 @@ def test_the_model_page_says_whether_the_findings_were_public_when_each_adopter_
     assert "it holds no date for the pages that state them" in words
     assert "/queries/evidence-at-adoption?model=model:family-safeguarding" in found[1]
     assert "evidence-at-adoption" not in page(client, "/id/model/keep")  # no findings: nothing to compare
+
+
+def test_the_model_map_rings_the_places_with_their_own_evaluated_findings_and_says_so(client):
+    html = page(client, "/id/model/family-safeguarding")
+    found = re.search(r'<section class="spread-map"(.*?)</section>', html, re.S)
+    assert found
+    words = " ".join(re.sub(r"<[^>]+>", " ", found[1]).split())
+    assert "Ring: has its own evaluated findings on this model: 1 on the map" in words  # the key, in words
+    ringed = re.findall(r'aria-label="([^"]*); has its own evaluated findings on this model"', found[1])
+    assert [label.split(":")[0] for label in ringed] == ["Hertfordshire County Council"]
+    assert found[1].count("<circle") == 1 + 1  # the ring on Hertfordshire's hexagon and the key's swatch
+    rows = re.findall(r'<tr><td data-label="Organisation">(?:<a [^>]*>)?([^<]+).*?'
+                      r'<td data-label="Has its own evaluated findings on this model">(yes|no)</td></tr>', found[1], re.S)
+    assert dict(rows)["Hertfordshire County Council"] == "yes" and dict(rows)["Walsall"] == "no"
+
+
+def test_the_timeline_marks_the_stage_whose_project_the_findings_are_about(client):
+    html = page(client, "/id/model/family-safeguarding")
+    found = re.search(r'<section class="spread-timeline"(.*?)</section>', html, re.S)
+    assert found
+    stages = {re.search(r"<h3>(.*?)</h3>", li)[1]: " ".join(re.sub(r"<[^>]+>", " ", li).split())  # type: ignore[index]
+              for li in re.findall(r'<li class="stage.*?</li>', found[1], re.S)}
+    assert "With their own evaluated findings: Hertfordshire County Council." in stages["Round 1: the innovation project"]
+    # Hertfordshire took part in SFPC too, but its findings are about its round 1 project.
+    assert "evaluated findings" not in stages["Strengthening Families, Protecting Children (SFPC)"]
+    marked = re.findall(r'<td data-label="Who">(?:<a [^>]*>)?([^<]+).*?<td data-label="Own evaluated findings">yes</td>',
+                        found[1], re.S)
+    assert set(marked) == {"Hertfordshire County Council"}
