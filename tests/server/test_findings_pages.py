@@ -21,7 +21,7 @@ def client(build_dir: Path) -> Iterator[FlaskClient]:
 def test_family_safeguarding_model_page_shows_hertfordshires_round_1_findings_with_sources(client):
     html = page(client, "/id/model/family-safeguarding")
     found = section(html, "findings")
-    changes = column(found, "Change as stated")
+    changes = [c.split("sources disagree")[0].strip() for c in column(found, "Change as stated")]  # a disagreement is a 2nd item
     assert {"decrease: 49%", "decrease: 66%", "decrease: 53%"} <= set(changes)
     words = column(found, "In the source's words")
     assert any("a 49% reduction in children on protection plans" in w for w in words)
@@ -78,3 +78,11 @@ def test_the_timeline_marks_the_stage_whose_project_the_findings_are_about(clien
     marked = re.findall(r'<td data-label="Who">(?:<a [^>]*>)?([^<]+).*?<td data-label="Own evaluated findings">yes</td>',
                         found[1], re.S)
     assert set(marked) == {"Hertfordshire County Council"}
+
+
+def test_findings_that_disagree_each_say_so_with_the_other_page_s_number(client):
+    found = section(page(client, "/id/model/family-safeguarding"), "findings")
+    changes = column(found, "Change as stated")
+    assert any(c.startswith("decrease: 66%") and "sources disagree: another page gives 67% (Community Care" in c for c in changes)
+    assert any(c.startswith("decrease: 67%") and "sources disagree: another page gives 66% (innovationcsc.co.uk" in c for c in changes)
+    assert sum("sources disagree" in c for c in changes) == 2

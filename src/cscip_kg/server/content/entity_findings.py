@@ -23,7 +23,7 @@ from cscip_kg.server.rendering.links import Cell, Link, Table
 from cscip_kg.server.rendering.source_links import source_links
 
 _FINDINGS = """SELECT ?finding ?project ?projectLabel ?measure ?direction ?value ?min ?max ?unit ?place ?placeLabel ?period
-       ?comparison ?reportedBy ?statedAs ?source WHERE {{
+       ?comparison ?reportedBy ?statedAs ?source ?disagrees WHERE {{
   {anchor}
   ?finding a cscip:Finding ; cscip:findingOf ?project ; cscip:measure/skos:prefLabel ?measure ;
       cscip:direction/skos:prefLabel ?direction ; cscip:comparison/skos:prefLabel ?comparison ;
@@ -33,6 +33,17 @@ _FINDINGS = """SELECT ?finding ?project ?projectLabel ?measure ?direction ?value
   OPTIONAL {{ ?finding schema:minValue ?min ; schema:maxValue ?max }}
   OPTIONAL {{ ?finding dcterms:spatial ?place . ?place rdfs:label ?placeLabel }}
   OPTIONAL {{ ?finding cscip:periodStatedAs ?period }}
+  OPTIONAL {{  # another page's number for the same thing: the two are a pair of conflicting claims
+    SELECT ?finding (GROUP_CONCAT(DISTINCT ?says; separator="; ") AS ?disagrees) WHERE {{
+      ?claim cscip:claimOfFinding ?finding ; cscip:claimStatus cscip:Conflicting ; cscip:claimSubject ?subject ;
+          cscip:claimProperty ?property .
+      ?other cscip:claimOfFinding ?otherFinding ; cscip:claimStatus cscip:Conflicting ; cscip:claimSubject ?subject ;
+          cscip:claimProperty ?property ; cscip:claimValue ?value ; dcterms:source/rdfs:label ?page .
+      ?finding cscip:measure ?measure . ?otherFinding cscip:measure ?measure ; schema:unitText ?unit .
+      FILTER(?otherFinding != ?finding)
+      BIND(CONCAT(STR(?value), IF(?unit = "%", "%", CONCAT(" ", ?unit)), " (", STR(?page), ")") AS ?says)
+    }} GROUP BY ?finding
+  }}
 }}
 ORDER BY ?projectLabel ?measure ?finding"""
 
@@ -64,7 +75,9 @@ def findings_section(facts: Facts, kind: str) -> Section:
     rows: list[list[Cell]] = []
     for row in result:
         where = ", ".join(t for t in (_text(row, "placeLabel"), _text(row, "period")) if t)
-        cells: list[Cell] = [[Link(_text(row, "measure"))], [Link(amount(row))], [Link(where)] if where else [],
+        disagrees = _text(row, "disagrees")
+        change = [Link(amount(row))] + ([Link(f"sources disagree: another page gives {disagrees}")] if disagrees else [])
+        cells: list[Cell] = [[Link(_text(row, "measure"))], change, [Link(where)] if where else [],
                              [Link(_text(row, "comparison"))], [Link(_text(row, "reportedBy"))],
                              [Link(f"“{_text(row, 'statedAs')}”")], source_links(facts.build, [_text(row, "source")])]
         if kind == "model":
