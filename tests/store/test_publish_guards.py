@@ -11,8 +11,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,8 +23,8 @@ import pytest
 
 from cscip_kg.publish import PublishFailed, publish, staging_prefix
 from cscip_kg.publish_lock import PublishLock, PublishLocked, lock_graph
-from cscip_kg.store import send
 from cscip_kg.remote import Publication, read_publication, run
+from cscip_kg.store import send
 from tests.store.conftest import Store, new_store
 
 pytestmark = pytest.mark.slow
