@@ -3,19 +3,26 @@
 Publishers may run on different machines, so the lock lives in the store, in the
 graph ``<base>graph/publish-lock`` (never part of the answers). A publisher claims
 it with one conditional update (insert my claim only if there is none), reads the
-claims back and proceeds only if its own is the one there; otherwise it refuses,
-naming the holder. If two claims land at once (a store that does not serialise
-updates), both publishers see both and the smaller claim wins, the other withdraws.
-A claim left by a publisher that was killed is broken by the next publish from
-the same machine (its process is gone); from another machine it must be dropped
-by hand, as the refusal says.
+claims back and proceeds only if its own is the only one there; if another is
+there it refuses, naming the holder. A store that does not serialise updates may
+let two claims land at once: then neither is alone, both withdraw and try again
+after a random pause, so at most one ever proceeds (the one whose read came first
+saw only itself, and every later read sees it). A claim left by a publisher that
+was killed is broken by the next publish from the same machine (its process is
+gone); from another machine it must be dropped by hand, as the refusal says.
+
+The condition counts the claims in a subquery rather than using ``FILTER NOT
+EXISTS`` in an otherwise empty pattern: Virtuoso 7 evaluates that filter as true
+whatever the graph holds, so every claim landed and two publishes interleaved.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+import random
 import socket
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -25,6 +32,7 @@ from cscip_kg.remote import DCTERMS, run
 from cscip_kg.store import StoreConfig, send
 
 SPARQL_UPDATE = "application/sparql-update"
+ATTEMPTS = 5
 
 
 class PublishLocked(Exception):
@@ -69,25 +77,32 @@ class PublishLock:
 
     def acquire(self) -> None:
         """Claim the lock, or raise PublishLocked (StoreUnavailable / StoreError if the store fails)."""
-        for _attempt in range(2):
+        for _attempt in range(ATTEMPTS):
             self._update(f"""INSERT {{ GRAPH <{self.graph}> {{ <{self.claim.iri}> <{DCTERMS}identifier> "{self.claim.holder}" ;
                 <{DCTERMS}created> "{self.claim.since}" }} }}
-              WHERE {{ FILTER NOT EXISTS {{ GRAPH <{self.graph}> {{ ?claim <{DCTERMS}identifier> ?holder }} }} }}""")
+              WHERE {{ {{ SELECT (COUNT(?claim) AS ?claims) WHERE {{ GRAPH <{self.graph}> {{ ?claim <{DCTERMS}identifier> ?holder }} }} }}
+                      FILTER(?claims = 0) }}""")
             claims = self._claims()
-            if claims and min(claims, key=lambda c: c.holder) == self.claim:
+            if [c.iri for c in claims] == [self.claim.iri]:
                 return
-            self._withdraw(self.claim)
-            others = [c for c in claims if c != self.claim]
+            others = [c for c in claims if c.iri != self.claim.iri]
+            if len(others) < len(claims):
+                self._withdraw(self.claim)  # two claims landed at once: step back, so that neither proceeds
             stale = [c for c in others if c.stale_here]
-            if not stale or len(stale) != len(others):
-                holder = min(others, key=lambda c: c.holder) if others else self.claim
-                raise PublishLocked(
-                    f"another publish ({holder.holder}, since {holder.since}) is publishing into this store; "
-                    f"nothing was changed. Run publish again when it has finished; if that publisher is dead, "
-                    f"drop its claim with the SPARQL update `DROP GRAPH <{self.graph}>`")
             for claim in stale:
                 self._withdraw(claim)
-        raise PublishLocked(f"could not claim the publish lock in <{self.graph}>; nothing was changed")
+            live = [c for c in others if not c.stale_here]
+            if live and len(others) == len(claims):  # another claim was there first: it holds the lock
+                raise self._refusal(min(live, key=lambda c: c.since))
+            time.sleep(random.uniform(0.05, 0.5))  # a stale claim broken, or a tie: try again, not in step
+        raise PublishLocked(f"could not claim the publish lock in <{self.graph}> in {ATTEMPTS} attempts "
+                            "(other publishes kept claiming it at the same moment); nothing was changed")
+
+    def _refusal(self, holder: Claim) -> PublishLocked:
+        return PublishLocked(
+            f"another publish ({holder.holder}, since {holder.since}) is publishing into this store; "
+            f"nothing was changed. Run publish again when it has finished; if that publisher is dead, "
+            f"drop its claim with the SPARQL update `DROP GRAPH <{self.graph}>`")
 
     def release(self) -> None:
         self._withdraw(self.claim)

