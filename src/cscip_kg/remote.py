@@ -23,7 +23,7 @@ import urllib.error
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+from SPARQLWrapper import ASK, CONSTRUCT, POST, SELECT, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized, URITooLong
 
 from cscip_kg.engine import Prepared, QueryError, QueryResult, guard
@@ -82,21 +82,24 @@ class RemoteEngine:
             form = self._parser.query(prepared.text, prefixes=self.prefixes)
         except SyntaxError as error:
             raise QueryError(str(error)) from error
-        triples = isinstance(form, ox.QueryTriples)
+        kind = CONSTRUCT if isinstance(form, ox.QueryTriples) else ASK if isinstance(form, ox.QueryBoolean) else SELECT
         if own_dataset is not None:
             # The query's FROM clauses (published graphs only: guarded), stated as parameters. The protocol
             # has no way to say "no graphs", so an IRI naming none stands for an empty default or named set.
             return run(self.config, self._prologue + own_dataset.text,
-                       own_dataset.default_graphs or (NO_GRAPH,), own_dataset.named_graphs or (NO_GRAPH,), triples=triples)
+                       own_dataset.default_graphs or (NO_GRAPH,), own_dataset.named_graphs or (NO_GRAPH,), form=kind)
         sources = self.publication.sources
         default = (self.publication.default,) if self.publication.default else sources
         return run(self.config, self._prologue + prepared.text, prepared.default_graphs or default,
-                   prepared.named_graphs or sources, triples=triples)
+                   prepared.named_graphs or sources, form=kind)
 
 
 def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_graphs: tuple[str, ...],
-        triples: bool = False) -> QueryResult:
-    """Send one query (``triples``: a CONSTRUCT or DESCRIBE) to the store and parse its answer; the one place remote queries go out."""
+        form: str = SELECT) -> QueryResult:
+    """Send one query to the store and parse its answer; the one place remote queries go out.
+
+    ``form`` is the query form as our own parse found it (SELECT, ASK, or CONSTRUCT for a CONSTRUCT or DESCRIBE).
+    """
     wrapper = SPARQLWrapper(config.query_url)
     wrapper.setMethod(POST)
     wrapper.setRequestMethod(URLENCODED)
@@ -104,13 +107,16 @@ def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_g
     # Virtuoso obeys over the Accept header, answering 406 (or XML) to a client that asked for JSON.
     wrapper.setOnlyConneg(True)
     wrapper.setQuery(text)
+    # setQuery guesses the form with a regular expression that takes "address" for ADD and "moved" for MOVE
+    # (in comments, IRIs, words), and would then send the query as an update. Our parse knows the form.
+    wrapper.queryType = form
     for graph in default_graphs:
         wrapper.addDefaultGraph(graph)
     for graph in named_graphs:
         wrapper.addNamedGraph(graph)
     # Not setTimeout: it truncates to whole seconds, and 0 means wait forever.
     wrapper.timeout = config.timeout  # type: ignore[assignment]  # urllib takes float seconds
-    for name, value in {"Accept": ACCEPT_GRAPH if triples else ACCEPT, **config.auth_headers()}.items():
+    for name, value in {"Accept": ACCEPT_GRAPH if form == CONSTRUCT else ACCEPT, **config.auth_headers()}.items():
         wrapper.addCustomHttpHeader(name, value)
     url = config.query_url
     try:

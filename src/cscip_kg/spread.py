@@ -1,8 +1,9 @@
 """Who took part in what, for the map and the timeline of spread: read once per build.
 
-Three small queries: every involvement of an organisation (an adoption, a
+A few small queries: every involvement of an organisation (an adoption, a
 participation, leading or partnering a project, developing a model), the GSS
-code of each authority, and the programmes with their parts and dates. The
+code of each authority, the programmes with their parts and dates, and the
+places with their own evaluated findings on a model (marked on both). The
 map and the timeline sort these into stages in Python, so both agree.
 
 A partnership's involvement is given to each of its members too (marked
@@ -62,6 +63,13 @@ _PROGRAMMES = """SELECT DISTINCT ?programme ?whole ?start ?end WHERE {
   OPTIONAL { ?programme schema:startDate ?start } OPTIONAL { ?programme schema:endDate ?end }
 }"""
 
+# Places with their own evaluated findings: the place of a finding of a project that implemented or adapted a model.
+_FINDINGS = """SELECT DISTINCT ?model ?place ?round WHERE {
+  ?finding a cscip:Finding ; cscip:findingOf ?project ; dcterms:spatial ?place .
+  ?project cscip:implementsModel|cscip:adaptsModel ?model .
+  OPTIONAL { ?project cscip:round ?round }
+}"""
+
 _LABELS = """SELECT ?thing ?label WHERE {{ VALUES ?thing {{ {things} }} ?thing rdfs:label ?label }}"""
 
 # The stages of spread, in order. A programme's stage is found by walking up dcterms:isPartOf to one of these
@@ -96,6 +104,8 @@ class Spread:
     wholes: dict[str, str]  # programme IRI → the programme it is part of
     dates: dict[str, tuple[str, str]]  # programme or project IRI → (start, end) as typed dates
     labels: dict[str, str] = field(default_factory=dict)
+    # model IRI → place with its own findings on the model → the rounds of the projects those findings are about
+    evaluated: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     def chain(self, programme: str | None) -> list[str]:
         """The programme and everything it is part of, innermost first."""
@@ -150,6 +160,10 @@ def compute(build: Build) -> Spread:
     involvements += [Involvement(m, i.how, i.programme, i.role, i.model, i.project, i.dates, i.start, i.end, i.claimed, i.org)
                      for i in list(involvements) for m in sorted(members.get(i.org, ()))]
     spread = Spread(involvements, codes, members, wholes, dates)
+    for row in _rows(build, _FINDINGS):
+        rounds = spread.evaluated.setdefault(row["model"], {}).setdefault(row["place"], set())
+        if "round" in row:
+            rounds.add(row["round"])
     spread.labels = _labels(build, spread)
     return spread
 
@@ -165,6 +179,7 @@ def _involvement(row: dict[str, str], projects: dict[str, dict[str, str]]) -> In
 
 def _labels(build: Build, spread: Spread) -> dict[str, str]:
     things = {i.org for i in spread.involvements} | set(spread.codes) | set(spread.members) | set(spread.wholes)
+    things |= {place for places in spread.evaluated.values() for place in places}
     things |= set(spread.wholes.values()) | set(spread.dates)
     for i in spread.involvements:
         things.update(x for x in (i.programme, i.model, i.project, i.via) if x)

@@ -9,6 +9,8 @@ link to the page it was read on. The query is anchored on the entity's IRI.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -21,7 +23,7 @@ from cscip_kg.server.rendering.links import Cell, Link, Table
 from cscip_kg.server.rendering.source_links import source_links
 
 _FINDINGS = """SELECT ?finding ?project ?projectLabel ?measure ?direction ?value ?min ?max ?unit ?place ?placeLabel ?period
-       ?comparison ?reportedBy ?statedAs ?source WHERE {{
+       ?comparison ?reportedBy ?statedAs ?source ?disagrees WHERE {{
   {anchor}
   ?finding a cscip:Finding ; cscip:findingOf ?project ; cscip:measure/skos:prefLabel ?measure ;
       cscip:direction/skos:prefLabel ?direction ; cscip:comparison/skos:prefLabel ?comparison ;
@@ -31,6 +33,17 @@ _FINDINGS = """SELECT ?finding ?project ?projectLabel ?measure ?direction ?value
   OPTIONAL {{ ?finding schema:minValue ?min ; schema:maxValue ?max }}
   OPTIONAL {{ ?finding dcterms:spatial ?place . ?place rdfs:label ?placeLabel }}
   OPTIONAL {{ ?finding cscip:periodStatedAs ?period }}
+  OPTIONAL {{  # another page's number for the same thing: the two are a pair of conflicting claims
+    SELECT ?finding (GROUP_CONCAT(DISTINCT ?says; separator="; ") AS ?disagrees) WHERE {{
+      ?claim cscip:claimOfFinding ?finding ; cscip:claimStatus cscip:Conflicting ; cscip:claimSubject ?subject ;
+          cscip:claimProperty ?property .
+      ?other cscip:claimOfFinding ?otherFinding ; cscip:claimStatus cscip:Conflicting ; cscip:claimSubject ?subject ;
+          cscip:claimProperty ?property ; cscip:claimValue ?value ; dcterms:source/rdfs:label ?page .
+      ?finding cscip:measure ?measure . ?otherFinding cscip:measure ?measure ; schema:unitText ?unit .
+      FILTER(?otherFinding != ?finding)
+      BIND(CONCAT(STR(?value), IF(?unit = "%", "%", CONCAT(" ", ?unit)), " (", STR(?page), ")") AS ?says)
+    }} GROUP BY ?finding
+  }}
 }}
 ORDER BY ?projectLabel ?measure ?finding"""
 
@@ -62,7 +75,9 @@ def findings_section(facts: Facts, kind: str) -> Section:
     rows: list[list[Cell]] = []
     for row in result:
         where = ", ".join(t for t in (_text(row, "placeLabel"), _text(row, "period")) if t)
-        cells: list[Cell] = [[Link(_text(row, "measure"))], [Link(amount(row))], [Link(where)] if where else [],
+        disagrees = _text(row, "disagrees")
+        change = [Link(amount(row))] + ([Link(f"sources disagree: another page gives {disagrees}")] if disagrees else [])
+        cells: list[Cell] = [[Link(_text(row, "measure"))], change, [Link(where)] if where else [],
                              [Link(_text(row, "comparison"))], [Link(_text(row, "reportedBy"))],
                              [Link(f"“{_text(row, 'statedAs')}”")], source_links(facts.build, [_text(row, "source")])]
         if kind == "model":
@@ -82,3 +97,72 @@ def findings_section(facts: Facts, kind: str) -> Section:
         section.links.append(Link("Ask “What the evaluations found, for a practice model” for another model",
                                   url_for("query_pages.query_page", name="model-findings", model=facts.short)))
     return section
+
+
+@dataclass
+class _Adopter:
+    label: str
+    iri: str
+    through: str
+    adopted: str
+    typed: bool
+    counts: Counter[str] = field(default_factory=Counter)
+    undated_pages: int = 0
+
+
+def _adopters(facts: Facts) -> list[_Adopter]:
+    """evidence-at-adoption's rows for this model, one entry per adoption (organisation and programme)."""
+    named = facts.build.catalogue["evidence-at-adoption"]
+    result = facts.build.engine.query(Prepared(named.bind({"model": facts.iri.value}, facts.build.prefixes)))
+    assert isinstance(result, ox.QuerySolutions)
+    found: dict[tuple[str, str], _Adopter] = {}
+    for row in result:
+        through = _text(row, "programmeLabel")
+        adopted = " ".join(x for x in (_text(row, "adopted"), _text(row, "adoptedStatedAs")) if x)
+        key = (_text(row, "adopter"), through)
+        entry = found.setdefault(key, _Adopter(_text(row, "adopterLabel"), key[0], through, adopted, bool(_text(row, "adopted"))))
+        entry.counts[_text(row, "publicWhenAdopted")] += 1
+        entry.undated_pages += not _text(row, "published")
+    return sorted(found.values(), key=lambda a: (a.label.lower(), a.through))
+
+
+def adoption_evidence_section(facts: Facts) -> Section | None:
+    """For each adopter of the model, how many of its findings were public when it took the model up; None if none apply."""
+    adopters = _adopters(facts)
+    if not adopters:
+        return None
+    section = Section("evidence-at-adoption", "The evidence when each adopter took it up")
+    link = Link("Every finding against every adoption, with the dates compared",
+                url_for("query_pages.query_page", name="evidence-at-adoption", model=facts.short))
+    section.links.append(link)
+    known = [a for a in adopters if a.counts["yes"] or a.counts["no"]]
+    if not known:
+        section.paragraphs.append([f"Whether these findings were public when each of the "
+                                   f"{count_words(len(adopters), 'adopter')} took the model up cannot be told from the graph: "
+                                   f"{_why_unknown(adopters)}. Dates are never guessed, from a page's address or a programme's dates."])
+        return section
+    section.paragraphs.append(["For each adoption, how many of the findings above were on a page dated before it, how "
+                               "many after, and how many cannot be placed (a date missing, or the same year or month)."])
+    rows: list[list[Cell]] = [[[facts.link(a.iri, a.label)], [Link(a.through)] if a.through else [],
+                               [Link(a.adopted or "no date in the sources")],
+                               [Link(str(a.counts["yes"]))], [Link(str(a.counts["no"]))], [Link(str(a.counts["unknown"]))]]
+                              for a in adopters]
+    section.table = Table(["Adopter", "Through", "Adopted", "Public then", "Published later", "Cannot be placed"], rows,
+                          numeric=frozenset({3, 4, 5}))
+    section.caption = "Findings public when each adopter took the model up"
+    return section
+
+
+def _why_unknown(adopters: list[_Adopter]) -> str:
+    """Why no finding can be placed before or after an adoption, in words."""
+    rows = sum(a.counts.total() for a in adopters)
+    undated = sum(a.undated_pages for a in adopters)
+    untyped = sum(1 for a in adopters if not a.typed)
+    parts = []
+    if undated:
+        parts.append(f"it holds no date for {'the pages' if undated == rows else 'some of the pages'} that state them")
+    if untyped:
+        parts.append(("none of the adoptions has a typed date" if untyped == len(adopters) else
+                      f"{untyped} of the {len(adopters)} adoptions have no typed date")
+                     + " (the sources' own words are in the table of who took it up)")
+    return ", and ".join(parts) or "each page is dated in the same year or month as the adoption"

@@ -12,7 +12,7 @@ from collections import Counter
 
 from flask import url_for
 
-from cscip_kg.server.content.entity_findings import findings_section
+from cscip_kg.server.content.entity_findings import adoption_evidence_section, findings_section
 from cscip_kg.server.content.entity_pages import (
     CSCIP,
     DCTERMS,
@@ -100,7 +100,9 @@ def model(facts: Facts) -> Page:
                          Link("Ask “Adopters of a practice model” for another model",
                               url_for("query_pages.query_page", name="adopters-of-model", model=facts.short))]
     how = lambda p: HOW.get(p.how, "")  # noqa: E731
-    sections = [funding_section(found, facts, how=how), evaluations_section(found, facts), findings_section(facts, "model"), spread,
+    evidence = adoption_evidence_section(facts)
+    sections = [funding_section(found, facts, how=how), evaluations_section(found, facts), findings_section(facts, "model"),
+                *([evidence] if evidence else []), spread,
                 partners_section(facts, {}, {}) if not found else lead_partners(found, facts), sources_section(facts)]
     return Page("model", "Practice model", summary, facts_list, sections)
 

@@ -32,6 +32,9 @@ PAD = 4.0
 IN_GRAPH = "#c9c9c9"  # an authority in the graph that is not in this map's groups
 ELSEWHERE = "#ececec"  # an authority the graph does not know
 FOCUS = "#0b0c0c"
+RING = SIZE * 0.38
+OUTSIDE_GROUPS = "In the graph, not in these groups"
+EVALUATED = "Has its own evaluated findings on this model"
 NO_CODE = ("The graph holds no GSS code for these (charities, trusts, partnerships and others that are not councils, "
            "and councils whose code the sources do not give)")
 NOT_IN_LAYOUT = ("Their GSS code is not in the map's layout of the authorities of 2020 (codes change when authorities are "
@@ -44,6 +47,13 @@ class Place:
     name: str
     q: int
     r: int
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Organisations whose hexagons get a ring, and what the ring means, in words."""
+    orgs: frozenset[str]
+    words: str
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,7 @@ class Row:
     code: str
     group: str
     details: str
+    marked: bool = False  # has the map's mark (a model's map: its own evaluated findings)
 
 
 @dataclass
@@ -78,6 +89,8 @@ class SpreadMap:
     rows: list[Row]  # the table twin: every organisation in a group, on the map or not
     unplaced: list[tuple[str, list[Row]]]  # why the map cannot place them → the organisations in a group it cannot place
     svg: Markup  # every text in it escaped by _hex and _svg
+    mark: str = ""  # what the ring in a hexagon means, in words ("" when the map marks nothing)
+    marked: int = 0  # how many marked authorities are on the map
 
 
 @cache
@@ -89,8 +102,12 @@ def layout() -> dict[str, Place]:
 
 
 def draw(spread: Spread, title: str, intro: str, categories: list[Category], members: dict[str, Member],
-         link: Callable[[str], str | None], focus: str | None = None) -> SpreadMap:
-    """The map, its legend and its table twin for organisations already sorted into ``categories``."""
+         link: Callable[[str], str | None], focus: str | None = None, marked: Mark | None = None) -> SpreadMap:
+    """The map, its legend and its table twin for organisations already sorted into ``categories``.
+
+    ``marked`` rings the hexagons of some organisations (in or out of the groups) and says why in words.
+    """
+    ringed = marked.orgs if marked else frozenset()
     places = layout()
     by_code = {code: org for org, code in spread.codes.items()}
     colour = {c.key: c.colour for c in categories}
@@ -99,10 +116,15 @@ def draw(spread: Spread, title: str, intro: str, categories: list[Category], mem
     unplaced: dict[str, list[Row]] = {NO_CODE: [], NOT_IN_LAYOUT: []}
     for org, member in sorted(members.items(), key=lambda item: spread.label(item[0]).lower()):
         code = spread.codes.get(org, "")
-        row = Row(spread.label(org), link(org), code, group[member.category], "; ".join(member.details))
+        row = Row(spread.label(org), link(org), code, group[member.category], "; ".join(member.details), org in ringed)
         rows.append(row)
         if code not in places:
             unplaced[NOT_IN_LAYOUT if code else NO_CODE].append(row)
+    for org in sorted(ringed - set(members), key=lambda o: spread.label(o).lower()):
+        row = Row(spread.label(org), link(org), spread.codes.get(org, ""), OUTSIDE_GROUPS, "", True)
+        rows.append(row)
+        if row.code not in places:
+            unplaced[NOT_IN_LAYOUT if row.code else NO_CODE].append(row)
     counts = {c.key: sum(1 for m in members.values() if m.category == c.key and spread.codes.get(m.org) in places)
               for c in categories}
     legend = [(c, counts[c.key]) for c in categories if counts[c.key]]
@@ -115,8 +137,13 @@ def draw(spread: Spread, title: str, intro: str, categories: list[Category], mem
         words = f"{name}: {group[grouped.category]}" if grouped else (f"{name}: not in this map's groups" if known else name)
         if grouped and grouped.details:
             words += f" ({'; '.join(grouped.details)})"
-        hexes.append(_hex(place, fill, words, link(known) if known else None, known is not None and known == focus))
-    return SpreadMap(title, intro, legend, rows, [(why, found) for why, found in unplaced.items() if found], _svg(title, intro, hexes))
+        ring = known is not None and known in ringed
+        if ring and marked:
+            words += f"; {marked.words.lower()}"
+        hexes.append(_hex(place, fill, words, link(known) if known else None, known is not None and known == focus, ring))
+    count = sum(1 for org in ringed if spread.codes.get(org) in places)
+    return SpreadMap(title, intro, legend, rows, [(why, found) for why, found in unplaced.items() if found],
+                     _svg(title, intro, hexes), marked.words if marked else "", count)
 
 
 @cache
@@ -131,12 +158,14 @@ def _centre(place: Place, top: int) -> tuple[float, float]:
     return x, y
 
 
-def _hex(place: Place, fill: str, words: str, href: str | None, focus: bool) -> tuple[bool, str]:
+def _hex(place: Place, fill: str, words: str, href: str | None, focus: bool, ring: bool = False) -> tuple[bool, str]:
     cx, cy = _centre(place, _northmost())
     points = " ".join(f"{cx + SIZE * math.cos(math.radians(60 * i - 30)):.1f},{cy + SIZE * math.sin(math.radians(60 * i - 30)):.1f}"
                       for i in range(6))
     stroke, width = (FOCUS, 3) if focus else ("#ffffff", 1)
     shape = f'<polygon points="{points}" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>'
+    if ring:  # white with a dark edge, so it shows on every fill
+        shape += f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{RING:.1f}" fill="#ffffff" stroke="{FOCUS}" stroke-width="2"/>'
     label = escape(words)
     if href is None:
         return False, f"<g><title>{label}</title>{shape}</g>"
@@ -210,9 +239,12 @@ def model_map(spread: Spread, model: str, link: Callable[[str], str | None]) -> 
             found.append((stage, i))
     members = _sorted_into(spread, found, [c.key for c in categories])
     name = spread.label(model)
+    evaluated = frozenset(spread.evaluated.get(model, ()))
     intro = (f"Where {name} was taken up, each authority coloured by the first way it took the model up; "
-             "grey authorities are in the graph without a recorded take-up of it.")
-    return draw(spread, f"Where {name} spread", intro, categories, members, link)
+             "grey authorities are in the graph without a recorded take-up of it."
+             + (" A ring marks a place with its own evaluated findings on the model." if evaluated else ""))
+    return draw(spread, f"Where {name} spread", intro, categories, members, link,
+                marked=Mark(evaluated, EVALUATED) if evaluated else None)
 
 
 def programme_map(spread: Spread, programme: str, link: Callable[[str], str | None]) -> SpreadMap:

@@ -30,6 +30,7 @@ class Event:
     what: str
     role: str
     dates: str
+    evaluated: bool = False  # the place has its own evaluated findings on the model
 
 
 @dataclass
@@ -40,11 +41,17 @@ class Stage:
     summary: str
     events: list[Event]
 
+    @property
+    def evaluated(self) -> list[str]:
+        """Who in this stage has its own evaluated findings on the model, each named once."""
+        return sorted({e.who for e in self.events if e.evaluated}, key=str.lower)
+
 
 @dataclass
 class Timeline:
     model: str
     stages: list[Stage]
+    marked: bool = False  # some place has its own evaluated findings on the model, marked in the stage of their project
 
 
 def when(start: str, end: str) -> str:
@@ -108,17 +115,19 @@ def timeline(spread: Spread, model: str, link: Callable[[str], str | None]) -> T
     # own part in it, worded so it does not claim more than the sources do.
     by_stage["pip"] += [(i, True) for i in spread.involvements
                         if i.org in innovators and i.how == "participation" and spread.stage(i.programme) == "pip"]
+    evaluated = spread.evaluated.get(model, {})
     stages = []
     for key, title in STAGE_TITLES.items():
         found = sorted(by_stage[key], key=lambda pair: (spread.label(pair[0].org).lower(), pair[0].role))
         events = []
         for i, elsewhere in found:
-            event = Event(spread.label(i.org), link(i.org), _what(spread, i, elsewhere), i.role, _dates(i))
+            own = any(spread.stage(r) == key for r in evaluated.get(i.org, ()))  # findings of this stage's project
+            event = Event(spread.label(i.org), link(i.org), _what(spread, i, elsewhere), i.role, _dates(i), own)
             if event not in events:
                 events.append(event)
         stages.append(Stage(key, title, _stage_when(spread, {i.programme for i, _e in found if i.programme}),
                             _summary(events), events))
-    return Timeline(spread.label(model), stages)
+    return Timeline(spread.label(model), stages, any(e.evaluated for stage in stages for e in stage.events))
 
 
 def _summary(events: list[Event]) -> str:

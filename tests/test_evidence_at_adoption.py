@@ -1,0 +1,96 @@
+"""evidence-at-adoption: for each adopter of a model, the findings and whether they were public when it adopted."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from cscip_kg.engine import Prepared
+from cscip_kg.queries import load_catalogue
+from tests.conftest import ROOT
+
+NAMED = load_catalogue(ROOT / "queries")["evidence-at-adoption"]
+
+# A small graph in the shape the build writes: adoption links in the lineage graph, a project implementing the
+# model, its findings and the pages they were read on (dated, or not).
+TINY = """
+@prefix cscip: <https://w3id.org/cscip-kg/def/> . @prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> . @prefix schema: <https://schema.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix ex: <http://example.org/> .
+ex:early prov:qualifiedInfluence ex:l1 ; rdfs:label "Early" .
+ex:l1 a cscip:LineageLink ; prov:influencer ex:model ; cscip:linkKind cscip:adoptsModel ; schema:startDate "2016-03"^^xsd:gYearMonth .
+ex:late prov:qualifiedInfluence ex:l2 ; rdfs:label "Late" .
+ex:l2 a cscip:LineageLink ; prov:influencer ex:model ; cscip:linkKind cscip:adoptsModel ; schema:startDate "2019-06-01"^^xsd:date .
+ex:undated prov:qualifiedInfluence ex:l3 ; rdfs:label "Undated" .
+ex:l3 a cscip:LineageLink ; prov:influencer ex:model ; cscip:linkKind cscip:adoptsModel ; cscip:datesStatedAs "from about 2018" .
+ex:developer prov:qualifiedInfluence ex:l4 ; rdfs:label "Developer" .
+ex:l4 a cscip:LineageLink ; prov:influencer ex:model ; cscip:linkKind cscip:developedBy .
+ex:project cscip:implementsModel ex:model ; rdfs:label "Round 1 project" .
+ex:measure skos:prefLabel "children on child protection plans" .
+ex:f2017 a cscip:Finding ; cscip:findingOf ex:project ; cscip:measure ex:measure ; dcterms:source ex:page2017 .
+ex:page2017 cscip:originalURL "http://example.org/2017" ; dcterms:issued "2017-07-07"^^xsd:date .
+ex:f2016 a cscip:Finding ; cscip:findingOf ex:project ; cscip:measure ex:measure ; dcterms:source ex:page2016 .
+ex:page2016 cscip:originalURL "http://example.org/2016" ; dcterms:date "2016"^^xsd:gYear .
+ex:fnodate a cscip:Finding ; cscip:findingOf ex:project ; cscip:measure ex:measure ; dcterms:source ex:pagenodate .
+ex:pagenodate cscip:originalURL "http://example.org/nodate" .
+"""
+
+
+def answers(store: ox.Store, model: str) -> dict[tuple[str, str], tuple[str, str]]:
+    result = store.query(NAMED.bind({"model": model}))
+    assert isinstance(result, ox.QuerySolutions)
+    return {(row["adopterLabel"].value, row["finding"].value.rsplit("/", 1)[-1]):  # type: ignore[union-attr]
+            (row["publicWhenAdopted"].value, row["why"].value) for row in result}  # type: ignore[union-attr]
+
+
+def test_each_adopter_gets_each_finding_with_whether_it_was_public_then():
+    store = ox.Store()
+    store.load(TINY.encode(), ox.RdfFormat.TURTLE)
+    found = answers(store, "http://example.org/model")
+    assert {key: public for key, (public, _why) in found.items()} == {
+        ("Early", "f2017"): "no",        # page 2017-07-07, adopted 2016-03
+        ("Early", "f2016"): "unknown",   # page 2016 (a year), adopted 2016-03: same year, order unknown
+        ("Early", "fnodate"): "unknown",
+        ("Late", "f2017"): "yes",        # page 2017-07-07, adopted 2019-06-01
+        ("Late", "f2016"): "yes",        # "2016" against "2019": the years compare
+        ("Late", "fnodate"): "unknown",
+        ("Undated", "f2017"): "unknown",
+        ("Undated", "f2016"): "unknown",
+        ("Undated", "fnodate"): "unknown",
+    }  # the developer is no adopter
+    assert found[("Early", "f2016")][1] == "the page and the adoption are dated in the same period"
+    assert found[("Late", "fnodate")][1] == "the graph holds no date for the page stating the finding"
+    assert found[("Undated", "f2017")][1] == "the adoption has no typed date in the sources"
+    assert found[("Undated", "fnodate")][1].startswith("the graph holds no date for the page stating the finding, nor")
+
+
+@pytest.fixture(scope="module")
+def safeguarding(compiled) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    result = compiled.engine.query(Prepared(NAMED.bind({"model": "model:family-safeguarding"})))
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: (s[n].value if s[n] is not None else "") for n in names} for s in result]
+
+
+def test_family_safeguarding_s_sfpc_adopters_see_the_hertfordshire_round_1_findings(safeguarding):
+    sfpc = {r["adopter"].rsplit("/", 1)[-1] for r in safeguarding if r["programmeLabel"].startswith("Strengthening Families")}
+    assert {"walsall", "lancashire", "telford-and-wrekin", "wandsworth", "swindon", "cambridgeshire"} <= sfpc
+    hertfordshire_round_1 = {r["finding"] for r in safeguarding
+                             if r["project"].endswith("/project/family-safeguarding") and r["placeLabel"].startswith("Hertfordshire")}
+    assert len(hertfordshire_round_1) >= 10
+    for adopter in sfpc:  # every finding about the model, for every adopter
+        mine = {r["finding"] for r in safeguarding if r["adopter"].endswith("/" + adopter)}
+        assert hertfordshire_round_1 <= mine, adopter
+
+
+def test_an_unknown_date_is_said_never_guessed(safeguarding):
+    for row in safeguarding:
+        assert row["publicWhenAdopted"] in ("yes", "no", "unknown")
+        assert row["why"], row
+        if not row["published"]:
+            assert row["publicWhenAdopted"] == "unknown" and "no date for the page" in row["why"]
+        if not row["adopted"]:
+            assert row["publicWhenAdopted"] == "unknown"
+    walsall = [r for r in safeguarding if r["adopter"].endswith("/walsall")]
+    assert walsall and all(r["adoptedStatedAs"] == "Trial estimated to finish Oct 2025" for r in walsall)
