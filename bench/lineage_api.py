@@ -73,7 +73,7 @@ def _alternate(ours: int, peer: int, api: str, text: str, count: int) -> dict[st
             for name, t in times.items()}
 
 
-def measure(scale: int, count: int, data: Path) -> dict[str, object]:
+def measure(scale: int, count: int, data: Path, most: int | None = None) -> dict[str, object]:
     current = generate.is_current(data, scale)
     if not (data / "build" / "manifest.json").exists():  # generated data is reused; "current" says if it is stale
         generate.generate(scale, data)
@@ -90,7 +90,7 @@ def measure(scale: int, count: int, data: Path) -> dict[str, object]:
         probe = client.Client(ours.port)
         answer = probe.get(f"/sparql?query={quote(MODELS)}", JSON)
         probe.close()
-        models = [b["m"]["value"] for b in json.loads(answer.body)["results"]["bindings"]]
+        models = [b["m"]["value"] for b in json.loads(answer.body)["results"]["bindings"]][:most]
         per_model = {}
         for model in models:
             api = f"/api/queries/lineage.json?entity={quote(model, safe='')}"
@@ -113,12 +113,13 @@ def main() -> None:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 100])
     parser.add_argument("--requests", type=int, default=20, help="sequential requests per model and server")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "lineage-api.json")
+    parser.add_argument("--models", type=int, help="time only the first N models (in IRI order)")
     parser.add_argument("--data", default=str(HERE / "data" / "x{scale}"), help="where each scale's data is ({scale} is replaced)")
     args = parser.parse_args()
     run: dict[str, object] = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "requests": args.requests,
                               "scales": []}
     for scale in args.scales:
-        result = measure(scale, args.requests, Path(args.data.format(scale=scale)))
+        result = measure(scale, args.requests, Path(args.data.format(scale=scale)), args.models)
         result["load_average"] = list(os.getloadavg())
         run["scales"].append(result)  # type: ignore[attr-defined]
         print(f"x{scale}: {result['models']} models; cscip-kg p50 median {result['median_p50_ms']} ms, worst "
