@@ -15,7 +15,7 @@ Two folders are written under OUT:
 * ``project/`` — ontology/, shapes/, queries/ copied and data/ generated, so
   ``cscip-kg --root OUT/project validate|build`` runs on it;
 * ``build/`` — what ``cscip-kg serve`` needs (the store, TriG, the other dumps, void.ttl, derived/,
-  manifest.json, queries/), written straight from N-Quads with pyoxigraph, because
+  the search index, manifest.json, queries/), written straight from N-Quads with pyoxigraph, because
   rdflib's serialisers (and SHACL) take minutes at ×1000; plus ``cscip-kg.nq``
   for the peer servers.
 """
@@ -31,14 +31,13 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Dataset, URIRef
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from cscip_kg import __version__  # noqa: E402
-from cscip_kg.build import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, VOID_FILE, content_version, write_store  # noqa: E402
+from cscip_kg.build import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, VOID_FILE, content_version, write_search, write_store  # noqa: E402
 from cscip_kg.derived import write_derived  # noqa: E402
 from cscip_kg.engine import Engine, materialise_default_graph, named_quads  # noqa: E402
 from cscip_kg.lineage import LINEAGE_GRAPH, derive  # noqa: E402
@@ -106,9 +105,11 @@ def write_project(source: Path, out: Path, scale: int) -> Path:
     data_out = project / "data"
     nquads = out / "cscip-kg.nq"
     layout = [(path, folder, template(path, number)) for number, (path, folder) in enumerate(data_layout(source / "data"))]
+    ontology = [template(path, number) for number, path in enumerate(sorted((source / "ontology").glob("*.ttl")), len(layout))]
+    lineage = lineage_template(layout, ontology, len(layout) + len(ontology))
     with nquads.open("w", encoding="utf-8") as quads:
-        for number, path in enumerate(sorted((source / "ontology").glob("*.ttl")), len(layout)):
-            _append_quads(quads, template(path, number), "", str(ONTOLOGY_GRAPH))
+        for text in ontology:
+            _append_quads(quads, text, "", str(ONTOLOGY_GRAPH))
         for copy in range(scale):
             suffix = "" if copy == 0 else f"-c{copy}"
             for path, folder, text in layout:
@@ -119,6 +120,7 @@ def write_project(source: Path, out: Path, scale: int) -> Path:
                 else:
                     destination.write_text(text.replace(MARK, suffix), encoding="utf-8")
                 _append_quads(quads, text, suffix, graph_of(folder, copy))
+            _append_quads(quads, lineage, suffix, str(LINEAGE_GRAPH))
     return nquads
 
 
@@ -141,7 +143,6 @@ def write_build(nquads: Path, out: Path, source: Path, scale: int) -> dict[str, 
     build.mkdir(parents=True)
     store = ox.Store()
     store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
-    add_lineage_graph(store, nquads)
     materialise_default_graph(store)
     union = _union(store)
     for name, _fmt, _media in DUMPS:
@@ -155,6 +156,7 @@ def write_build(nquads: Path, out: Path, source: Path, scale: int) -> dict[str, 
     engine = Engine(store, "", PREFIXES)
     sizes = write_store(engine, build / STORE_FOLDER)
     write_derived(engine, build)
+    write_search(engine, build, BASE)
     inputs = inputs_fingerprint(source, scale)
     digest = hashlib.sha256(f"{inputs}\0".encode())
     with nquads.open("rb") as handle:
@@ -166,26 +168,21 @@ def write_build(nquads: Path, out: Path, source: Path, scale: int) -> dict[str, 
     return manifest
 
 
-def add_lineage_graph(store: ox.Store, nquads: Path) -> None:
-    """The lineage graph build.compile_graph derives, derived the same way (rdflib: minutes at ×100)."""
+def lineage_template(layout: list[tuple[Path, str | None, str]], ontology: list[str], number: int) -> str:
+    """The lineage graph build.compile_graph derives, derived from copy 0 and templated like a data file.
+
+    Copies share no entity, so copy k's lineage is copy 0's renamed; deriving it once keeps
+    rdflib (which would need tens of GiB for the whole graph at ×1000) to one copy's size, and
+    puts the lineage graph into the N-Quads the peer servers load, so they answer the same.
+    """
     dataset = Dataset()
-    for quad in store:  # rdflib's own N-Quads parser goes through a deprecated API
-        if isinstance(quad.graph_name, ox.NamedNode):
-            dataset.graph(URIRef(quad.graph_name.value)).add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+    for _path, folder, text in layout:
+        dataset.graph(URIRef(graph_of(folder, 0))).parse(data=text.replace(MARK, ""), format="nt")
+    dataset.graph(ONTOLOGY_GRAPH).parse(data="".join(ontology).replace(MARK, ""), format="nt")
     derived = derive(dataset, dataset.graph(ONTOLOGY_GRAPH))
-    store.load(derived.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES,
-               to_graph=ox.NamedNode(str(LINEAGE_GRAPH)))
-
-
-def _term(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    assert isinstance(term, ox.Literal)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    blanks = {FILE: f"f{number}"}
+    return "".join(f"{_render(t.subject, blanks)} {_render(t.predicate, blanks)} {_render(t.object, blanks)} .\n"
+                   for t in ox.parse(derived.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
 
 
 def void_turtle(store: ox.Store, triples: int, folder: Path) -> str:
