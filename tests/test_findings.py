@@ -11,11 +11,12 @@ from cscip_kg.queries import load_catalogue
 from tests.helpers import select
 
 FINDINGS = """
-    SELECT ?finding ?value ?min ?max ?stated WHERE {
+    SELECT ?finding ?value ?min ?max ?words ?stated WHERE {
       ?finding a cscip:Finding ; cscip:statedAs ?stated .
       OPTIONAL { ?finding schema:value ?value }
       OPTIONAL { ?finding schema:minValue ?min }
-      OPTIONAL { ?finding schema:maxValue ?max } }"""
+      OPTIONAL { ?finding schema:maxValue ?max }
+      OPTIONAL { ?finding cscip:sizeStatedAs ?words } }"""
 
 
 def numbers_in(words: str) -> set[Decimal]:
@@ -24,10 +25,12 @@ def numbers_in(words: str) -> set[Decimal]:
 
 
 def missing_numbers(row: dict[str, str]) -> list[str]:
-    """The finding's values that its stated words do not contain."""
+    """The finding's values (or its size in words) that its stated words do not contain."""
     values = [row[k] for k in ("value", "min", "max") if row.get(k)]
     written = numbers_in(row["stated"])
-    return [v for v in values if Decimal(v) not in written]
+    missing = [v for v in values if Decimal(v) not in written]
+    words = row.get("words")
+    return missing + ([words] if words and words not in row["stated"] else [])
 
 
 @pytest.mark.parametrize(("row", "missing"), [
@@ -37,6 +40,9 @@ def missing_numbers(row: dict[str, str]) -> list[str]:
     ({"value": "48", "stated": "a 49% reduction"}, ["48"]),
     ({"value": "4.9", "stated": "a 49% reduction"}, ["4.9"]),
     ({"min": "1.2", "max": "2.5", "stated": "between £1.2-2.1m"}, ["2.5"]),
+    ({"words": "no impact", "stated": "SofS had no impact on numbers of children in need"}, []),
+    ({"words": "a third", "stated": "A third had secured new positions"}, ["a third"]),
+    ({"words": "a half", "stated": "a third of participants"}, ["a half"]),
 ])
 def test_the_number_check_tells_a_copied_number_from_a_wrong_one(row, missing):
     assert missing_numbers(row) == missing
@@ -47,7 +53,16 @@ def test_every_findings_stated_words_contain_its_number(compiled):
     assert len(rows) >= 20
     wrong = {row["finding"]: missing_numbers(row) for row in rows if missing_numbers(row)}
     assert wrong == {}
-    assert all(row["value"] or (row["min"] and row["max"]) for row in rows)
+    assert all(bool(row["value"] or (row["min"] and row["max"])) != bool(row["words"]) for row in rows)
+
+
+def test_a_result_stated_in_words_keeps_the_words_and_no_number(compiled):
+    rows = select(compiled, """
+        SELECT ?words ?stated WHERE {
+          ?f cscip:findingOf project:signs-of-safety-round-2 ; cscip:measure measure:children-looked-after ;
+             cscip:direction cscip:NoChange ; cscip:sizeStatedAs ?words ; cscip:statedAs ?stated
+          FILTER NOT EXISTS { ?f schema:value ?v } }""")
+    assert [(r["words"], "no impact on numbers" in r["stated"]) for r in rows] == [("no impact", True)]
 
 
 def test_hertfordshire_round_1_headline_findings_cite_the_programme_page(compiled):
