@@ -102,17 +102,49 @@ def test_model_findings_lists_a_models_findings_across_its_projects(project, com
     assert rows_for("model:keep") == []
 
 
-def test_coverage_lists_every_evaluated_project_with_its_number_of_findings(project, compiled):
+def _coverage(project, compiled) -> dict[str, dict[str, str]]:
     from cscip_kg.engine import Prepared
 
     named = load_catalogue(project.queries_dir)["findings-coverage"]
     result = compiled.engine.query(Prepared(named.bind({})))
-    rows = {s["project"].value.rsplit("/", 1)[1]: int(s["findings"].value) for s in result}  # type: ignore[union-attr]
+    names = [v.value for v in result.variables]  # type: ignore[union-attr]
+    rows = [{n: (s[n].value if s[n] is not None else "") for n in names} for s in result]  # type: ignore[union-attr]
+    return {row["project"].rsplit("/", 1)[1]: row for row in rows}
+
+
+def test_coverage_lists_every_evaluated_project_with_its_findings_or_why_none(project, compiled):
+    rows = _coverage(project, compiled)
     evaluated = select(compiled, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?r a cscip:EvaluationReport ; cscip:evaluates ?p }")
     assert len(rows) == int(evaluated[0]["n"])
-    assert rows["family-safeguarding"] == 13
-    assert rows["family-safeguarding-round-2"] == 0
-    assert sum(1 for n in rows.values() if n) == 6
+    # exactly one of: a number of findings, or the reason none is recorded (never both, never neither)
+    assert {name: (row["findings"], row["reason"]) for name, row in rows.items()
+            if (int(row["findings"]) > 0) == bool(row["reason"])} == {}
+    assert all(row["note"] for row in rows.values() if row["reason"])
+    assert rows["family-safeguarding"]["findings"] == "16"
+    assert rows["family-safeguarding-round-2"]["findings"] == "1"
+    assert rows["contextual-safeguarding-pilot"]["reason"] == "the pages read state no result"
+    assert rows["contextual-safeguarding-pilot"]["pageRead"].startswith("https://innovationcsc.co.uk/")
+    assert rows["adopt"]["reason"] == "no stored source read gives findings"
+
+
+SPREAD_MODELS = ["family-safeguarding", "family-valued", "no-wrong-door", "mockingbird", "signs-of-safety",
+                 "family-drug-and-alcohol-court", "family-group-conferencing", "pause-model", "firstline",
+                 "stockport-family-model"]
+
+
+@pytest.mark.parametrize("model", SPREAD_MODELS)
+def test_each_model_that_spread_has_findings(compiled, model):
+    rows = select(compiled, f"""
+        SELECT (COUNT(DISTINCT ?f) AS ?n) WHERE {{
+          ?p cscip:implementsModel|cscip:adaptsModel model:{model} . ?f cscip:findingOf ?p }}""")
+    assert int(rows[0]["n"]) > 0
+
+
+@pytest.mark.xfail(reason="Reclaiming Social Work: the stored pages read (the programme's project page, a copy of the "
+                          "report's contents) state no result; see findings-coverage:scaling-and-deepening-reclaiming-social-work",
+                   strict=True)
+def test_reclaiming_social_work_has_findings(compiled):
+    test_each_model_that_spread_has_findings(compiled, "reclaiming-social-work")
 
 
 def test_models_by_measure_names_the_models_that_reported_a_change_in_it(project, compiled):
@@ -126,4 +158,5 @@ def test_models_by_measure_names_the_models_that_reported_a_change_in_it(project
 
     assert models("measure:children-on-child-protection-plans") == {"family-safeguarding", "family-valued"}
     assert models("measure:foster-carer-retention") == {"mockingbird"}
-    assert models("measure:staff-turnover") == set()
+    assert models("measure:staff-turnover") == {"signs-of-safety"}  # round 2: no evidence of improved retention
+    assert models("measure:caseloads") == set()
