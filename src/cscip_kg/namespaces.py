@@ -26,7 +26,7 @@ SOURCE_GRAPH = URIRef(f"{GRAPH_BASE}sources")
 ENTITY_KINDS = (
     "programme", "project", "grant", "organisation", "model", "theme", "report", "source", "claim",
     "adoption", "participation", "membership", "identifier", "development", "award-date", "practice-area",
-    "finding", "measure",
+    "finding", "measure", "findings-coverage",
 )
 
 _STANDARD_PREFIXES: dict[str, str] = {

@@ -34,7 +34,9 @@ def test_family_safeguarding_model_page_shows_hertfordshires_round_1_findings_wi
 def test_a_project_page_shows_its_own_findings_and_a_project_without_any_says_so(client):
     found = section(page(client, "/id/project/no-wrong-door"), "findings")
     assert "decrease: 38%" in column(found, "Change as stated")
-    html = page(client, "/id/project/family-safeguarding-round-2")
+    round_2 = section(page(client, "/id/project/family-safeguarding-round-2"), "findings")
+    assert any("keeping more children safely in their own families" in c for c in column(round_2, "Change as stated"))
+    html = page(client, "/id/project/adopt")
     found_empty = re.search(r'<section id="findings"(.*?)</section>', html, re.S)
     assert found_empty and "No findings are recorded yet for it." in found_empty[1]
     assert "<table" not in found_empty[1]

@@ -22,13 +22,15 @@ from cscip_kg.server.rendering.humanize import count_words
 from cscip_kg.server.rendering.links import Cell, Link, Table
 from cscip_kg.server.rendering.source_links import source_links
 
-_FINDINGS = """SELECT ?finding ?project ?projectLabel ?measure ?direction ?value ?min ?max ?unit ?place ?placeLabel ?period
+_FINDINGS = """SELECT ?finding ?project ?projectLabel ?measure ?direction ?value ?min ?max ?unit ?words ?place ?placeLabel ?period
        ?comparison ?reportedBy ?statedAs ?source ?disagrees WHERE {{
   {anchor}
   ?finding a cscip:Finding ; cscip:findingOf ?project ; cscip:measure/skos:prefLabel ?measure ;
       cscip:direction/skos:prefLabel ?direction ; cscip:comparison/skos:prefLabel ?comparison ;
-      cscip:reportedBy/skos:prefLabel ?reportedBy ; schema:unitText ?unit ; cscip:statedAs ?statedAs ; dcterms:source ?source .
+      cscip:reportedBy/skos:prefLabel ?reportedBy ; cscip:statedAs ?statedAs ; dcterms:source ?source .
   OPTIONAL {{ ?project rdfs:label ?projectLabel }}
+  OPTIONAL {{ ?finding schema:unitText ?unit }}
+  OPTIONAL {{ ?finding cscip:sizeStatedAs ?words }}
   OPTIONAL {{ ?finding schema:value ?value }}
   OPTIONAL {{ ?finding schema:minValue ?min ; schema:maxValue ?max }}
   OPTIONAL {{ ?finding dcterms:spatial ?place . ?place rdfs:label ?placeLabel }}
@@ -59,7 +61,10 @@ def _text(row: ox.QuerySolution, name: str) -> str:
 
 
 def amount(row: ox.QuerySolution) -> str:
-    """"down 49 %", "saving £107,000", "up 1.2–2.1 £ million a year": the number as recorded, with its unit."""
+    """"down 49 %", "saving £107,000", "up 1.2–2.1 £ million a year": the number as recorded, with its unit;
+    a result stated in words is shown in the source's words ("no change: “no impact”")."""
+    if _text(row, "words"):
+        return f"{_text(row, 'direction')}: “{_text(row, 'words')}”"
     value = _text(row, "value")
     number = f"{Decimal(value):,}" if value else f"{_text(row, 'min')}–{_text(row, 'max')}"
     unit = _text(row, "unit")
