@@ -59,10 +59,11 @@ def test_the_model_map_rings_the_places_with_their_own_evaluated_findings_and_sa
     found = re.search(r'<section class="spread-map"(.*?)</section>', html, re.S)
     assert found
     words = " ".join(re.sub(r"<[^>]+>", " ", found[1]).split())
-    assert "Ring: has its own evaluated findings on this model: 1 on the map" in words  # the key, in words
+    # Hertfordshire's round 1 findings and Peterborough's round 2 finding are about places of their own
+    assert "Ring: has its own evaluated findings on this model: 2 on the map" in words  # the key, in words
     ringed = re.findall(r'aria-label="([^"]*); has its own evaluated findings on this model"', found[1])
-    assert [label.split(":")[0] for label in ringed] == ["Hertfordshire County Council"]
-    assert found[1].count("<circle") == 1 + 1  # the ring on Hertfordshire's hexagon and the key's swatch
+    assert sorted(label.split(":")[0] for label in ringed) == ["Hertfordshire County Council", "Peterborough City Council"]
+    assert found[1].count("<circle") == 2 + 1  # a ring on each of the two hexagons and the key's swatch
     rows = re.findall(r'<tr><td data-label="Organisation">(?:<a [^>]*>)?([^<]+).*?'
                       r'<td data-label="Has its own evaluated findings on this model">(yes|no)</td></tr>', found[1], re.S)
     assert dict(rows)["Hertfordshire County Council"] == "yes" and dict(rows)["Walsall"] == "no"
@@ -77,9 +78,11 @@ def test_the_timeline_marks_the_stage_whose_project_the_findings_are_about(clien
     assert "With their own evaluated findings: Hertfordshire County Council." in stages["Round 1: the innovation project"]
     # Hertfordshire took part in SFPC too, but its findings are about its round 1 project.
     assert "evaluated findings" not in stages["Strengthening Families, Protecting Children (SFPC)"]
-    marked = re.findall(r'<td data-label="Who">(?:<a [^>]*>)?([^<]+).*?<td data-label="Own evaluated findings">yes</td>',
-                        found[1], re.S)
-    assert set(marked) == {"Hertfordshire County Council"}
+    assert "With their own evaluated findings: Peterborough City Council." in stages["Round 2: scale-up"]
+    marked = {re.search(r'<td data-label="Who">(?:<a [^>]*>)?([^<]+)', row)[1]  # type: ignore[index]
+              for row in re.findall(r"<tr>.*?</tr>", found[1], re.S)
+              if '<td data-label="Own evaluated findings">yes</td>' in row}
+    assert marked == {"Hertfordshire County Council", "Peterborough City Council"}
 
 
 def test_findings_that_disagree_each_say_so_with_the_other_page_s_number(client):
