@@ -1,4 +1,4 @@
-"""A real cscip-kg server in a subprocess on a free loopback port, and a plain HTTP client."""
+"""A real cscip-kg server in a subprocess on a free loopback port, a plain HTTP client, and an app made in-process."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
 
 START_TIMEOUT = 30.0
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -55,6 +59,31 @@ def running_server(build: Path, *extra: str, env: dict[str, str] | None = None) 
         yield wait_for_address(process)
     finally:
         stop_process(process)
+
+
+def local_fetch(client: FlaskClient, path: str, method: str = "GET", headers: dict[str, str] | None = None,
+                data: bytes | None = None) -> Answer:
+    """As ``fetch``, through Flask's test client (``path`` without its leading slash): the same Answer, no wire."""
+    response = client.open("/" + path, method=method, headers=headers or {}, data=data)
+    message = Message()
+    for name, value in response.headers.items():
+        message[name] = value
+    return Answer(response.status_code, message, response.get_data())
+
+
+@contextmanager
+def open_app(config: dict[str, Any]) -> Iterator[Flask]:
+    """An app made in this process (for Flask's test client); its query workers are stopped afterwards."""
+    from cscip_kg.server import create_app
+    from cscip_kg.server.context import POOL
+
+    app = create_app(config)
+    try:
+        yield app
+    finally:
+        pool = app.extensions.get(POOL)
+        if pool is not None:
+            pool.close()
 
 
 def stop_process(process: subprocess.Popen[str] | subprocess.Popen[bytes], kill: bool = False) -> None:
