@@ -16,7 +16,7 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from cscip_kg.build import CompiledGraph, compile_graph, write_dumps
 from cscip_kg.loader import Project
-from tests.server.live import open_app, running_server
+from tests.server.live import in_process, open_app, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
 HYPOTHESIS_HOME = pytest.StashKey[Path]()
@@ -80,3 +80,10 @@ def app(build_dir: Path) -> Iterator[Flask]:
 @pytest.fixture(scope="session")
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def local(client: FlaskClient) -> Iterator[str]:
+    """The session app as a base URL: tests.server.live.fetch answers it in-process, as the live server would."""
+    with in_process(client) as base:
+        yield base
