@@ -1,18 +1,40 @@
-"""Shared fixtures: the real project, compiled once, one build, one live server over it, and throw-away copies to break."""
+"""Shared fixtures: the real project, compiled once, one build, one live server and one in-process app over it,
+and throw-away copies to break."""
 
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from cscip_kg.build import CompiledGraph, compile_graph, write_dumps
 from cscip_kg.loader import Project
-from tests.server.live import running_server
+from tests.server.live import in_process, open_app, running_server
 
 ROOT = Path(__file__).resolve().parents[1]
+HYPOTHESIS_HOME = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Hypothesis writes its files into the working folder (the checkout) unless told otherwise: a temporary
+    # folder instead, and no example database, so that two runs never replay each other's examples.
+    home = Path(tempfile.mkdtemp(prefix="cscip-kg-hypothesis-"))
+    config.stash[HYPOTHESIS_HOME] = home
+    set_hypothesis_home_dir(home)
+    settings.register_profile("cscip-kg", database=None)
+    settings.load_profile("cscip-kg")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if HYPOTHESIS_HOME in config.stash:
+        shutil.rmtree(config.stash[HYPOTHESIS_HOME], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +68,22 @@ def server(build_dir: Path) -> Iterator[str]:
     """The one live server over the build with default settings, shared by every test that needs the wire."""
     with running_server(build_dir) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def app(build_dir: Path) -> Iterator[Flask]:
+    """The one in-process app over the build (default settings but one query worker), for tests that need no wire."""
+    with open_app({"build": str(build_dir), "workers": 1}) as application:
+        yield application
+
+
+@pytest.fixture(scope="session")
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def local(client: FlaskClient) -> Iterator[str]:
+    """The session app as a base URL: tests.server.live.fetch answers it in-process, as the live server would."""
+    with in_process(client) as base:
+        yield base

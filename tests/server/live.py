@@ -1,4 +1,4 @@
-"""A real cscip-kg server in a subprocess on a free loopback port, and a plain HTTP client."""
+"""A real cscip-kg server in a subprocess on a free loopback port, a plain HTTP client, and an app made in-process."""
 
 from __future__ import annotations
 
@@ -14,9 +14,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
-START_TIMEOUT = 30.0
+from flask import Flask
+from flask.testing import FlaskClient
+
+# A guard against a hang, not a timing target: on a shared 2-core machine a start (the server and its
+# query workers each loading the graph) was seen to take more than 30 s.
+START_TIMEOUT = 120.0
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+# Flask's test client calls itself this, so the absolute URLs an app writes for itself start so too.
+IN_PROCESS = "http://localhost/"
+_in_process: dict[str, FlaskClient] = {}
 
 
 @dataclass
@@ -35,7 +44,11 @@ class Answer:
 
 
 def fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None, data: bytes | None = None) -> Answer:
-    """Any status comes back as an Answer (4xx and 5xx included), never as an exception."""
+    """Any status comes back as an Answer (4xx and 5xx included), never as an exception.
+
+    A URL under IN_PROCESS, while ``in_process`` holds a client, is answered by that client (no wire)."""
+    if url.startswith(IN_PROCESS) and IN_PROCESS in _in_process:
+        return local_fetch(_in_process[IN_PROCESS], url[len(IN_PROCESS):], method, headers, data)
     request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -55,6 +68,41 @@ def running_server(build: Path, *extra: str, env: dict[str, str] | None = None) 
         yield wait_for_address(process)
     finally:
         stop_process(process)
+
+
+def local_fetch(client: FlaskClient, path: str, method: str = "GET", headers: dict[str, str] | None = None,
+                data: bytes | None = None) -> Answer:
+    """As ``fetch``, through Flask's test client (``path`` without its leading slash): the same Answer, no wire."""
+    response = client.open("/" + path, method=method, headers=headers or {}, data=data)
+    message = Message()
+    for name, value in response.headers.items():
+        message[name] = value
+    return Answer(response.status_code, message, response.get_data())
+
+
+@contextmanager
+def in_process(client: FlaskClient) -> Iterator[str]:
+    """A base URL that ``fetch`` and ``page`` answer through ``client``, for checks that need no wire."""
+    _in_process[IN_PROCESS] = client
+    try:
+        yield IN_PROCESS
+    finally:
+        _in_process.pop(IN_PROCESS, None)
+
+
+@contextmanager
+def open_app(config: dict[str, Any]) -> Iterator[Flask]:
+    """An app made in this process (for Flask's test client); its query workers are stopped afterwards."""
+    from cscip_kg.server import create_app
+    from cscip_kg.server.context import POOL
+
+    app = create_app(config)
+    try:
+        yield app
+    finally:
+        pool = app.extensions.get(POOL)
+        if pool is not None:
+            pool.close()
 
 
 def stop_process(process: subprocess.Popen[str] | subprocess.Popen[bytes], kill: bool = False) -> None:
@@ -85,8 +133,10 @@ def wait_for_address(process: subprocess.Popen[str]) -> str:
     reader.join(START_TIMEOUT)
     line = lines[0] if lines else ""
     if " at http://" not in line:
-        process.kill()
-        _out, err = process.communicate(timeout=10)
+        if process.poll() is None:  # still starting: its query workers hold the pipes too, so do not wait to read them
+            stop_process(process, kill=True)
+            raise RuntimeError(f"server did not start within {START_TIMEOUT:g} s: {line!r}")
+        _out, err = process.communicate(timeout=30)
         raise RuntimeError(f"server did not start: {line!r} {err}")
     return line.rsplit(" at ", 1)[1].strip()
 

@@ -13,6 +13,13 @@ from cscip_kg.queries import load_catalogue
 from tests.conftest import ROOT
 from tests.server.live import fetch
 
+
+@pytest.fixture(scope="module")
+def server(local: str) -> str:
+    """These checks need no wire: the session app answers them in-process (tests/conftest.py)."""
+    return local
+
+
 CATALOGUE = load_catalogue(ROOT / "queries")
 JSON_RESULTS = "application/sparql-results+json"
 

@@ -5,31 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from cscip_kg.build import CompiledGraph
-from cscip_kg.server import create_app
 from cscip_kg.server.content.listing import pounds_short
-from cscip_kg.server.context import POOL
 from tests.helpers import select
 from tests.server.structure import assert_accessible_page, parse
 
 ID = "https://w3id.org/cscip-kg/id/"
 LISTS = ["models", "projects", "grants", "organisations", "reports", "programmes", "themes"]
 HTML = {"Accept": "text/html"}
-
-
-@pytest.fixture(scope="module")
-def client(build_dir: Path) -> Iterator[FlaskClient]:
-    app = create_app({"build": str(build_dir), "workers": 1})
-    yield app.test_client()
-    app.extensions[POOL].close()
 
 
 def as_json(client: FlaskClient, path: str) -> dict[str, Any]:

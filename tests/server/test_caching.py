@@ -1,4 +1,4 @@
-"""HTTP caching against the live server: validators, 304s, and a new build version giving new ETags."""
+"""HTTP caching: validators and 304s against the live server; a new build version (an app in this process) gives new ETags."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.live import fetch, running_server
+from tests.server.live import fetch, local_fetch, open_app
 
 pytestmark = pytest.mark.slow
 
@@ -71,7 +71,7 @@ def test_a_new_build_version_gives_new_etags(server: str, build_dir: Path, tmp_p
     shutil.copytree(build_dir, other)
     manifest = json.loads((other / "manifest.json").read_text())
     (other / "manifest.json").write_text(json.dumps({**manifest, "version": "0123456789abcdef"}))
-    with running_server(other) as url:
-        answer = fetch(url + PAGE, headers={"Accept": "text/turtle", "If-None-Match": old})
+    with open_app({"build": str(other), "workers": 1}) as app:
+        answer = local_fetch(app.test_client(), PAGE, headers={"Accept": "text/turtle", "If-None-Match": old})
     assert answer.status == 200
     assert answer.headers["ETag"] != old and "0123456789abcdef" in answer.headers["ETag"]

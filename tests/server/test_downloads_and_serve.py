@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from cscip_kg.build import DUMPS, MANIFEST_FILE, STORE_FOLDER, write_dumps
 from cscip_kg.cli import main
-from tests.server.live import fetch, page, running_server
+from tests.server.live import fetch, local_fetch, open_app, page
 
 FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -99,16 +99,17 @@ def test_a_build_for_another_base_serves_its_own_iris(compiled, tmp_path):
     base = "https://kg.example.org/cscip/"
     out = tmp_path / "build"
     write_dumps(compiled, out, base)
-    with running_server(out) as url:
-        answer = fetch(f"{url}id/model/no-wrong-door", headers={"Accept": "application/n-triples"})
+    with open_app({"build": str(out), "workers": 1}) as app:
+        client = app.test_client()
+        answer = local_fetch(client, "id/model/no-wrong-door", headers={"Accept": "application/n-triples"})
         assert answer.status == 200
         subjects = {quad.subject for quad in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)}
         assert ox.NamedNode(f"{base}id/model/no-wrong-door") in subjects
         assert not any(s.value.startswith("https://w3id.org/") for s in subjects if isinstance(s, ox.NamedNode))
-        query = fetch(f"{url}sparql?query=ASK%7Bmodel%3Ano-wrong-door%20a%20cscip%3APracticeModel%7D",
+        query = local_fetch(client, "sparql?query=ASK%7Bmodel%3Ano-wrong-door%20a%20cscip%3APracticeModel%7D",
                       headers={"Accept": "application/sparql-results+json"})
         assert json.loads(query.body)["boolean"] is True
-        term = fetch(f"{url}def/PracticeModel.ttl")
+        term = local_fetch(client, "def/PracticeModel.ttl")
         assert term.status == 200
         assert ox.NamedNode(f"{base}def/PracticeModel") in {q.subject for q in ox.parse(term.body, format=ox.RdfFormat.TURTLE)}
 

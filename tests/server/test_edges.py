@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.server.live import fetch
+from tests.server.live import fetch, open_app
 from tests.server.structure import assert_accessible_page, parse
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -88,11 +88,7 @@ def test_editor_tabs_carry_their_questions_default_parameters(server):
 
 
 def test_a_failure_inside_a_page_is_a_500_page_without_a_traceback(build_dir):
-    from cscip_kg.server import create_app
-    from cscip_kg.server.context import POOL
-
-    app = create_app({"build": str(build_dir), "workers": 1})
-    try:
+    with open_app({"build": str(build_dir), "workers": 1}) as app:
         def broken() -> str:
             raise RuntimeError("secret detail")
 
@@ -106,5 +102,3 @@ def test_a_failure_inside_a_page_is_a_500_page_without_a_traceback(build_dir):
         assert_accessible_page(page)
         assert page.all("form", role="search")
         assert client.get("/broken").content_type.startswith("text/plain")
-    finally:
-        app.extensions[POOL].close()

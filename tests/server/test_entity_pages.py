@@ -5,21 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
 from cscip_kg.build import CompiledGraph
-from cscip_kg.server import create_app
 from tests.helpers import select
 from tests.server.structure import Structure, assert_accessible_page, parse
-
-
-@pytest.fixture(scope="module")
-def client(build_dir: Path) -> Iterator[FlaskClient]:
-    yield create_app({"build": str(build_dir)}).test_client()
 
 
 def page(client: FlaskClient, path: str) -> str:

@@ -15,7 +15,7 @@ from cscip_kg.engine import Engine
 from cscip_kg.lineage import add_lineage
 from cscip_kg.opened import embedded
 from cscip_kg.search_db import SEARCH_FILE, write_search_db
-from cscip_kg.server import create_app
+from tests.server.live import open_app
 from tests.server.structure import parse
 
 BASE = "https://w3id.org/cscip-kg/"
@@ -53,7 +53,8 @@ def client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
     (folder / VOID_FILE).write_text("", encoding="utf-8")
     (folder / MANIFEST_FILE).write_text(json.dumps({"version": "evil", "base_iri": BASE, "triples": 9}), encoding="utf-8")
     write_search_db(embedded(folder, "evil", BASE), folder / SEARCH_FILE, BASE)
-    return create_app({"build": str(folder)}).test_client()
+    with open_app({"build": str(folder), "workers": 1}) as app:
+        yield app.test_client()
 
 
 @pytest.mark.parametrize("path", ["/id/model/evil", "/lineage/model/evil", "/programmes/evil", "/search?q=EVL", "/"])

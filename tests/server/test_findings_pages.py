@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-from flask.testing import FlaskClient
-
-from cscip_kg.server import create_app
 from tests.server.test_entity_pages import column, page, section
-
-
-@pytest.fixture(scope="module")
-def client(build_dir: Path) -> Iterator[FlaskClient]:
-    yield create_app({"build": str(build_dir)}).test_client()
 
 
 def test_family_safeguarding_model_page_shows_hertfordshires_round_1_findings_with_sources(client):

@@ -14,11 +14,8 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cscip_kg.bounded import QueryPool
 from cscip_kg.queries import load_catalogue
-from cscip_kg.server import create_app
-from cscip_kg.server.context import POOL
-from tests.server.live import fetch
+from tests.server.live import fetch, open_app
 
 ROUTES = ["/", "/sparql", "/id/model/no-wrong-door", "/id/project/family-safeguarding", "/id/grant/round-1-leeds",
           "/def/", "/def/Project", "/graph/registry", "/download/", "/download/cscip-kg.ttl", "/.well-known/void",
@@ -33,10 +30,8 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 @pytest.fixture(scope="module")
 def app(build_dir: Path) -> Iterator[Flask]:
-    application = create_app({"build": str(build_dir), "workers": 2, "query_timeout": 1.0, "max_rows": 100})
-    yield application
-    pool: QueryPool = application.extensions[POOL]
-    pool.close()
+    with open_app({"build": str(build_dir), "workers": 2, "query_timeout": 1.0, "max_rows": 100}) as application:
+        yield application
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,13 @@ from tests.helpers import select
 from tests.server.live import fetch
 from tests.server.structure import assert_accessible_page, parse
 
+
+@pytest.fixture(scope="module")
+def server(local: str) -> str:
+    """These checks need no wire: the session app answers them in-process (tests/conftest.py)."""
+    return local
+
+
 ID = "https://w3id.org/cscip-kg/id/"
 SVG = "{http://www.w3.org/2000/svg}"
 

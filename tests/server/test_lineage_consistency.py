@@ -16,6 +16,13 @@ from cscip_kg.engine import Prepared
 from cscip_kg.queries import load_catalogue
 from tests.server.live import fetch
 
+
+@pytest.fixture(scope="module")
+def server(local: str) -> str:
+    """These checks need no wire: the session app answers them in-process (tests/conftest.py)."""
+    return local
+
+
 ID = "https://w3id.org/cscip-kg/id/"
 KINDS = ("model", "project", "programme", "organisation")
 

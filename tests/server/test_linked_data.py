@@ -9,11 +9,10 @@ import pytest
 
 from cscip_kg.build import CompiledGraph
 from cscip_kg.namespaces import ENTITY_KINDS, ID_BASE
-from cscip_kg.server import create_app
 from cscip_kg.server.context import current_build
 from cscip_kg.server.routes.spread_pages import spread
 from tests.helpers import select
-from tests.server.live import fetch, page
+from tests.server.live import fetch, open_app, page
 
 BASE = "https://w3id.org/cscip-kg/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -138,27 +137,27 @@ def test_unacceptable_entity_format_is_406(server):
 def test_a_page_is_built_from_a_few_queries_each_anchored_on_the_entity(build_dir, compiled):
     """RDF answers take at most two queries; a designed page a few more, each starting from the entity
     (its IRI in the text) or from IRIs an anchored query found (a VALUES list) — never a class scan."""
-    app = create_app({"build": str(build_dir), "cache_mb": 0})
-    with app.test_request_context():
-        engine = current_build().engine
-        spread()  # the map's reading of who took part in what is made once per build, not per page
-    calls: list[str] = []
-    original = engine.query
+    with open_app({"build": str(build_dir), "cache_mb": 0, "workers": 1}) as app:
+        with app.test_request_context():
+            engine = current_build().engine
+            spread()  # the map's reading of who took part in what is made once per build, not per page
+        calls: list[str] = []
+        original = engine.query
 
-    def counting(prepared):  # type: ignore[no-untyped-def]
-        calls.append(prepared.text)
-        return original(prepared)
+        def counting(prepared):  # type: ignore[no-untyped-def]
+            calls.append(prepared.text)
+            return original(prepared)
 
-    engine.query = counting  # type: ignore[method-assign]
-    client = app.test_client()
-    iris = [*one_of_each_kind(compiled), f"{BASE}def/Project", f"{BASE}def/"]
-    for iri in iris:  # per-build look-ups (the source catalogue, ontology labels) happen once, here
-        client.get("/" + iri[len(BASE):], headers={"Accept": "text/html"})
-    for iri in iris:
-        for accept, most in (("text/html", 9), ("text/turtle", 2)):
-            calls.clear()
-            response = client.get("/" + iri[len(BASE):], headers={"Accept": accept})
-            assert response.status_code == 200, iri
-            assert 1 <= len(calls) <= most, (iri, accept, len(calls))
-            for text in calls:
-                assert f"<{iri}>" in text or re.search(r"VALUES \?\w+ \{ <", text), (iri, text)
+        engine.query = counting  # type: ignore[method-assign]
+        client = app.test_client()
+        iris = [*one_of_each_kind(compiled), f"{BASE}def/Project", f"{BASE}def/"]
+        for iri in iris:  # per-build look-ups (the source catalogue, ontology labels) happen once, here
+            client.get("/" + iri[len(BASE):], headers={"Accept": "text/html"})
+        for iri in iris:
+            for accept, most in (("text/html", 9), ("text/turtle", 2)):
+                calls.clear()
+                response = client.get("/" + iri[len(BASE):], headers={"Accept": accept})
+                assert response.status_code == 200, iri
+                assert 1 <= len(calls) <= most, (iri, accept, len(calls))
+                for text in calls:
+                    assert f"<{iri}>" in text or re.search(r"VALUES \?\w+ \{ <", text), (iri, text)

@@ -9,9 +9,8 @@ import json
 import pytest
 
 from cscip_kg.build import CompiledGraph
-from cscip_kg.server import create_app
 from tests.helpers import select
-from tests.server.live import fetch
+from tests.server.live import fetch, open_app
 from tests.server.structure import Structure, assert_accessible_page, parse
 
 PAGES = ["", "themes/", "themes/residential-care", "programmes/", "programmes/sfpc", "organisations/", "organisations/leeds",
@@ -117,6 +116,6 @@ def test_profile_indexes_link_every_entity_of_their_kind(server, compiled: Compi
 def test_a_fresh_app_can_build_options_before_the_search_index(build_dir):
     # Options are computed from the search index, both cached per build: the first request of a
     # fresh app to a query page builds one inside the other and must not wait on itself.
-    client = create_app({"build": str(build_dir)}).test_client()
-    response = client.get("/queries/projects-by-theme", headers={"Accept": "text/html"})
-    assert response.status_code == 200 and b"Residential care" in response.data
+    with open_app({"build": str(build_dir), "workers": 1}) as app:
+        response = app.test_client().get("/queries/projects-by-theme", headers={"Accept": "text/html"})
+        assert response.status_code == 200 and b"Residential care" in response.data

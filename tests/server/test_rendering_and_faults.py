@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask.testing import FlaskClient
 
 from cscip_kg.build import compile_graph, write_dumps
 from cscip_kg.cli import main
 from cscip_kg.loader import Project
 from tests.conftest import ROOT
-from tests.server.live import BROWSER, Page, fetch, running_server
+from tests.server.live import BROWSER, Page, fetch, local_fetch, open_app
 
 HOSTILE = """<script>alert("x")</script> it's "quoted" </script><!-- & done"""
 MODELS = Path("data/registry/models.ttl")
@@ -24,7 +25,7 @@ BASES = Path("data/registry/bases.ttl")
 
 
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def hostile_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     root = tmp_path_factory.mktemp("hostile")
     for folder in ("ontology", "data", "shapes", "queries"):
         shutil.copytree(ROOT / folder, root / folder)
@@ -36,15 +37,15 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             '"Mockingbird Family Model"@en', f'"{escaped}"@en'), encoding="utf-8")
     out = root / "build"
     write_dumps(compile_graph(Project(root)), out)
-    with running_server(out) as url:
-        yield url
+    with open_app({"build": str(out), "workers": 1}) as app:
+        yield app.test_client()
 
 
 # The model's own page, a page linking to it, its lineage diagram (SVG inline), search results and the SPARQL page.
 @pytest.mark.parametrize("path", ["id/model/mockingbird", "id/project/mockingbird-family-model", "lineage/model/mockingbird",
                                   "search?q=mockingbird", "sparql"])
-def test_hostile_labels_are_escaped_in_pages(hostile_server, path):
-    answer = fetch(hostile_server + path, headers={"Accept": BROWSER})
+def test_hostile_labels_are_escaped_in_pages(hostile_client, path):
+    answer = local_fetch(hostile_client, path, headers={"Accept": BROWSER})
     assert answer.status == 200
     assert "<script>alert" not in answer.text
     page = Page()
@@ -70,8 +71,8 @@ def _strings(value: object) -> set[str]:
     return set()
 
 
-def test_the_hostile_label_is_text_in_the_standalone_svg(hostile_server):
-    answer = fetch(hostile_server + "lineage/model/mockingbird.svg")
+def test_the_hostile_label_is_text_in_the_standalone_svg(hostile_client):
+    answer = local_fetch(hostile_client, "lineage/model/mockingbird.svg")
     assert answer.status == 200 and answer.media_type == "image/svg+xml"
     root = ET.fromstring(answer.body)  # well-formed: nothing broke out of a text node or attribute
     svg = "{http://www.w3.org/2000/svg}"
@@ -80,8 +81,8 @@ def test_the_hostile_label_is_text_in_the_standalone_svg(hostile_server):
         "".join(node.itertext()) for node in root.iter(f"{svg}title")}
 
 
-def test_the_hostile_label_is_shown_as_text(hostile_server):
-    answer = fetch(hostile_server + "id/model/mockingbird", headers={"Accept": BROWSER})
+def test_the_hostile_label_is_shown_as_text(hostile_client):
+    answer = local_fetch(hostile_client, "id/model/mockingbird", headers={"Accept": BROWSER})
     page = Page()
     page.feed(answer.text)
     assert page.text["h1"] == HOSTILE
@@ -103,15 +104,15 @@ def test_a_failed_build_leaves_the_running_server_serving_the_last_good_one(proj
     out = tmp_path / "build"
     runner = CliRunner()
     assert runner.invoke(main, ["--root", str(project_copy.root), "build", "--out", str(out)]).exit_code == 0
-    with running_server(out) as url:
-        before = fetch(f"{url}id/model/no-wrong-door.nt").body
+    with open_app({"build": str(out), "workers": 1}) as app:
+        before = local_fetch(app.test_client(), "id/model/no-wrong-door.nt").body
         models = project_copy.root / MODELS
         models.write_text(models.read_text(encoding="utf-8") + "\nthis is not turtle .\n", encoding="utf-8")
         result = runner.invoke(main, ["--root", str(project_copy.root), "build", "--out", str(out)])
         assert result.exit_code == 1 and "models.ttl" in result.output
-        assert fetch(f"{url}id/model/no-wrong-door.nt").body == before
-    with running_server(out) as url:  # and a restart serves the last good build too
-        assert fetch(f"{url}id/model/no-wrong-door.nt").body == before
+        assert local_fetch(app.test_client(), "id/model/no-wrong-door.nt").body == before
+    with open_app({"build": str(out), "workers": 1}) as app:  # and a restart serves the last good build too
+        assert local_fetch(app.test_client(), "id/model/no-wrong-door.nt").body == before
 
 
 def test_an_unreadable_data_file_is_named(project_copy):

@@ -11,6 +11,13 @@ from cscip_kg.search_index import initials, squashed, words
 from tests.server.live import fetch
 from tests.server.structure import assert_accessible_page, parse
 
+
+@pytest.fixture(scope="module")
+def server(local: str) -> str:
+    """These checks need no wire: the session app answers them in-process (tests/conftest.py)."""
+    return local
+
+
 MODEL = "https://w3id.org/cscip-kg/id/model/"
 
 

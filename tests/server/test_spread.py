@@ -1,9 +1,11 @@
-"""The hex map and the timeline of spread, on the live server's pages, checked against the graph."""
+"""The hex map and the timeline of spread, on the pages, checked against the graph."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+
+import pytest
 
 from cscip_kg.build import CompiledGraph
 from cscip_kg.server.rendering.hexmap import ELSEWHERE, IN_GRAPH, STAGE_COLOURS, layout, model_map
@@ -12,6 +14,13 @@ from cscip_kg.spread import Involvement, Spread
 from tests.helpers import select
 from tests.server.live import fetch
 from tests.server.structure import assert_accessible_page, parse
+
+
+@pytest.fixture(scope="module")
+def server(local: str) -> str:
+    """These checks need no wire: the session app answers them in-process (tests/conftest.py)."""
+    return local
+
 
 ID = "https://w3id.org/cscip-kg/id/"
 SVG = "{http://www.w3.org/2000/svg}"
