@@ -157,7 +157,9 @@ def _links(lineage: Lineage, stands_for: dict[str, str], found: list[Box]) -> li
 
 
 def _text(x: float, y: float, lines: list[str], size: int, anchor: str = "start", weight: str = "400") -> str:
-    spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if n == 0 else size + 4}">{escape(line)}</tspan>' for n, line in enumerate(lines))
+    # A space between lines: without it a wrapped label's text reads "StrengtheningFamilies" to assistive
+    # technology, and a link's visible text no longer matches its accessible name (axe label-content-name-mismatch).
+    spans = " ".join(f'<tspan x="{x:.1f}" dy="{0 if n == 0 else size + 4}">{escape(line)}</tspan>' for n, line in enumerate(lines))
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" text-anchor="{anchor}" fill="#0b0c0c">{spans}</text>'
 
 
