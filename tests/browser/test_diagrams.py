@@ -120,7 +120,7 @@ def test_the_sfpc_map_colours_its_18_authorities_and_its_3_innovators(page, site
     assert coloured["Walsall"][0] == "Trial cohort"
     roles = {role: fill for role, fill in coloured.values()}
     assert len(set(roles.values())) == len(roles)  # one colour per role, told apart in the legend
-    legend = page.locator(".spread-map .legend li").all_inner_texts()
+    legend = [item.strip() for item in page.locator(".spread-map .legend li").all_inner_texts()]
     assert "Trial cohort: 15 on the map" in legend and "Innovator: 3 on the map" in legend
     page.locator("#spread-map-table").click()  # the table twin lists the same authorities
     assert sorted(page.locator(".spread-map td[data-label=Organisation]").all_inner_texts()) == sorted(coloured)
