@@ -9,7 +9,7 @@ link: no lineage property or label is listed here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 
@@ -23,6 +23,13 @@ _NODES = """SELECT ?n ?label ?type ?round WHERE {{
   OPTIONAL {{ ?n rdfs:label ?label }}
   OPTIONAL {{ ?n a ?type . FILTER(STRSTARTS(STR(?type), STR(cscip:))) }}
   OPTIONAL {{ ?n cscip:round ?round }}
+}}"""
+
+# The words of each kind of link, both ways, from the ontology (a lineage property added there shows with its words).
+_KINDS = """SELECT ?kind ?label ?inverse WHERE {{
+  VALUES ?kind {{ {kinds} }}
+  OPTIONAL {{ ?kind rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "") }}
+  OPTIONAL {{ ?kind cscip:inverseLabel ?inverse FILTER(LANGMATCHES(LANG(?inverse), "en") || LANG(?inverse) = "") }}
 }}"""
 
 # Columns, left to right: the way things flowed from round 1 to the programmes that spread them.
@@ -57,6 +64,8 @@ class Edge:
     dates: str | None = field(default=None, compare=False)
     basis: str = field(default="stated", compare=False)
     sources: tuple[str, ...] = field(default=(), compare=False)
+    kind_iri: str = field(default="", compare=False)  # the ontology property
+    inverse: str = field(default="", compare=False)  # its cscip:inverseLabel (read from target to source), if any
 
 
 @dataclass
@@ -76,7 +85,7 @@ def local_name(iri: str) -> str:
 
 
 def lineage(build: Build, iri: ox.NamedNode) -> Lineage:
-    edges = _edges(build, iri)
+    edges = _worded(build, _edges(build, iri))
     nodes = _nodes(build, {iri.value} | {e.source for e in edges} | {e.target for e in edges})
     _assign_columns(build, nodes, edges)
     return Lineage(iri.value, nodes, edges)
@@ -102,9 +111,21 @@ def _edges(build: Build, iri: ox.NamedNode) -> list[Edge]:
         source, target = (node, via) if _value(row, "direction") == "descendant" else (via, node)
         edge = Edge(source, local_name(kind), target, _value(row, "kindLabel") or local_name(kind),
                     _value(row, "programme"), _value(row, "project"), _value(row, "role"), _value(row, "dates"),
-                    _value(row, "basis") or "stated", tuple((_value(row, "sources") or "").split()))
+                    _value(row, "basis") or "stated", tuple((_value(row, "sources") or "").split()), kind)
         edges.setdefault(edge, edge)
     return sorted(edges, key=lambda e: (e.source, e.relation, e.target))
+
+
+def _worded(build: Build, edges: list[Edge]) -> list[Edge]:
+    """The edges with each kind's inverse label from the ontology (its label comes with the query's rows)."""
+    kinds = {e.kind_iri for e in edges if e.kind_iri}
+    if not kinds:
+        return edges
+    result = build.engine.query(Prepared(_KINDS.format(kinds=" ".join(f"<{k}>" for k in sorted(kinds)))))
+    assert isinstance(result, ox.QuerySolutions)
+    words = {row["kind"].value: (_value(row, "label"), _value(row, "inverse")) for row in result}
+    return [replace(e, label=e.label if e.label != e.relation else words.get(e.kind_iri, (None, None))[0] or e.relation,
+                    inverse=words.get(e.kind_iri, (None, None))[1] or "") for e in edges]
 
 
 def _nodes(build: Build, iris: set[str]) -> dict[str, Node]:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from cscip_kg.server.rendering.hexmap import ELSEWHERE, IN_GRAPH
+
 pytestmark = pytest.mark.slow
 
 DIAGRAMS = ["programmes/sfpc", "lineage/model/family-safeguarding", "lineage/organisation/hertfordshire"]
@@ -100,3 +102,26 @@ def test_the_linked_hexes_are_reached_by_keyboard_with_their_names(page, site):
     walsall.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/organisations/walsall")
+
+
+HEXES = "hexes => hexes.map(a => [a.getAttribute('aria-label'), a.querySelector('polygon').getAttribute('fill')])"
+
+
+def test_the_sfpc_map_colours_its_18_authorities_and_its_3_innovators(page, site, screenshots):
+    page.goto(site + "programmes/sfpc")
+    drawn = page.locator("svg.hexmap a").evaluate_all(HEXES)
+    # An accessible name reads "Walsall: Trial cohort (adopted Family Safeguarding through … as trial cohort)".
+    coloured = {name.split(": ")[0]: (name.split(": ", 1)[1].split(" (")[0], fill)
+                for name, fill in drawn if fill not in (IN_GRAPH, ELSEWHERE)}
+    innovators = {name for name, (role, _fill) in coloured.items() if role == "Innovator"}
+    # SFPC: 18 authorities (trailblazers and the trial cohort) took up the three innovators' models.
+    assert innovators == {"Hertfordshire County Council", "Leeds City Council", "North Yorkshire County Council"}
+    assert len(coloured) - len(innovators) == 18, sorted(coloured)
+    assert coloured["Walsall"][0] == "Trial cohort"
+    roles = {role: fill for role, fill in coloured.values()}
+    assert len(set(roles.values())) == len(roles)  # one colour per role, told apart in the legend
+    legend = [item.strip() for item in page.locator(".spread-map .legend li").all_inner_texts()]
+    assert "Trial cohort: 15 on the map" in legend and "Innovator: 3 on the map" in legend
+    page.locator("#spread-map-table").click()  # the table twin lists the same authorities
+    assert sorted(page.locator(".spread-map td[data-label=Organisation]").all_inner_texts()) == sorted(coloured)
+    shot(page, screenshots, "map-sfpc")

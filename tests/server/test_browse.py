@@ -101,3 +101,13 @@ def test_basis_facet_until_the_basis_terms_land(client):
     # A qualified adoption with cscip:claimStatus counts as claimed; the rest as stated.
     facets = {f["value"] for f in as_json(client, "/organisations.json")["facets"]["basis"]}
     assert "stated" in facets
+
+
+def test_every_report_address_is_shown_where_reports_are_listed(client, compiled: CompiledGraph):
+    addresses = {r["report"]: r["url"] for r in select(compiled, "SELECT ?report ?url WHERE { ?report schema:url ?url }")}
+    assert len(addresses) == 3  # docs/report-addresses.md gives the count and why the rest have none
+    rows = as_json(client, "/reports.json?size=500")["rows"]
+    shown = {row["item"][0]["iri"]: [d["iri"] for d in row["document"]] for row in rows if row["document"]}
+    assert shown == {report: [url] for report, url in addresses.items()}
+    html = client.get("/reports/?size=500", headers=HTML).get_data(as_text=True)
+    assert all(f'href="{url}"' in html for url in addresses.values())

@@ -130,8 +130,12 @@ def test_every_stated_by_link_goes_to_the_original_page(client, compiled: Compil
 
 def test_reports_link_the_pages_that_give_their_document(client):
     html = page(client, "/id/report/family-safeguarding-round-1")
-    assert "Where to read it" in summary(html)
+    # Its own address (data/report-pages) first, then the other pages the sources cite for the evaluation.
+    assert "Read it at BASW: family safeguarding hertfordshire evaluation report (a page that publishes the report)" in summary(html)
+    assert "The sources also cite vdocument.in" in summary(html)
     assert 'href="https://www.basw.co.uk/resources/family-safeguarding-hertfordshire-evaluation-report"' in html
+    assert "Where to read it: " in summary(page(client, "/id/report/no-wrong-door"))  # cited pages only
+    assert "The sources give no address for the document itself." in summary(page(client, "/id/report/adopt"))
     model = section(page(client, "/id/model/family-safeguarding"), "evaluations")
     assert "https://www.basw.co.uk/resources/family-safeguarding-hertfordshire-evaluation-report" in model.links()
 

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
 
 from cscip_kg.build import CompiledGraph
-from cscip_kg.lineage_view import COLUMNS, Edge, Lineage, Node
-from cscip_kg.server.rendering.lineage_svg import LayoutUnavailable, render, run_dot
+from cscip_kg.engine import Engine
+from cscip_kg.lineage import add_lineage
+from cscip_kg.lineage_view import COLUMNS, Edge, Lineage, Node, lineage
+from cscip_kg.namespaces import CSCIP, PROV
+from cscip_kg.opened import Build
+from cscip_kg.queries import load_catalogue
+from cscip_kg.server.rendering.lineage_svg import LayoutUnavailable, legend, render, run_dot
 from tests.helpers import select
 from tests.server.live import fetch
 from tests.server.structure import assert_accessible_page, parse
@@ -23,6 +32,7 @@ def server(local: str) -> str:
 
 ID = "https://w3id.org/cscip-kg/id/"
 SVG = "{http://www.w3.org/2000/svg}"
+QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
 
 def lineage_json(server: str, path: str) -> dict[str, list[dict[str, object]]]:
@@ -77,7 +87,9 @@ def test_every_box_is_a_focusable_link_with_an_accessible_name_and_its_whole_lab
     for link in links:
         assert link.get("href") and link.get("tabindex") in (None, "0"), link.attrib  # focusable: never tabindex=-1
         name = link.get("aria-label", "")
-        drawn = " ".join(" ".join(t.itertext()) for t in link.iter(f"{SVG}text"))
+        # The text as a browser reads it (no space added between lines): a wrapped label must keep its word breaks,
+        # or the visible text no longer matches the accessible name (axe label-content-name-mismatch).
+        drawn = " ".join("".join(t.itertext()) for t in link.iter(f"{SVG}text"))
         assert name and drawn and name.startswith(" ".join(drawn.split())), (name, drawn)  # wrapped, never cut
         assert "…" not in drawn
 
@@ -129,3 +141,42 @@ def test_every_text_in_the_svg_is_escaped():
     root = ET.fromstring(svg)  # still well-formed XML
     assert not list(root.iter(f"{SVG}script")) and "<script>" not in svg
     assert evil[:20] in (root.findtext(f"{SVG}title") or "")
+
+
+def _fixture_build(compiled: CompiledGraph, tmp_path, inverse: str | None) -> Build:
+    """The real ontology plus one new lineage property (one line, and its label), and two projects it links."""
+    dataset = Dataset()
+    ontology = Graph()
+    for triple in compiled.loaded.ontology:
+        ontology.add(triple)
+    new = CSCIP.tookItsCueFrom
+    ontology.add((new, RDFS.subPropertyOf, PROV.wasInfluencedBy))
+    ontology.add((new, RDFS.label, Literal("took its cue from", lang="en")))
+    if inverse:
+        ontology.add((new, CSCIP.inverseLabel, Literal(inverse, lang="en")))
+    for triple in ontology:
+        dataset.graph(URIRef("https://w3id.org/cscip-kg/graph/ontology")).add(triple)
+    data = dataset.graph(URIRef(f"{ID}source/fixture"))
+    for slug, label in (("early", "Early project"), ("late", "Late project")):
+        data.add((URIRef(f"{ID}project/{slug}"), RDF.type, CSCIP.Project))
+        data.add((URIRef(f"{ID}project/{slug}"), RDFS.label, Literal(label, lang="en")))
+    data.add((URIRef(f"{ID}project/late"), new, URIRef(f"{ID}project/early")))
+    add_lineage(dataset, ontology)
+    engine = Engine.from_dataset(dataset, compiled.engine.prefixes)
+    return Build(tmp_path, "fixture", "https://w3id.org/cscip-kg/", 0, engine, [], {}, load_catalogue(QUERIES))
+
+
+@pytest.mark.parametrize("inverse", [None, "gave its cue to"])
+def test_a_lineage_property_added_to_the_ontology_is_drawn_with_its_label(compiled: CompiledGraph, tmp_path, inverse):
+    build = _fixture_build(compiled, tmp_path, inverse)
+    for focus in ("late", "early"):
+        drawn = lineage(build, ox.NamedNode(f"{ID}project/{focus}"))
+        assert [(e.relation, e.label, e.inverse) for e in drawn.edges] == [("tookItsCueFrom", "took its cue from", inverse or "")]
+        root = ET.fromstring(render(drawn, "Lineage", lambda iri: None))
+        said = {" ".join("".join(t.itertext()).split()) for t in root.iter(f"{SVG}text")} | {
+            p.findtext(f"{SVG}title") for p in root.iter(f"{SVG}path")}
+        # Read along the link or against it, as the boxes fall: the ontology's words either way, never "linked to".
+        backwards = inverse or "took its cue from (read right to left)"
+        along, against = "Late project took its cue from Early project", f"Early project {backwards} Late project"
+        assert along in said or against in said, said
+        assert [w for w, _c in legend(drawn)] in (["took its cue from"], [backwards])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
@@ -50,6 +51,15 @@ def test_home_figures_are_computed_from_the_graph(server, compiled: CompiledGrap
     captions = page.texts("figcaption")
     assert {"Projects by funding round", "Grants and funding by funding round", "Projects by theme"} <= set(captions)
     assert "/themes/residential-care" in page.links()
+
+
+def test_the_theme_funding_chart_reads_largest_first_in_plain_words(server):
+    text = fetch(server, headers={"Accept": "text/html"}).text
+    chart = text.split(">Grant funding by theme</figcaption>", 1)[1].split("</table>", 1)[0]
+    cells = re.findall(r'<td class="num">£([0-9.]+)(m|k) \(([0-9]+) grants?\)</td>', chart)
+    amounts = [float(n) * (1e6 if unit == "m" else 1e3) for n, unit, _count in cells]
+    assert len(amounts) > 5 and amounts == sorted(amounts, reverse=True)
+    assert "(1 grant)" in chart and "(1 grants)" not in text
 
 
 def test_the_headline_question_is_one_click_from_home(server):

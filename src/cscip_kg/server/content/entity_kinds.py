@@ -226,10 +226,7 @@ def report(facts: Facts) -> Page:
         summary.append(["The document is ", "a PDF" if "pdf" in kind else kind or "a document",
                         *([f" of {pages} pages"] if pages else []), *([f" ({size})"] if size else []), "."])
     documents = source_links(facts.build, report_documents(facts.build, [facts.view.iri]).get(facts.view.iri, []))
-    listed = facts.all_sources()
-    summary.append(["Where to read it: ", *joined(documents, "or"), " (pages the sources cite for this evaluation). It is listed on ",
-                    *joined(listed[:2]), "."] if documents
-                   else ["The sources give no address for the document itself; it is listed on ", *joined(listed[:2]), "."])
+    summary += _where_to_read(facts, documents)
     longitudinal = [t.value for t in facts.values(CSCIP + "longitudinal")]
     facts_list: list[tuple[str, Cell]] = [("Document", documents or [Link("no address given")]),
                                           ("Round", facts.links(CSCIP + "round")),
@@ -237,6 +234,23 @@ def report(facts: Facts) -> Page:
     evaluated = funding_section(found, facts)
     evaluated.id, evaluated.title = "evaluated", "The project it evaluates"
     return Page("report", "Evaluation report", summary, facts_list, [evaluated, sources_section(facts)])
+
+
+def _where_to_read(facts: Facts, documents: list[Link]) -> list[Paragraph]:
+    """A page that publishes the report (its ``schema:url``) apart from the pages the sources cite for its evaluation."""
+    own = source_links(facts.build, [t.value for t in facts.values(SCHEMA + "url")])
+    cited = [d for d in documents if d.href not in {o.href for o in own}]
+    listed = facts.all_sources()
+    found: list[Paragraph] = []
+    if own:
+        found.append(["Read it at ", *joined(own, "or"), " (a page that publishes the report)."])
+    if cited:
+        found.append(["Where to read it: " if not own else "The sources also cite ", *joined(cited, "or"),
+                      " (pages the sources cite for this evaluation)."])
+    if not documents:
+        found.append(["The sources give no address for the document itself."])
+    found.append(["It is listed on ", *joined(listed[:2]), "."])
+    return found
 
 
 def _number(facts: Facts, predicate: str) -> str:

@@ -91,18 +91,23 @@ ORGANISATIONS = Listing(
     "item")
 
 REPORTS = Listing(
-    "reports", "Evaluation reports", "Every evaluation report, with the projects it evaluates.",
+    "reports", "Evaluation reports", "Every evaluation report, with the projects it evaluates and, where a source gives it, "
+    "a page that publishes it.",
     _query(f"""{entities('project')} {entities('round')} {entities('theme')} (MAX(?longitudinal_) AS ?longitudinal)
-  (MAX(?pages_) AS ?pages)""", """
+  (MAX(?pages_) AS ?pages) {entities('document')}""", """
   ?item_ a cscip:EvaluationReport ; rdfs:label ?item_l .
   OPTIONAL { ?item_ cscip:evaluates ?project_ . ?project_ rdfs:label ?project_l .
              OPTIONAL { ?project_ cscip:theme ?theme_ . ?theme_ rdfs:label ?theme_l } }
   OPTIONAL { ?item_ cscip:round|cscip:evaluates/cscip:round ?round_ . ?round_ rdfs:label ?round_l }
   OPTIONAL { ?item_ cscip:longitudinal ?longitudinal_ }
-  OPTIONAL { ?item_ schema:numberOfPages ?pages_ }"""),
+  OPTIONAL { ?item_ schema:numberOfPages ?pages_ }
+  OPTIONAL { ?item_ schema:url ?document_ .
+             OPTIONAL { ?page cscip:originalURL ?pageUrl ; rdfs:label ?pageLabel FILTER(STR(?pageUrl) = STR(?document_)) }
+             BIND(COALESCE(?pageLabel, STR(?document_)) AS ?document_l) }"""),
     (Column("item", "Report", "entities"), Column("project", "Evaluates", "entities"), Column("round", "Round", "entities", "Round"),
      Column("theme", "Themes", "entities", "Theme"), Column("longitudinal", "Longitudinal", "bool", "Longitudinal"),
-     Column("pages", "Pages", "count")),
+     Column("pages", "Pages", "count"),
+     Column("document", "Published at", "entities", "", "a page that publishes the report (docs/report-addresses.md)")),
     "item")
 
 PROGRAMMES = Listing(

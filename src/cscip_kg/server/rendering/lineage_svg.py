@@ -25,20 +25,15 @@ from cscip_kg.spread import Routes
 __all__ = ["LayoutUnavailable", "Routes", "legend", "oriented", "render", "run_dot"]
 
 HEAD_FONT, LEGEND_Y, TOP = 14, 16, 40
-RELATIONS: dict[str, tuple[str, str, str]] = {  # relation → (forward wording, reverse wording, colour)
-    "continues": ("continues", "continued by", "#1d70b8"),
-    "scalesUp": ("scales up", "scaled up by", "#5694ca"),
-    "implementsModel": ("implements", "implemented by", "#00703c"),
-    "adaptsModel": ("adapts", "adapted by", "#85994b"),
-    "combinesModel": ("combines", "combined in", "#4c2c92"),
-    "spreadsModel": ("spreads", "spread by", "#d4351c"),
-    "spreadsProject": ("spreads", "spread by", "#d4351c"),
-    "adoptsModel": ("adopts", "adopted by", "#b58840"),
-    "wasInfluencedBy": ("influenced by", "influenced", "#505a5f"),
-    "leadOrganisation": ("leads", "led by", "#505a5f"),
-    "partnerOrganisation": ("works on", "worked on by", "#9a9a9a"),
+# Colours per kind of link (the ontology property's local name). The words are the ontology's: rdfs:label read
+# along the link, cscip:inverseLabel read against it (lineage_view gives both), so a lineage property added to the
+# ontology is drawn, worded and listed in the legend without a line here; it takes DEFAULT_COLOUR until given one.
+COLOURS: dict[str, str] = {
+    "continues": "#1d70b8", "scalesUp": "#5694ca", "implementsModel": "#00703c", "adaptsModel": "#85994b",
+    "combinesModel": "#4c2c92", "spreadsModel": "#d4351c", "spreadsProject": "#d4351c", "adoptsModel": "#b58840",
+    "wasInfluencedBy": "#505a5f", "developedBy": "#912b88", "grewOutOf": "#f47738",
 }
-DEFAULT = ("linked to", "linked to", "#505a5f")
+DEFAULT_COLOUR = "#505a5f"
 BOX_KINDS = (  # (types, words, box fill): the first that matches a node
     ({"PracticeModel"}, "practice model", "#fff4d6"),
     ({"Project"}, "project", "#e8f1fb"),
@@ -56,8 +51,15 @@ class Placed:
 
 
 def wording(edge: Edge, forward: bool) -> str:
-    forward_text, reverse_text, _colour = RELATIONS.get(edge.relation, DEFAULT)
-    return forward_text if forward else reverse_text
+    """The link in words, read along it (its label) or against it (its inverse label, else the label marked so)."""
+    label = edge.label or edge.relation
+    if forward:
+        return label
+    return edge.inverse or f"{label} (read right to left)"
+
+
+def colour(relation: str) -> str:
+    return COLOURS.get(relation, DEFAULT_COLOUR)
 
 
 def oriented(edge: Edge, placed: dict[str, Placed]) -> tuple[Placed, str, Placed]:
@@ -137,8 +139,7 @@ def legend(lineage: Lineage) -> list[tuple[str, str]]:
         source, target = lineage.nodes.get(edge.source), lineage.nodes.get(edge.target)
         if source is None or target is None:
             continue
-        forward, reverse, colour = RELATIONS.get(edge.relation, DEFAULT)
-        seen.setdefault(forward if source.column <= target.column else reverse, colour)
+        seen.setdefault(wording(edge, source.column <= target.column), colour(edge.relation))
     return list(seen.items())
 
 
@@ -157,7 +158,9 @@ def _links(lineage: Lineage, stands_for: dict[str, str], found: list[Box]) -> li
 
 
 def _text(x: float, y: float, lines: list[str], size: int, anchor: str = "start", weight: str = "400") -> str:
-    spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if n == 0 else size + 4}">{escape(line)}</tspan>' for n, line in enumerate(lines))
+    # A space between lines: without it a wrapped label's text reads "StrengtheningFamilies" to assistive
+    # technology, and a link's visible text no longer matches its accessible name (axe label-content-name-mismatch).
+    spans = " ".join(f'<tspan x="{x:.1f}" dy="{0 if n == 0 else size + 4}">{escape(line)}</tspan>' for n, line in enumerate(lines))
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" text-anchor="{anchor}" fill="#0b0c0c">{spans}</text>'
 
 
@@ -201,8 +204,8 @@ def render(lineage: Lineage, title: str, link: Callable[[str], str | None], rout
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
     ]
     x = 4.0
-    for words, colour in keys:
-        parts.append(f'<line x1="{x:.1f}" y1="{LEGEND_Y - 4}" x2="{x + 24:.1f}" y2="{LEGEND_Y - 4}" stroke="{colour}" stroke-width="3"/>'
+    for words, stroke in keys:
+        parts.append(f'<line x1="{x:.1f}" y1="{LEGEND_Y - 4}" x2="{x + 24:.1f}" y2="{LEGEND_Y - 4}" stroke="{stroke}" stroke-width="3"/>'
                      + _text(x + 30, LEGEND_Y, [words], 12))
         x += 40 + text_width(words, 12)
     for column, lines in headings.items():
@@ -212,9 +215,10 @@ def render(lineage: Lineage, title: str, link: Callable[[str], str | None], rout
         parts.append(f'<rect x="{cx:.1f}" y="{cy:.1f}" width="{cw:.1f}" height="{ch:.1f}" rx="6" fill="none" stroke="#b1b4b6" '
                      f'stroke-dasharray="4 3"/>' + _text(cx + 6, cy + 16, label, 13, weight="600"))
     named = {b.key: b.label for b in found}
+    kinds = {e.relation: e for e in lineage.edges}
     for (left, right, relation, forward), d in drawn.edges:
-        words = f"{named[left]} {RELATIONS.get(relation, DEFAULT)[0 if forward else 1]} {named[right]}"
-        parts.append(f'<path d="{d}" fill="none" stroke="{RELATIONS.get(relation, DEFAULT)[2]}" stroke-width="2" '
+        words = f"{named[left]} {wording(kinds[relation], forward)} {named[right]}"
+        parts.append(f'<path d="{d}" fill="none" stroke="{colour(relation)}" stroke-width="2" '
                      f'marker-end="url(#lineage-arrow)"><title>{escape(words)}</title></path>')
     parts += [_box_svg(box) for box in found]
     parts.append("</svg>")

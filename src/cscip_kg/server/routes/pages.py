@@ -11,6 +11,7 @@ from cscip_kg.figures import Figures, compute, pounds
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.context import current_build
 from cscip_kg.server.rendering.charts import Chart, chart
+from cscip_kg.server.rendering.humanize import count_words
 
 bp = Blueprint("pages", __name__)
 
@@ -29,11 +30,13 @@ def charts(found: Figures) -> list[Chart]:
     return [
         chart("Projects by funding round", "Round", "Projects", [(g.label, None, Decimal(g.projects), str(g.projects)) for g in rounds]),
         chart("Grants and funding by funding round", "Round", "Funding",
-              [(g.label, None, g.funding, f"{pounds(g.funding)} ({g.grants} grants)") for g in rounds if g.grants]),
+              [(g.label, None, g.funding, f"{pounds(g.funding)} ({count_words(g.grants, 'grant')})") for g in rounds if g.grants]),
         chart("Projects by theme", "Theme", "Projects",
               [(g.label, theme_link(g.iri), Decimal(g.projects), str(g.projects)) for g in found.by_theme]),
+        # Ordered by funding, the figure it charts (by_theme comes ordered by projects).
         chart("Grant funding by theme", "Theme", "Funding",
-              [(g.label, theme_link(g.iri), g.funding, f"{pounds(g.funding)} ({g.grants} grants)") for g in found.by_theme if g.grants]),
+              [(g.label, theme_link(g.iri), g.funding, f"{pounds(g.funding)} ({count_words(g.grants, 'grant')})")
+               for g in sorted(found.by_theme, key=lambda g: -g.funding) if g.grants]),
     ]
 
 
