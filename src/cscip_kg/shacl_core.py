@@ -13,18 +13,26 @@ pyshacl reports at the focus node with the node shape's message.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 
 import pyoxigraph as ox
+from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.paths import AlternativePath, InvPath, Path
 from rdflib.term import Node
+
+from cscip_kg.namespaces import compact
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 # What a handled property shape may carry besides sh:path and sh:message; anything else goes to pyshacl.
 _ANNOTATIONS = {RDFS.comment, RDFS.label, SH.name, SH.description}
-_COMPONENTS = {SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH["in"], SH.minLength, SH["class"]}
+_COMPONENTS = {SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH["in"], SH.minLength, SH["class"], SH["or"],
+               SH.pattern, SH.minInclusive}
 # Datatypes whose test is exact in SPARQL: other datatypes also need the lexical form checked as rdflib does.
 _DATATYPE_TESTS = {
     RDF.langString: "isLiteral(?value) && LANG(?value) != \"\"",
@@ -44,9 +52,15 @@ class CoreCheck:
 
     shape: URIRef  # the node shape, which names the problem
     message: str
-    path: URIRef | None  # None for a node-level constraint (reported with the focus node as value)
+    path: str  # as validate reports it; "" for a node-level constraint (reported with the focus node as value)
     query: str
     has_value: bool
+    # For a constraint tested in Python as pyshacl tests it (datatypes' lexical forms, regexes,
+    # comparisons): the query answers the focus nodes, the value nodes are read from the rdflib
+    # graph along ``walk`` (pyoxigraph canonicalises some literals, e.g. xsd:nonNegativeInteger to
+    # xsd:integer) and ``violates`` says which ones violate.
+    violates: Callable[[Node], bool] | None = None
+    walk: URIRef | Path | None = None
 
 
 def _targets(shapes: Graph, shape: URIRef) -> str | None:
@@ -89,21 +103,87 @@ def _value_test(shapes: Graph, component: URIRef, rule: Node) -> str | None:
     return None
 
 
-def _count_query(targets: str, path: URIRef, component: URIRef, rule: Node) -> str | None:
+def _count_query(targets: str, path: str, component: URIRef, rule: Node) -> str | None:
     if not isinstance(rule, Literal) or not isinstance(rule.value, int) or rule.value < 0:
         return None
     if component == SH.minCount:
-        return (f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this <{path}> ?value }} }} "
+        return (f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?value }} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {rule.value})")
-    return (f"SELECT ?this WHERE {{ {targets} ?this <{path}> ?value }} "
+    return (f"SELECT ?this WHERE {{ {targets} ?this {path} ?value }} "
             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {rule.value})")
+
+
+def _path(shapes: Graph, path: Node | None) -> tuple[str, str, URIRef | Path] | None:
+    """(SPARQL property path, the path as validate reports it, rdflib's path) for an IRI, ^IRI or (IRI | IRI …)."""
+    if isinstance(path, URIRef):
+        return f"<{path}>", compact(path), path
+    if not isinstance(path, BNode):
+        return None
+    keys = set(shapes.predicates(path))
+    inverse, alternatives = shapes.value(path, SH.inversePath), shapes.value(path, SH.alternativePath)
+    if keys == {SH.inversePath} and isinstance(inverse, URIRef):
+        return f"^<{inverse}>", "^" + compact(inverse), InvPath(inverse)
+    if keys == {SH.alternativePath} and alternatives is not None:
+        members = [m for m in shapes.items(alternatives) if isinstance(m, URIRef)]
+        if members and len(members) == len(list(shapes.items(alternatives))):
+            return ("(" + "|".join(f"<{m}>" for m in members) + ")", "(" + " | ".join(compact(m) for m in members) + ")",
+                    AlternativePath(*members))
+    return None
+
+
+def _datatype_ok(value: Node, datatype: Node) -> bool:
+    """pyshacl's sh:datatype test (value_constraints.DatatypeConstraintComponent), lexical form included."""
+    if not isinstance(value, Literal):
+        return False
+    if value.datatype == datatype:
+        return getattr(value, "ill_typed", None) is not True and _actual_datatype(value.value, datatype)
+    return datatype == RDFS.Literal or (datatype == RDFS.Datatype and value.datatype is not None) \
+        or (datatype == XSD.string and value.datatype is None and value.language is None) \
+        or (datatype == RDF.langString and bool(value.language))
+
+
+def _actual_datatype(value: object, datatype: Node) -> bool:
+    kinds: dict[Node, type | tuple[type, ...]] = {
+        XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
+        XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: time, XSD.dateTime: datetime}
+    kind = kinds.get(datatype)
+    return kind is None or isinstance(value, kind)
+
+
+def _python_test(shapes: Graph, component: URIRef, rule: Node) -> Callable[[Node], bool] | None:
+    """A test true when a value VIOLATES the component, for those SPARQL cannot test exactly."""
+    if component == SH.datatype and isinstance(rule, URIRef):
+        return lambda value: not _datatype_ok(value, rule)
+    if component == SH["or"]:  # ( [ sh:datatype A ] [ sh:datatype B ] … ), as for dates
+        members = list(shapes.items(rule))
+        datatypes = [shapes.value(m, SH.datatype) for m in members]
+        if not members or any(set(shapes.predicates(m)) != {SH.datatype} for m in members):
+            return None
+        return lambda value: not any(_datatype_ok(value, d) for d in datatypes if d is not None)
+    if component == SH.pattern and isinstance(rule, Literal):  # sh:flags is not handled: left to pyshacl
+        matcher = re.compile(str(rule))
+        return lambda value: isinstance(value, BNode) or not matcher.search(str(value))
+    if component == SH.minInclusive and isinstance(rule, Literal):
+        return lambda value: not _at_least(value, rule)
+    return None
+
+
+def _at_least(value: Node, minimum: Literal) -> bool:
+    """pyshacl's sh:minInclusive test (value_range_constraints)."""
+    if not isinstance(value, Literal) or isinstance(value.value, str) != isinstance(minimum.value, str):
+        return False
+    try:
+        return bool(compare_literal(value, minimum) >= 0)
+    except (TypeError, NotImplementedError):
+        return False
 
 
 def _property_checks(shapes: Graph, shape: URIRef, prop: Node, targets: str) -> list[CoreCheck] | None:
     """The queries of one property shape, or None to leave the whole property shape to pyshacl."""
-    path, message = shapes.value(prop, SH.path), _one_message(shapes, prop)
-    if not isinstance(path, URIRef) or message is None:
+    path, message = _path(shapes, shapes.value(prop, SH.path)), _one_message(shapes, prop)
+    if path is None or message is None:
         return None
+    sparql_path, path_text, walk = path
     checks = []
     for predicate, rule in shapes.predicate_objects(prop):
         if predicate in (SH.path, SH.message) or predicate in _ANNOTATIONS:
@@ -111,16 +191,21 @@ def _property_checks(shapes: Graph, shape: URIRef, prop: Node, targets: str) -> 
         if predicate not in _COMPONENTS or not isinstance(predicate, URIRef):
             return None
         if predicate in (SH.minCount, SH.maxCount):
-            query = _count_query(targets, path, predicate, rule)
+            query = _count_query(targets, sparql_path, predicate, rule)
             if query is None:
                 return None
-            checks.append(CoreCheck(shape, message, path, query, has_value=False))
+            checks.append(CoreCheck(shape, message, path_text, query, has_value=False))
             continue
+        values = f"SELECT DISTINCT ?this ?value WHERE {{ {targets} ?this {sparql_path} ?value"
         test = _value_test(shapes, predicate, rule)
-        if test is None:
+        if test is not None:
+            checks.append(CoreCheck(shape, message, path_text, f"{values} FILTER ({test}) }}", has_value=True))
+            continue
+        python_test = _python_test(shapes, predicate, rule)
+        if python_test is None:
             return None
-        query = f"SELECT DISTINCT ?this ?value WHERE {{ {targets} ?this <{path}> ?value FILTER ({test}) }}"
-        checks.append(CoreCheck(shape, message, path, query, has_value=True))
+        checks.append(CoreCheck(shape, message, path_text, f"SELECT ?this WHERE {{ {targets} }}", has_value=True,
+                                violates=python_test, walk=walk))
     return checks
 
 
@@ -151,7 +236,7 @@ def _or_check(shapes: Graph, shape: URIRef, targets: str) -> CoreCheck | None:
     if not members or any(f is None for f in fails):
         return None
     query = f"SELECT DISTINCT ?this WHERE {{ {targets} FILTER ({' && '.join(fails)}) }}"  # type: ignore[arg-type]
-    return CoreCheck(shape, message, None, query, has_value=False)
+    return CoreCheck(shape, message, "", query, has_value=False)
 
 
 def _node_shapes(shapes: Graph) -> Iterator[URIRef]:
@@ -197,11 +282,16 @@ def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | 
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def violations(store: ox.Store, checks: list[CoreCheck]) -> Iterator[tuple[CoreCheck, object, object | None]]:
+def violations(store: ox.Store, checks: list[CoreCheck], data: Graph) -> Iterator[tuple[CoreCheck, Node, Node | None]]:
     """(check, focus node, value node or None) for every result, in rdflib terms."""
     for check in checks:
         answers = store.query(check.query)
         assert isinstance(answers, ox.QuerySolutions)
         for row in answers:
-            value = row["value"] if check.has_value else None
-            yield check, _rdflib(row["this"]), None if value is None else _rdflib(value)
+            focus = _rdflib(row["this"])
+            if check.violates is None:
+                yield check, focus, _rdflib(row["value"]) if check.has_value else None
+                continue
+            for value in set(data.objects(focus, check.walk)):
+                if check.violates(value):
+                    yield check, focus, value

@@ -147,13 +147,13 @@ def _core_problems(data: Graph, store: ox.Store, checks: list[shacl_core.CoreChe
                    locator: SourceLocator | None) -> list[Problem]:
     """Reported as pyshacl reports them; a node-level check has the focus node as its value."""
     problems = []
-    for check, node, value in shacl_core.violations(store, checks):
+    for check, node, value in shacl_core.violations(store, checks, data):
         focus = _owner(data, node)
-        if check.path is None:
+        if not check.path:
             value = node
         text = check.message + ("" if value is None or isinstance(value, BNode) else f" (value: {compact(value)})")
         file, line = locator.locate(focus) if locator else ("", None)
-        problems.append(Problem("shacl", text, compact(focus), compact(check.path) if check.path else "",
+        problems.append(Problem("shacl", text, compact(focus), check.path,
                                 _shape_name(shapes=Graph(), shape=check.shape), file, line))
     return problems
 
@@ -195,6 +195,9 @@ def _path_text(report: Graph, path: object) -> str:
     if path is None:
         return ""
     alternatives = report.value(path, SH.alternativePath) if isinstance(path, BNode) else None
+    inverse = report.value(path, SH.inversePath) if isinstance(path, BNode) else None
+    if inverse is not None:
+        return "^" + compact(inverse)
     if alternatives is not None:
         return "(" + " | ".join(compact(p) for p in report.items(alternatives)) + ")"
     return compact(path)
