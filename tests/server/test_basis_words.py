@@ -1,10 +1,10 @@
-"""The basis of a fact in words: the one wording every page uses (server/basis.py)."""
+"""The basis of a fact in words: the one wording every page uses (server/rendering/basis.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from cscip_kg.server.basis import CLAIMED, INFERRED, STATED, Basis, basis_in_words, disagreement_in_words, kind_of
+from cscip_kg.server.rendering.basis import CLAIMED, INFERRED, STATED, Basis, basis_in_words, disagreement_in_words, kind_of
 
 CSCIP = "https://w3id.org/cscip-kg/def/"
 

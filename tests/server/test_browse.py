@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 
 from cscip_kg.build import CompiledGraph
 from cscip_kg.server import create_app
+from cscip_kg.server.content.listing import pounds_short
 from cscip_kg.server.context import POOL
-from cscip_kg.server.listing import pounds_short
 from tests.helpers import select
 from tests.server.structure import assert_accessible_page, parse
 

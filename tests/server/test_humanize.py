@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from cscip_kg.server.humanize import (
+from cscip_kg.server.rendering.humanize import (
     XSD,
     basis_words,
     column_label,

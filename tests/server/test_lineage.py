@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from cscip_kg.build import CompiledGraph
-from cscip_kg.server.lineage_graph import COLUMNS, Edge, Lineage, Node
-from cscip_kg.server.lineage_svg import LayoutUnavailable, render, run_dot
+from cscip_kg.lineage_view import COLUMNS, Edge, Lineage, Node
+from cscip_kg.server.rendering.lineage_svg import LayoutUnavailable, render, run_dot
 from tests.helpers import select
 from tests.server.live import fetch
 from tests.server.structure import assert_accessible_page, parse

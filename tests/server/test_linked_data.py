@@ -11,7 +11,7 @@ from cscip_kg.build import CompiledGraph
 from cscip_kg.namespaces import ENTITY_KINDS, ID_BASE
 from cscip_kg.server import create_app
 from cscip_kg.server.context import current_build
-from cscip_kg.server.spread_pages import spread
+from cscip_kg.server.routes.spread_pages import spread
 from tests.helpers import select
 from tests.server.live import fetch, page
 

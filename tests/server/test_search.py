@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from cscip_kg.server.search_index import initials, squashed, words
+from cscip_kg.search_index import initials, squashed, words
 from tests.server.live import fetch
 from tests.server.structure import assert_accessible_page, parse
 

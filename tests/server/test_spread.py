@@ -6,9 +6,9 @@ import re
 import xml.etree.ElementTree as ET
 
 from cscip_kg.build import CompiledGraph
-from cscip_kg.server.hexmap import ELSEWHERE, IN_GRAPH, STAGE_COLOURS, layout, model_map
-from cscip_kg.server.spread import Involvement, Spread
-from cscip_kg.server.spread_timeline import when
+from cscip_kg.server.rendering.hexmap import ELSEWHERE, IN_GRAPH, STAGE_COLOURS, layout, model_map
+from cscip_kg.server.rendering.spread_timeline import when
+from cscip_kg.spread import Involvement, Spread
 from tests.helpers import select
 from tests.server.live import fetch
 from tests.server.structure import assert_accessible_page, parse

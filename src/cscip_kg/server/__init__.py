@@ -18,7 +18,10 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from cscip_kg.bounded import QueryPool
 from cscip_kg.layout import MANIFEST_FILE, STORE_FOLDER
 from cscip_kg.opened import NoBuild, open_build
-from cscip_kg.server import (
+from cscip_kg.server.backends import connect_for, store_unavailable
+from cscip_kg.server.context import EXTENSION, POOL, error_response, plain_error
+from cscip_kg.server.http_cache import ResponseCache
+from cscip_kg.server.routes import (
     api,
     browse,
     downloads,
@@ -32,9 +35,6 @@ from cscip_kg.server import (
     sparql,
     spread_pages,
 )
-from cscip_kg.server.backends import connect_for, store_unavailable
-from cscip_kg.server.context import EXTENSION, POOL, error_response, plain_error
-from cscip_kg.server.http_cache import ResponseCache
 from cscip_kg.settings import build_folder, resolve
 from cscip_kg.store import StoreUnavailable
 

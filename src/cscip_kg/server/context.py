@@ -12,7 +12,7 @@ from werkzeug.http import parse_accept_header
 
 from cscip_kg.bounded import QueryPool
 from cscip_kg.opened import Build
-from cscip_kg.server import formats
+from cscip_kg.server.rendering import formats
 
 EXTENSION = "cscip_kg"
 POOL = "cscip_kg_pool"

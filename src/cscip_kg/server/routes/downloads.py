@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from cscip_kg.layout import DUMPS, VOID_FILE
 from cscip_kg.opened import Build
-from cscip_kg.server import formats
 from cscip_kg.server.context import current_build, negotiated
+from cscip_kg.server.rendering import formats
 
 bp = Blueprint("downloads", __name__)
 

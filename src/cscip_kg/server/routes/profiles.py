@@ -18,13 +18,13 @@ from flask import Blueprint, render_template, url_for
 from werkzeug.exceptions import NotFound
 
 from cscip_kg.engine import Prepared
+from cscip_kg.lineage_view import lineage
 from cscip_kg.opened import Build
 from cscip_kg.queries import ParameterError
+from cscip_kg.server.content.named import Table, run, table
 from cscip_kg.server.context import current_build
-from cscip_kg.server.lineage import drawn
-from cscip_kg.server.lineage_graph import lineage
-from cscip_kg.server.named import Table, run, table
-from cscip_kg.server.views import href, lineage_path, short
+from cscip_kg.server.rendering.views import href, lineage_path, short
+from cscip_kg.server.routes.lineage import drawn
 
 bp = Blueprint("profiles", __name__)
 

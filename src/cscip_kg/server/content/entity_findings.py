@@ -15,10 +15,10 @@ import pyoxigraph as ox
 from flask import url_for
 
 from cscip_kg.engine import Prepared
-from cscip_kg.server.entity_pages import Facts, Section
-from cscip_kg.server.humanize import count_words
-from cscip_kg.server.links import Cell, Link, Table
-from cscip_kg.server.source_links import source_links
+from cscip_kg.server.content.entity_pages import Facts, Section
+from cscip_kg.server.rendering.humanize import count_words
+from cscip_kg.server.rendering.links import Cell, Link, Table
+from cscip_kg.server.rendering.source_links import source_links
 
 _FINDINGS = """SELECT ?finding ?project ?projectLabel ?measure ?direction ?value ?min ?max ?unit ?place ?placeLabel ?period
        ?comparison ?reportedBy ?statedAs ?source WHERE {{

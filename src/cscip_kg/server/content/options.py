@@ -16,9 +16,9 @@ import pyoxigraph as ox
 
 from cscip_kg.engine import Prepared
 from cscip_kg.opened import Build
+from cscip_kg.search_index import SearchIndex, build_index
 from cscip_kg.server.cache import per_build
-from cscip_kg.server.search_index import SearchIndex, build_index
-from cscip_kg.server.views import short
+from cscip_kg.server.rendering.views import short
 
 # parameter name → the kinds of entity (the <kind> of /id/<kind>/<slug>) it takes, and a class they must have
 KINDS: dict[str, tuple[tuple[str, ...], str | None]] = {

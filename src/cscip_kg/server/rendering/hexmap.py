@@ -23,7 +23,7 @@ from importlib import resources
 
 from markupsafe import Markup
 
-from cscip_kg.server.spread import Involvement, Spread
+from cscip_kg.spread import Involvement, Spread
 
 LAYOUT = "uk-upper-tier-local-authorities.hexjson"
 SIZE = 12.0  # hexagon radius in SVG units

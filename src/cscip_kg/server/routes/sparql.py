@@ -20,9 +20,9 @@ from werkzeug.exceptions import BadRequest, Forbidden, NotAcceptable, Unsupporte
 
 from cscip_kg.bounded import Job, Outcome, Unavailable, answer_job
 from cscip_kg.engine import Prepared
-from cscip_kg.server import formats
 from cscip_kg.server.context import current_build, current_pool, limit, negotiated, plain_error
-from cscip_kg.server.service_description import service_description
+from cscip_kg.server.rendering import formats
+from cscip_kg.server.rendering.service_description import service_description
 
 bp = Blueprint("sparql", __name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from cscip_kg.server.spread import Involvement, Spread
+from cscip_kg.spread import Involvement, Spread
 
 STAGE_TITLES = {
     "round1": "Round 1: the innovation project",

@@ -15,8 +15,8 @@ from werkzeug.exceptions import NotFound
 from cscip_kg.engine import Prepared, QueryResult
 from cscip_kg.opened import Build
 from cscip_kg.queries import NamedQuery
-from cscip_kg.server.links import Link, Table
-from cscip_kg.server.tables import people_table, term_cell
+from cscip_kg.server.rendering.links import Link, Table
+from cscip_kg.server.rendering.tables import people_table, term_cell
 
 
 def named_query(build: Build, name: str) -> NamedQuery:

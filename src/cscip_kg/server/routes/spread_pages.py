@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from flask import Blueprint, url_for
 
-from cscip_kg.server import hexmap
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.context import current_build
-from cscip_kg.server.lineage_svg import Routes
-from cscip_kg.server.spread import Spread, adoption_routes, compute
-from cscip_kg.server.spread_timeline import Timeline, timeline
-from cscip_kg.server.views import href
+from cscip_kg.server.rendering import hexmap
+from cscip_kg.server.rendering.lineage_svg import Routes
+from cscip_kg.server.rendering.spread_timeline import Timeline, timeline
+from cscip_kg.server.rendering.views import href
+from cscip_kg.spread import Spread, adoption_routes, compute
 
 bp = Blueprint("spread", __name__)
 

@@ -12,8 +12,8 @@ from collections import Counter
 
 from flask import url_for
 
-from cscip_kg.server.entity_findings import findings_section
-from cscip_kg.server.entity_pages import (
+from cscip_kg.server.content.entity_findings import findings_section
+from cscip_kg.server.content.entity_pages import (
     CSCIP,
     DCTERMS,
     SKOS,
@@ -33,10 +33,10 @@ from cscip_kg.server.entity_pages import (
     sources_section,
     total,
 )
-from cscip_kg.server.entity_queries import ProjectFacts, RecordFacts, projects, records, report_documents
-from cscip_kg.server.humanize import count_words, yes_no
-from cscip_kg.server.links import Cell, Link, Table
-from cscip_kg.server.source_links import source_links
+from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, projects, records, report_documents
+from cscip_kg.server.rendering.humanize import count_words, yes_no
+from cscip_kg.server.rendering.links import Cell, Link, Table
+from cscip_kg.server.rendering.source_links import source_links
 
 SCHEMA = "https://schema.org/"
 ROUND_1 = "/id/programme/cscip-round-1"

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from cscip_kg.engine import Prepared
 from cscip_kg.opened import Build
-from cscip_kg.server.humanize import Money, money
+from cscip_kg.server.rendering.humanize import Money, money
 
 _PROJECTS = """SELECT ?project ?projectLabel ?how ?round ?roundLabel ?lead ?leadLabel ?grant ?grantLabel ?amount ?upTo ?moreThan
        ?statedAs ?report ?reportLabel ?ended WHERE {{

@@ -15,12 +15,12 @@ from flask import Blueprint, Response, jsonify, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
-from cscip_kg.server import formats
+from cscip_kg.lineage_view import Lineage, Node, lineage
 from cscip_kg.server.context import current_build, negotiated, plain_error
-from cscip_kg.server.lineage_graph import Lineage, Node, lineage
-from cscip_kg.server.lineage_svg import BOX_KINDS, ORGANISATION, LayoutUnavailable, group_of, layout, legend, oriented, render
-from cscip_kg.server.spread_pages import routes
-from cscip_kg.server.views import LINEAGE_KINDS, Link, href, lineage_path
+from cscip_kg.server.rendering import formats
+from cscip_kg.server.rendering.lineage_svg import BOX_KINDS, ORGANISATION, LayoutUnavailable, group_of, layout, legend, oriented, render
+from cscip_kg.server.rendering.views import LINEAGE_KINDS, Link, href, lineage_path
+from cscip_kg.server.routes.spread_pages import routes
 
 bp = Blueprint("lineage", __name__)
 

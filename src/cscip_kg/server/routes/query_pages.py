@@ -13,10 +13,10 @@ from urllib.parse import urlencode
 from flask import Blueprint, render_template, url_for
 
 from cscip_kg.queries import NamedQuery, Parameter, ParameterError
-from cscip_kg.server.api import query_params
+from cscip_kg.server.content.named import Table, named_query, run, table
+from cscip_kg.server.content.options import Option, options_for
 from cscip_kg.server.context import current_build
-from cscip_kg.server.named import Table, named_query, run, table
-from cscip_kg.server.options import Option, options_for
+from cscip_kg.server.routes.api import query_params
 
 bp = Blueprint("query_pages", __name__)
 

@@ -11,14 +11,21 @@ A partnership's involvement is given to each of its members too (marked
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from cscip_kg.engine import Prepared
 from cscip_kg.opened import Build
-from cscip_kg.server.lineage_svg import Routes
+
+
+@dataclass(frozen=True)
+class Routes:
+    """Which programmes each adoption came through, so adopters can be grouped by programme."""
+    through: Mapping[tuple[str, str], tuple[str, ...]]  # (organisation, model) → programme IRIs
+    labels: Mapping[str, str]
+    chains: Mapping[str, tuple[str, ...]]  # programme → itself and every programme it is part of
 
 _RECORD = """OPTIONAL { ?record cscip:role ?role } OPTIONAL { ?record cscip:datesStatedAs ?dates }
     OPTIONAL { ?record schema:startDate ?start } OPTIONAL { ?record schema:endDate ?end }

@@ -11,8 +11,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from cscip_kg.server.describe import Description
-from cscip_kg.server.vocabulary import DCTERMS, SCHEMA, SCHEMA_TYPES, SKOS
+from cscip_kg.describe import Description
+from cscip_kg.server.rendering.vocabulary import DCTERMS, SCHEMA, SCHEMA_TYPES, SKOS
 
 
 def _values(description: Description, predicate: str) -> list[ox.NamedNode | ox.BlankNode | ox.Literal]:

@@ -12,12 +12,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import NotFound
 
+from cscip_kg.describe import add_labels, describe
 from cscip_kg.engine import Prepared
-from cscip_kg.server import formats
+from cscip_kg.server.content.entity_groups import page_for
 from cscip_kg.server.context import current_build, negotiated
-from cscip_kg.server.describe import add_labels, describe
-from cscip_kg.server.entity_groups import page_for
-from cscip_kg.server.views import EntityView
+from cscip_kg.server.rendering import formats
+from cscip_kg.server.rendering.views import EntityView
 
 bp = Blueprint("linked_data", __name__)
 

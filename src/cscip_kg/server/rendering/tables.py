@@ -23,11 +23,11 @@ import pyoxigraph as ox
 from cscip_kg.engine import Prepared
 from cscip_kg.opened import Build
 from cscip_kg.server.cache import per_build
-from cscip_kg.server.humanize import basis_words, column_label, literal_words, money
-from cscip_kg.server.links import Cell, Link, Table, href
-from cscip_kg.server.source_links import source_links
-from cscip_kg.server.views import short
-from cscip_kg.server.vocabulary import LABELS
+from cscip_kg.server.rendering.humanize import basis_words, column_label, literal_words, money
+from cscip_kg.server.rendering.links import Cell, Link, Table, href
+from cscip_kg.server.rendering.source_links import source_links
+from cscip_kg.server.rendering.views import short
+from cscip_kg.server.rendering.vocabulary import LABELS
 
 LABEL_SUFFIX = "Label"
 MONEY = ("amount", "total", "funding", "totalAmount")

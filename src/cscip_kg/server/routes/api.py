@@ -16,10 +16,10 @@ from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from cscip_kg.queries import ParameterError
 from cscip_kg.results import serialize
-from cscip_kg.server import formats
+from cscip_kg.server.content.named import named_query, run
 from cscip_kg.server.context import current_build, negotiated
-from cscip_kg.server.named import named_query, run
-from cscip_kg.server.openapi import openapi
+from cscip_kg.server.rendering import formats
+from cscip_kg.server.rendering.openapi import openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

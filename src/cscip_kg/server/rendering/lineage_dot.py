@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from cscip_kg.server.lineage_graph import Node
+from cscip_kg.lineage_view import Node
 
 FONT, LINE, PAD_X, PAD_Y = 13, 17, 8, 6  # px; the SVG is never scaled down, so 13 px is what a reader sees
 WRAP = 140  # widest line of a box label, px

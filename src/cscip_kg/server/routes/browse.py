@@ -15,12 +15,12 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
 from cscip_kg.opened import Build
-from cscip_kg.server import formats
 from cscip_kg.server.cache import per_build
+from cscip_kg.server.content.listing import PAGE_SIZES, Item, Listing, Page, Row, compute_rows, select, to_csv, to_json
+from cscip_kg.server.content.listings import LISTINGS
 from cscip_kg.server.context import current_build, negotiated
-from cscip_kg.server.listing import PAGE_SIZES, Item, Listing, Page, Row, compute_rows, select, to_csv, to_json
-from cscip_kg.server.listings import LISTINGS
-from cscip_kg.server.views import href
+from cscip_kg.server.rendering import formats
+from cscip_kg.server.rendering.views import href
 
 bp = Blueprint("browse", __name__)
 

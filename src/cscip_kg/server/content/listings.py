@@ -8,7 +8,7 @@ claimed and any other as stated, as agreed between the branches.
 
 from __future__ import annotations
 
-from cscip_kg.server.listing import Column, Listing, entities
+from cscip_kg.server.content.listing import Column, Listing, entities
 
 LABEL = Column("item", "Name", "entities")
 _MODEL_LINK = "cscip:implementsModel|cscip:adaptsModel|cscip:combinesModel"

@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import request, url_for
 
+from cscip_kg.describe import RDF_TYPE, Description, Term
 from cscip_kg.engine import Prepared
 from cscip_kg.namespaces import compact
 from cscip_kg.opened import Build
-from cscip_kg.server import formats
-from cscip_kg.server.basis import Basis, basis_in_words, disagreement_in_words, kind_of
-from cscip_kg.server.describe import RDF_TYPE, Description, Term
-from cscip_kg.server.humanize import literal_words, money
-from cscip_kg.server.jsonld import jsonld
-from cscip_kg.server.links import Link, href
-from cscip_kg.server.source_links import source_links
-from cscip_kg.server.vocabulary import LABELS
+from cscip_kg.server.rendering import formats
+from cscip_kg.server.rendering.basis import Basis, basis_in_words, disagreement_in_words, kind_of
+from cscip_kg.server.rendering.humanize import literal_words, money
+from cscip_kg.server.rendering.jsonld import jsonld
+from cscip_kg.server.rendering.links import Link, href
+from cscip_kg.server.rendering.source_links import source_links
+from cscip_kg.server.rendering.vocabulary import LABELS
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SCHEMA = "https://schema.org/"

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cscip_kg.server.entity_queries import ProjectFacts, RecordFacts, report_documents
-from cscip_kg.server.humanize import Money, basis_words, count_words, pounds
-from cscip_kg.server.links import Cell, Link, Table, href
-from cscip_kg.server.source_links import source_links
-from cscip_kg.server.views import EntityView, short
+from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, report_documents
+from cscip_kg.server.rendering.humanize import Money, basis_words, count_words, pounds
+from cscip_kg.server.rendering.links import Cell, Link, Table, href
+from cscip_kg.server.rendering.source_links import source_links
+from cscip_kg.server.rendering.views import EntityView, short
 
 CSCIP = "https://w3id.org/cscip-kg/def/"
 PROV = "http://www.w3.org/ns/prov#"

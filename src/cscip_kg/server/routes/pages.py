@@ -7,10 +7,10 @@ from decimal import Decimal
 from flask import Blueprint, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from cscip_kg.figures import Figures, compute, pounds
 from cscip_kg.server.cache import per_build
-from cscip_kg.server.charts import Chart, chart
 from cscip_kg.server.context import current_build
-from cscip_kg.server.figures import Figures, compute, pounds
+from cscip_kg.server.rendering.charts import Chart, chart
 
 bp = Blueprint("pages", __name__)
 

@@ -17,8 +17,8 @@ import pyoxigraph as ox
 from cscip_kg.engine import Prepared
 from cscip_kg.opened import Build
 from cscip_kg.server.cache import per_build
-from cscip_kg.server.humanize import host
-from cscip_kg.server.links import Link, href
+from cscip_kg.server.rendering.humanize import host
+from cscip_kg.server.rendering.links import Link, href
 
 _SOURCES = """SELECT ?source ?label ?url ?file WHERE {
   ?source a <https://w3id.org/cscip-kg/def/SourceDocument> .

@@ -8,18 +8,19 @@ attributes only (no inline CSS or script: fits a strict CSP, inline or as
 ``image/svg+xml``). Labels are wrapped, never cut: each box is sized to its
 wrapped text before dot sees it. Every box is a focusable link with an
 accessible name. Adopters are grouped by the programme they adopted through
-(``Routes``, from ``server/spread.py``); on a programme's own diagram the
+(``Routes``, from ``spread.py``); on a programme's own diagram the
 adopters through other programmes are folded into one box per programme.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-from cscip_kg.server.lineage_dot import FONT, LINE, PAD_X, PAD_Y, Box, LayoutUnavailable, Link, place, run_dot, text_width, wrap
-from cscip_kg.server.lineage_graph import Edge, Lineage, Node
+from cscip_kg.lineage_view import Edge, Lineage, Node
+from cscip_kg.server.rendering.lineage_dot import FONT, LINE, PAD_X, PAD_Y, Box, LayoutUnavailable, Link, place, run_dot, text_width, wrap
+from cscip_kg.spread import Routes
 
 __all__ = ["LayoutUnavailable", "Routes", "legend", "oriented", "render", "run_dot"]
 
@@ -46,12 +47,6 @@ BOX_KINDS = (  # (types, words, box fill): the first that matches a node
 ORGANISATION = ("organisation", "#ffffff")
 GROUP = ("group of adopters", "#f3f2f1")
 
-@dataclass(frozen=True)
-class Routes:
-    """Which programmes each adoption came through, so adopters can be grouped by programme."""
-    through: Mapping[tuple[str, str], tuple[str, ...]]  # (organisation, model) → programme IRIs
-    labels: Mapping[str, str]
-    chains: Mapping[str, tuple[str, ...]]  # programme → itself and every programme it is part of
 
 @dataclass(frozen=True)
 class Placed:

@@ -15,10 +15,10 @@ from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
 from cscip_kg.opened import Build
 from cscip_kg.search_db import KIND_LABELS, SEARCH_FILE, Found, SearchDB
-from cscip_kg.server import formats
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.context import current_build, negotiated
-from cscip_kg.server.views import href
+from cscip_kg.server.rendering import formats
+from cscip_kg.server.rendering.views import href
 
 bp = Blueprint("search", __name__)
 

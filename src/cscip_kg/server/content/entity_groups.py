@@ -15,8 +15,8 @@ import pyoxigraph as ox
 from flask import url_for
 
 from cscip_kg.queries import ParameterError
-from cscip_kg.server.entity_kinds import SPREAD_MAPS, description, grant, model, project, report, theme
-from cscip_kg.server.entity_pages import (
+from cscip_kg.server.content.entity_kinds import SPREAD_MAPS, description, grant, model, project, report, theme
+from cscip_kg.server.content.entity_pages import (
     CSCIP,
     DCTERMS,
     Facts,
@@ -34,13 +34,13 @@ from cscip_kg.server.entity_pages import (
     sources_section,
     total,
 )
-from cscip_kg.server.entity_queries import ProjectFacts, disputed, projects, records
-from cscip_kg.server.humanize import basis_words, count_words, date_words
-from cscip_kg.server.links import Cell, Link, Table
-from cscip_kg.server.named import run, table
-from cscip_kg.server.source_links import source_links
-from cscip_kg.server.tables import people_table
-from cscip_kg.server.views import EntityView
+from cscip_kg.server.content.entity_queries import ProjectFacts, disputed, projects, records
+from cscip_kg.server.content.named import run, table
+from cscip_kg.server.rendering.humanize import basis_words, count_words, date_words
+from cscip_kg.server.rendering.links import Cell, Link, Table
+from cscip_kg.server.rendering.source_links import source_links
+from cscip_kg.server.rendering.tables import people_table
+from cscip_kg.server.rendering.views import EntityView
 
 SCHEMA = "https://schema.org/"
 KINDS = {CSCIP + "FundingRound": "Funding round", CSCIP + "Strand": "Strand", CSCIP + "Programme": "Programme"}
