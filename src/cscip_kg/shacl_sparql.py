@@ -18,8 +18,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-# Anything besides $this that SHACL pre-binds or reads from the answer: leave such constraints to pyshacl.
-_OTHER_VARIABLES = re.compile(r"[?$](value|path|shapesGraph|currentShape|message)\b")
+# What pyshacl pre-binds or substitutes in a node shape's constraint besides $this ($value is bound only
+# for constraint components, not sh:sparql): leave such constraints to pyshacl. Variables it reads from
+# an answer (?value, ?path, ?failure) cannot appear, since the answer is projected to $this alone.
+_OTHER_VARIABLES = re.compile(r"[?$](PATH|shapesGraph|currentShape)\b")
+# A message template ({$this}, {?x}) is filled per answer by pyshacl; ours is reported as written.
+_TEMPLATE = re.compile(r"\{[?$]")
 _PROJECTS_THIS = re.compile(r"^\s*SELECT\s+(DISTINCT\s+)?\$this\s+WHERE", re.IGNORECASE)
 
 
@@ -48,6 +52,7 @@ def _handled(shapes: Graph, shape: URIRef, constraint: BNode | URIRef) -> Sparql
     classes = list(shapes.objects(shape, SH.targetClass))
     other_targets = any(shapes.value(shape, p) is not None for p in (SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf))
     if not isinstance(select, Literal) or len(messages) != 1 or not classes or other_targets \
+            or shapes.value(shape, SH.path) is not None or _TEMPLATE.search(str(messages[0])) \
             or shapes.value(constraint, SH.deactivated) is not None or not _PROJECTS_THIS.match(str(select)) \
             or _OTHER_VARIABLES.search(str(select)):
         return None
@@ -99,11 +104,8 @@ def store_of(data: Graph) -> ox.Store:
     return store
 
 
-def violations(data: Graph, constraints: list[SparqlConstraint]) -> list[tuple[SparqlConstraint, URIRef | BNode]]:
+def violations(store: ox.Store, constraints: list[SparqlConstraint]) -> list[tuple[SparqlConstraint, URIRef | BNode]]:
     """(constraint, focus node) for every focus node a constraint reports."""
-    if not constraints:
-        return []
-    store = store_of(data)
     found = []
     for constraint in constraints:
         result = store.query(constraint.query)

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from cscip_kg import basis, shacl_sparql
+from cscip_kg import basis, shacl_core, shacl_sparql
 from cscip_kg.loader import LoadedGraph
 from cscip_kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, compact
 
@@ -97,45 +98,75 @@ class SourceLocator:
             return str(path)
 
 
-def shacl_problems(data: Graph, shapes: Graph, locator: SourceLocator | None = None) -> list[Problem]:
-    """SHACL problems of ``data``, a graph the caller throws away afterwards (SHACL rules may add to it)."""
-    # SPARQL constraints pyshacl would parse once per focus node run once per graph (see shacl_sparql).
-    core, sparql_constraints = shacl_sparql.split(shapes)
-    problems = _sparql_problems(data, shapes, sparql_constraints, locator)
+def shacl_problems(data: Graph, shapes: Graph, locator: SourceLocator | None = None,
+                   offload: bool = True) -> list[Problem]:
+    """SHACL problems of ``data``, a graph the caller throws away afterwards (SHACL rules may add to it).
+
+    With ``offload`` (always, but in the tests that prove the two ways report the same problems) the
+    constraints pyoxigraph can answer once per graph go there (shacl_core, shacl_sparql), the rest to pyshacl.
+    """
+    rest, problems = shapes, []
+    if offload:
+        rest, core_checks = shacl_core.split(shapes)
+        rest, sparql_constraints = shacl_sparql.split(rest)
+        store = shacl_sparql.store_of(data)
+        problems = _core_problems(data, store, core_checks, locator) \
+            + _sparql_problems(data, store, sparql_constraints, locator)
+    if any(True for _ in rest.subjects(RDF.type, SH.NodeShape)):
+        problems += _pyshacl_problems(data, rest, shapes, locator)
+    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.focus, p.message, p.path, p.shape))
+
+
+def _pyshacl_problems(data: Graph, rest: Graph, shapes: Graph, locator: SourceLocator | None) -> list[Problem]:
     # inplace: advanced mode would otherwise copy the whole graph first (a sixth of validation
     # time at ×1), only in case SHACL rules write to it; there is no inference, and shapes/ has no rules.
     conforms, report, _text = shacl_validate(
-        data, shacl_graph=core, inference="none", advanced=True, allow_warnings=False, inplace=True
+        data, shacl_graph=rest, inference="none", advanced=True, allow_warnings=False, inplace=True
     )
     if conforms:
-        return sorted(problems, key=lambda p: (p.file, p.line or 0, p.focus, p.message))
+        return []
     assert isinstance(report, Graph)
+    problems = []
     for result in report.subjects(RDF.type, SH.ValidationResult):
         focus = _owner(data, report.value(result, SH.focusNode))
         path = report.value(result, SH.resultPath)
         message = report.value(result, SH.resultMessage)
         shape = report.value(result, SH.sourceShape)
-        shape_name = _shape_name(shapes, shape)
         value = report.value(result, SH.value)
         text = str(message) if message is not None else "constraint violated"
         if value is not None and not isinstance(value, BNode):
             text += f" (value: {compact(value)})"
         file, line = locator.locate(focus) if locator else ("", None)
         problems.append(
-            Problem("shacl", text, compact(focus), _path_text(report, path), shape_name, file, line)
+            Problem("shacl", text, compact(focus), _path_text(report, path), _shape_name(shapes, shape), file, line)
         )
-    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.focus, p.message))
+    return problems
 
 
-def _sparql_problems(data: Graph, shapes: Graph, constraints: list[shacl_sparql.SparqlConstraint],
+def _core_problems(data: Graph, store: ox.Store, checks: list[shacl_core.CoreCheck],
+                   locator: SourceLocator | None) -> list[Problem]:
+    """Reported as pyshacl reports them; a node-level check has the focus node as its value."""
+    problems = []
+    for check, node, value in shacl_core.violations(store, checks, data):
+        focus = _owner(data, node)
+        if not check.path:
+            value = node
+        text = check.message + ("" if value is None or isinstance(value, BNode) else f" (value: {compact(value)})")
+        file, line = locator.locate(focus) if locator else ("", None)
+        problems.append(Problem("shacl", text, compact(focus), check.path,
+                                _shape_name(shapes=Graph(), shape=check.shape), file, line))
+    return problems
+
+
+def _sparql_problems(data: Graph, store: ox.Store, constraints: list[shacl_sparql.SparqlConstraint],
                      locator: SourceLocator | None) -> list[Problem]:
     """Reported as pyshacl reports a node shape's SPARQL constraint: the focus node is also the value."""
     problems = []
-    for constraint, node in shacl_sparql.violations(data, constraints):
+    for constraint, node in shacl_sparql.violations(store, constraints):
         focus = _owner(data, node)
         file, line = locator.locate(focus) if locator else ("", None)
         text = constraint.message + ("" if isinstance(node, BNode) else f" (value: {compact(node)})")
-        problems.append(Problem("shacl", text, compact(focus), "", _shape_name(shapes, constraint.shape), file, line))
+        problems.append(Problem("shacl", text, compact(focus), "", _shape_name(Graph(), constraint.shape), file, line))
     return problems
 
 
@@ -164,6 +195,9 @@ def _path_text(report: Graph, path: object) -> str:
     if path is None:
         return ""
     alternatives = report.value(path, SH.alternativePath) if isinstance(path, BNode) else None
+    inverse = report.value(path, SH.inversePath) if isinstance(path, BNode) else None
+    if inverse is not None:
+        return "^" + compact(inverse)
     if alternatives is not None:
         return "(" + " | ".join(compact(p) for p in report.items(alternatives)) + ")"
     return compact(path)
