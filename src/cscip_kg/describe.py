@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from cscip_kg.anchored import each_iri
 from cscip_kg.engine import Prepared
 from cscip_kg.opened import Build
 
@@ -31,7 +32,7 @@ _DESCRIBE = """SELECT ?s ?p ?o ?g ?note WHERE {{
   UNION {{ GRAPH ?g {{ ?s <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> {iri} ; ?p ?o }} BIND(true AS ?note) }}
   UNION {{ GRAPH ?g {{ ?s <https://w3id.org/cscip-kg/def/claimSubject> {iri} ; ?p ?o }} BIND(true AS ?note) }}
 }}"""
-_LABELS = "SELECT ?x ?p ?label WHERE {{ VALUES ?x {{ {iris} }} VALUES ?p {{ {predicates} }} ?x ?p ?label }}"
+_LABELS = "SELECT ?x ?p ?label WHERE {{ {branches} }}"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -109,9 +110,9 @@ def add_labels(build: Build, description: Description) -> None:
     iris = {description.iri.value}
     for s, p, o, g in description.quads + description.annotations:
         iris.update(t.value for t in (s, p, o, g) if isinstance(t, ox.NamedNode))
-    values = " ".join(f"<{i}>" for i in sorted(iris))
-    predicates = " ".join(f"<{p}>" for p in LABELS)
-    result = build.engine.query(Prepared(_LABELS.format(iris=values, predicates=predicates)))
+    predicates = ", ".join(f"<{p}>" for p in LABELS)
+    branches = each_iri("x", iris, f"?x ?p ?label FILTER(?p IN ({predicates}))")
+    result = build.engine.query(Prepared(_LABELS.format(branches=branches)))
     assert isinstance(result, ox.QuerySolutions)
     best: dict[str, tuple[int, str]] = {}
     for row in result:

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 
+from cscip_kg.anchored import each_iri
 from cscip_kg.engine import Prepared
 from cscip_kg.opened import Build
 from cscip_kg.server.cache import per_build
@@ -34,7 +35,7 @@ MONEY = ("amount", "total", "funding", "totalAmount")
 QUALIFIERS = ("upTo", "moreThan", "statedAs")
 SOURCES = ("source", "sources", "url", "statedBy")
 BASIS = ("status", "statusLabel", "basis", "basisLabel")
-_LABELS = "SELECT ?x ?label WHERE {{ VALUES ?x {{ {values} }} ?x <http://www.w3.org/2000/01/rdf-schema#label> ?label }}"
+_LABELS = "SELECT ?x ?label WHERE {{ {branches} }}"
 _ONTOLOGY_LABELS = """SELECT ?term ?label WHERE {{ GRAPH <{graph}> {{ ?term <http://www.w3.org/2000/01/rdf-schema#label> ?label }} }}"""
 
 
@@ -114,8 +115,8 @@ def _labels(build: Build, iris: set[str]) -> dict[str, str]:
     """Names for the IRIs a query returned without one (a grant, a class): one query, on those IRIs only."""
     if not iris:
         return {}
-    values = " ".join(f"<{iri}>" for iri in sorted(iris))
-    result = build.engine.query(Prepared(_LABELS.format(values=values)))
+    branches = each_iri("x", iris, "?x <http://www.w3.org/2000/01/rdf-schema#label> ?label")
+    result = build.engine.query(Prepared(_LABELS.format(branches=branches)))
     assert isinstance(result, ox.QuerySolutions)
     found: dict[str, str] = {}
     for row in result:

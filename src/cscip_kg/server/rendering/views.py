@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from flask import request, url_for
 
+from cscip_kg.anchored import each_iri
 from cscip_kg.describe import RDF_TYPE, Description, Term
 from cscip_kg.engine import Prepared
 from cscip_kg.namespaces import compact
@@ -30,7 +31,7 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 EDITORIAL_NOTE = "http://www.w3.org/2004/02/skos/core#editorialNote"
 SHARED_KINDS = ("organisation", "model", "programme", "theme")
-_PRECISE = "SELECT ?s ?g ?source WHERE {{ VALUES ?s {{ {subjects} }} GRAPH ?g {{ ?s <http://purl.org/dc/terms/source> ?source }} }}"
+_PRECISE = "SELECT ?s ?g ?source WHERE {{ {branches} }}"
 
 
 @dataclass
@@ -191,7 +192,8 @@ def precise_sources(build: Build, description: Description) -> dict[tuple[str, s
     entity and the records pointing at it (an adoption names the page it was found on)."""
     subjects = {description.iri.value} | {s.value for s, _p, o, _g in description.quads
                                           if o == description.iri and isinstance(s, ox.NamedNode)}
-    result = build.engine.query(Prepared(_PRECISE.format(subjects=" ".join(f"<{s}>" for s in sorted(subjects)))))
+    branches = each_iri("s", subjects, "GRAPH ?g { ?s <http://purl.org/dc/terms/source> ?source }")
+    result = build.engine.query(Prepared(_PRECISE.format(branches=branches)))
     assert isinstance(result, ox.QuerySolutions)
     found: dict[tuple[str, str], list[str]] = {}
     for row in result:
