@@ -160,3 +160,16 @@ def test_models_by_measure_names_the_models_that_reported_a_change_in_it(project
     assert models("measure:foster-carer-retention") == {"mockingbird"}
     assert models("measure:staff-turnover") == {"signs-of-safety"}  # round 2: no evidence of improved retention
     assert models("measure:caseloads") == set()
+
+
+def test_findings_of_an_earlier_court_are_filed_under_the_programme_project_only_as_inferred(compiled):
+    # The After FDAC pages report the London FDAC (before the programme); the link to the programme's
+    # project is the graph's own, so it must say so (a review found it stated as plain fact).
+    rows = select(compiled, """
+        SELECT ?finding ?basis ?note WHERE {
+          ?finding a cscip:Finding ; cscip:findingOf ?project ; cscip:statedAs ?stated .
+          FILTER(STRSTARTS(STR(?finding), "https://w3id.org/cscip-kg/id/finding/fdac-after-fdac-"))
+          OPTIONAL { ?r a rdf:Statement ; rdf:subject ?finding ; rdf:predicate cscip:findingOf ; rdf:object ?project ;
+                        cscip:basis ?basis ; cscip:inferenceNote ?note } }""")
+    assert len(rows) == 4
+    assert all(row.get("basis", "").endswith("/def/inferred") and "London FDAC" in row.get("note", "") for row in rows), rows
