@@ -19,6 +19,7 @@ from cscip_kg.server.content.entity_kinds import SPREAD_MAPS, description, grant
 from cscip_kg.server.content.entity_pages import (
     CSCIP,
     DCTERMS,
+    SCHEMA,
     Facts,
     Page,
     Paragraph,
@@ -42,7 +43,6 @@ from cscip_kg.server.rendering.source_links import source_links
 from cscip_kg.server.rendering.tables import people_table
 from cscip_kg.server.rendering.views import EntityView
 
-SCHEMA = "https://schema.org/"
 KINDS = {CSCIP + "FundingRound": "Funding round", CSCIP + "Strand": "Strand", CSCIP + "Programme": "Programme"}
 
 

@@ -16,6 +16,7 @@ from cscip_kg.server.content.entity_findings import adoption_evidence_section, f
 from cscip_kg.server.content.entity_pages import (
     CSCIP,
     DCTERMS,
+    SCHEMA,
     SKOS,
     Facts,
     Page,
@@ -38,7 +39,6 @@ from cscip_kg.server.rendering.humanize import count_words, yes_no
 from cscip_kg.server.rendering.links import Cell, Link, Table
 from cscip_kg.server.rendering.source_links import source_links
 
-SCHEMA = "https://schema.org/"
 ROUND_1 = "/id/programme/cscip-round-1"
 HOW = {CSCIP + "implementsModel": "implements it", CSCIP + "adaptsModel": "adapts it", CSCIP + "combinesModel": "combines it"}
 SPREAD_MAPS = ["_spread_map.html", "_spread_timeline.html"]

@@ -23,6 +23,7 @@ from cscip_kg.server.rendering.source_links import source_links
 from cscip_kg.server.rendering.views import EntityView, short
 
 CSCIP = "https://w3id.org/cscip-kg/def/"
+SCHEMA = "https://schema.org/"
 PROV = "http://www.w3.org/ns/prov#"
 DCTERMS = "http://purl.org/dc/terms/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
