@@ -33,7 +33,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
-from cscip_kg.namespaces import CSCIP, GRAPH_BASE, ID_BASE, ORG, PROV, SCHEMA
+from cscip_kg.namespaces import GRAPH_BASE, ID_BASE
+from cscip_kg.rdf_namespaces import CSCIP, ORG, PROV, SCHEMA
 
 LINEAGE_GRAPH = URIRef(f"{GRAPH_BASE}lineage")
 REGISTRY_GRAPH = URIRef(f"{GRAPH_BASE}registry")

@@ -26,7 +26,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.paths import AlternativePath, InvPath, Path
 from rdflib.term import Node
 
-from cscip_kg.namespaces import compact
+from cscip_kg.rdf_namespaces import compact
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 # What a handled property shape may carry besides sh:path and sh:message; anything else goes to pyshacl.

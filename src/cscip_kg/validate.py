@@ -19,7 +19,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from cscip_kg import basis, shacl_core, shacl_sparql
 from cscip_kg.loader import LoadedGraph
-from cscip_kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, compact
+from cscip_kg.namespaces import ID_BASE
+from cscip_kg.rdf_namespaces import ONTOLOGY_GRAPH, compact
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DEFINING_TYPES = {OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
