@@ -163,3 +163,13 @@ def test_an_organisations_funding_keeps_led_and_partnered_grants_apart(client):
     funding = section(page(client, "/id/organisation/hertfordshire"), "funding")
     text = " ".join(funding.texts("p"))
     assert "Grants to the 2 projects it led: £16.4m." in text and "it was a partner in" in text
+
+
+def test_lineage_links_read_in_the_ontologys_words_and_tell_shared_names_apart(client):
+    found = section(page(client, "/id/project/family-safeguarding-round-2"), "lineage")
+    rows = set(zip(column(found, "Direction"), column(found, "Link"), column(found, "With"), strict=True))
+    # The model and the project it scales up share a name; each gets its kind.
+    assert {("came from", "implements model", "Family Safeguarding (model)"),
+            ("came from", "scales up", "Family Safeguarding (project)")} <= rows, rows
+    # Beneath the table of who took it up, not replaced by it.
+    assert "Bracknell Forest Council" in column(found, "Organisation")

@@ -163,6 +163,7 @@ def lineage_section(facts: Facts, skip: Iterable[str] = (), extra: list[Paragrap
                 (words.backwards(), facts.pointing(words.iri))
             others = sorted((facts.view.link(t) for t in terms if isinstance(t, ox.NamedNode)), key=lambda link: link.text.lower())
             rows += [[[Link(direction)], [Link(said)], [other]] for other in others]
+    _tell_apart(rows, facts)
     section = Section("lineage", "Where it came from and where it spread", list(extra or []), partials=list(partials or []))
     if rows:
         section.more.append((Table(["Direction", "Link", "With"], rows), "Lineage links"))
@@ -172,6 +173,18 @@ def lineage_section(facts: Facts, skip: Iterable[str] = (), extra: list[Paragrap
     if not rows and not section.paragraphs:
         section.paragraphs.append(["The sources record no lineage links for it."])
     return section
+
+
+def _tell_apart(rows: list[list[Cell]], facts: Facts) -> None:
+    """A name shared by two things on the page (the model and the project Family Safeguarding) gets its kind."""
+    named: dict[str, set[str]] = {facts.view.title: {facts.view.iri}}
+    for row in rows:
+        named.setdefault(row[-1][0].text, set()).add(row[-1][0].title)
+    for row in rows:
+        other = row[-1][0]
+        kind = other.title[len(facts.build.base) + len("id/"):].split("/", 1)[0] if other.title.startswith(facts.build.base) else ""
+        if len(named[other.text]) > 1 and kind:
+            row[-1] = [Link(f"{other.text} ({kind})", other.href, other.title, other.value)]
 
 
 def projects_table(projects: list[ProjectFacts], facts: Facts, how: Callable[[ProjectFacts], str] | None = None) -> Table:
