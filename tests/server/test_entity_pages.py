@@ -173,3 +173,12 @@ def test_lineage_links_read_in_the_ontologys_words_and_tell_shared_names_apart(c
             ("came from", "scales up", "Family Safeguarding (project)")} <= rows, rows
     # Beneath the table of who took it up, not replaced by it.
     assert "Bracknell Forest Council" in column(found, "Organisation")
+
+
+@pytest.mark.parametrize(("path", "empty"), [("/id/organisation/walsall", False), ("/id/grant/round-1-hertfordshire", False),
+                                             ("/id/organisation/what-works-for-childrens-social-care", True)])
+def test_the_lineage_section_says_it_is_empty_only_when_it_shows_nothing(client, path, empty):
+    found = section(page(client, path), "lineage")
+    said = "The sources record no lineage links for it." in " ".join(found.texts("p"))
+    listed = [c for c in found.texts("caption") if c.startswith(("Lineage links", "Models it took up"))]
+    assert said == empty and bool(listed) != empty, (path, listed)

@@ -42,6 +42,7 @@ class Section:
     links: list[Link] = field(default_factory=list)
     partials: list[str] = field(default_factory=list)  # other helpers' Jinja partials shown here, if present
     more: list[tuple[Table, str]] = field(default_factory=list)  # further tables after ``table``, each with its caption
+    empty: str = ""  # said when the section ends up with no words and no table (a page may add its own table later)
 
 
 @dataclass
@@ -170,8 +171,7 @@ def lineage_section(facts: Facts, skip: Iterable[str] = (), extra: list[Paragrap
     lineage = facts.view.related[-1] if facts.view.related and "/lineage/" in (facts.view.related[-1].href or "") else None
     if lineage is not None:
         section.links.append(Link("The lineage diagram, with every link in words", lineage.href))
-    if not rows and not section.paragraphs:
-        section.paragraphs.append(["The sources record no lineage links for it."])
+    section.empty = "The sources record no lineage links for it."
     return section
 
 
