@@ -182,3 +182,14 @@ def test_the_lineage_section_says_it_is_empty_only_when_it_shows_nothing(client,
     said = "The sources record no lineage links for it." in " ".join(found.texts("p"))
     listed = [c for c in found.texts("caption") if c.startswith(("Lineage links", "Models it took up"))]
     assert said == empty and bool(listed) != empty, (path, listed)
+
+
+@pytest.mark.parametrize(("path", "words"), [("/", "Children's Social Care Innovation Programme"),
+                                             ("/id/model/family-safeguarding", "Family Safeguarding is a practice model"),
+                                             ("/models/", "Children's Social Care Innovation Programme")])
+def test_pages_carry_a_description_a_canonical_link_and_open_graph_tags(client, path, words):
+    found = parse(page(client, path))
+    meta = {e.attrs.get("name") or e.attrs.get("property"): e.attrs.get("content", "") for e in found.all("meta")}
+    assert words in meta["description"] and meta["og:description"] == meta["description"], meta
+    assert meta["og:title"] and meta["og:title"] in found.texts("title")[0]
+    assert [e.attrs["href"] for e in found.all("link", rel="canonical")] == [f"http://localhost{path}"]
