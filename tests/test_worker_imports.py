@@ -95,3 +95,12 @@ def test_the_remote_backends_query_forms_are_sparqlwrappers() -> None:
     from cscip_kg import remote
 
     assert (remote.ASK, remote.CONSTRUCT, remote.SELECT) == (SPARQLWrapper.ASK, SPARQLWrapper.CONSTRUCT, SPARQLWrapper.SELECT)
+
+
+def test_namespaces_loads_rdflib_only_when_an_rdflib_term_is_asked_for() -> None:
+    probe = ("import sys; import cscip_kg.namespaces as n; before = 'rdflib' in sys.modules; "
+             "term = n.CSCIP.Grant; print(before, 'rdflib' in sys.modules, type(term).__name__)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""}, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "URIRef"]

@@ -7,7 +7,9 @@ them, for the build side, are in cscip_kg.rdf_namespaces.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
+from typing import Any
 
 BASE = "https://w3id.org/cscip-kg/"
 ID_BASE = f"{BASE}id/"
@@ -66,14 +68,25 @@ def sparql_prologue() -> str:
     return "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items())
 
 
-def compact_iri(iri: str) -> str | None:
-    """The prefixed name a reader writes for ``iri``, or None when no project prefix fits."""
+def compact(term: object) -> str:
+    """A term as a reader writes it: prefixed name if a project prefix fits, else <iri> for an rdflib IRI (anything else as it is)."""
+    text = str(term)
     for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return None
+        if text.startswith(namespace) and len(text) > len(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    # Only the build side holds rdflib terms, and it has imported rdflib; serving never does.
+    rdflib = sys.modules.get("rdflib")
+    return f"<{text}>" if rdflib is not None and isinstance(term, rdflib.URIRef) else text
 
 
-def compact(text: str) -> str:
-    """An IRI (or a literal's text) as a reader writes it: a prefixed name if a project prefix fits, else as it is."""
-    return compact_iri(text) or text
+# The rdflib terms moved to rdf_namespaces; code written before the move still finds them here, and
+# only asking for one imports rdflib.
+_RDFLIB_TERMS = frozenset({"CSCIP", "SCHEMA", "PROV", "ORG", "VOID", "DCAT", "ONTOLOGY_GRAPH", "SOURCE_GRAPH", "bind_prefixes"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RDFLIB_TERMS:
+        from cscip_kg import rdf_namespaces
+
+        return getattr(rdf_namespaces, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

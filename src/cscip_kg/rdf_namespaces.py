@@ -18,7 +18,7 @@ from cscip_kg.namespaces import (
     SCHEMA_NS,
     SOURCE_GRAPH_IRI,
     VOID_NS,
-    compact_iri,
+    compact,
     prefixes_for,
 )
 
@@ -38,10 +38,4 @@ def bind_prefixes(graph: Graph, base: str = BASE) -> None:
         graph.bind(prefix, namespace, override=True, replace=True)
 
 
-def compact(term: object) -> str:
-    """A term as a reader writes it: prefixed name if a project prefix fits, else <iri> (literals as they are)."""
-    text = str(term)
-    short = compact_iri(text)
-    if short is not None:
-        return short
-    return f"<{text}>" if isinstance(term, URIRef) else text
+__all__ = ["CSCIP", "DCAT", "ONTOLOGY_GRAPH", "ORG", "PROV", "SCHEMA", "SOURCE_GRAPH", "VOID", "bind_prefixes", "compact"]
