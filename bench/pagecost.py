@@ -26,8 +26,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,8 +44,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from cscip_kg.engine import Prepared, QueryResult  # noqa: E402
+from cscip_kg.layout import QUERIES_FOLDER  # noqa: E402
 from cscip_kg.namespaces import CSCIP, ID_BASE  # noqa: E402
-from cscip_kg.queries import load_catalogue  # noqa: E402
 
 # Entity pages by class (exact rdf:type; rounds and strands are typed as such, not as Programme).
 CLASSES = {"model": "PracticeModel", "programme": "Programme", "round": "FundingRound", "strand": "Strand",
@@ -131,18 +133,32 @@ def workload(found: dict[str, list[str]], count: int) -> dict[str, list[str]]:
 
 @contextmanager
 def opened(build: Path, checkout_queries: bool) -> Iterator[tuple[Any, Recorder]]:
-    """The app on ``build`` (no answer cache), its engine hooked; its query worker stopped afterwards."""
+    """The app on ``build`` (no answer cache), its engine hooked; its query worker stopped afterwards.
+
+    With ``checkout_queries`` it serves a folder of links to the build's files with this checkout's
+    queries/ beside them (the build itself is never written to).
+    """
     from cscip_kg.server import create_app
     from cscip_kg.server.context import EXTENSION, POOL
 
-    app = create_app({"build": str(build), "workers": 1, "cache_mb": 0})
-    try:
-        served = app.extensions[EXTENSION]
-        if checkout_queries:
-            app.extensions[EXTENSION] = dataclasses.replace(served, catalogue=load_catalogue(ROOT / "queries"))
-        yield app, Recorder(served.engine)
-    finally:
-        app.extensions[POOL].close()
+    with tempfile.TemporaryDirectory(prefix="cscip-kg-pagecost-") as scratch:
+        folder = overlay(build, Path(scratch)) if checkout_queries else build
+        app = create_app({"build": str(folder), "workers": 1, "cache_mb": 0})
+        try:
+            yield app, Recorder(app.extensions[EXTENSION].engine)
+        finally:
+            app.extensions[POOL].close()
+
+
+def overlay(build: Path, scratch: Path) -> Path:
+    """``scratch``/build: a link to each file of ``build`` but queries/, which is a copy of this checkout's."""
+    folder = scratch / "build"
+    folder.mkdir()
+    for entry in build.resolve().iterdir():
+        if entry.name != QUERIES_FOLDER:
+            (folder / entry.name).symlink_to(entry)
+    shutil.copytree(ROOT / "queries", folder / QUERIES_FOLDER)
+    return folder
 
 
 def request(client: Any, path: str) -> float:
