@@ -31,6 +31,8 @@ def loaded() -> LoadedGraph:
 
 def _both(data: Graph, shapes: Graph) -> tuple[list[str], list[str]]:
     copy = Graph()
+    for prefix, namespace in data.namespaces():  # pyshacl's generic messages name nodes as the data graph binds them
+        copy.bind(prefix, namespace, override=True, replace=True)
     for triple in data:
         copy.add(triple)
     return [str(p) for p in shacl_problems(data, shapes)], [str(p) for p in shacl_problems(copy, shapes, offload=False)]
@@ -104,7 +106,8 @@ def _break_logic(data: Graph) -> None:
     """One breakage per constraint moved off pyshacl in the second round: logical, shape-based, qualified, sh:in of literals."""
     report, grant, theme = _first(data, CSCIP.EvaluationReport), _first(data, CSCIP.Grant), _first(data, CSCIP.Theme)
     finding, coverage = _first(data, CSCIP.Finding), _first(data, CSCIP.FindingsCoverage)
-    identifier, amount = _first(data, ADMS.Identifier), sorted(data.objects(None, CSCIP.funding), key=str)[0]
+    identifier = _first(data, ADMS.Identifier)
+    amount = next(o for o in data.objects(None, CSCIP.funding) if isinstance(o, BNode))
     example = Namespace("https://example.org/")
     data.add((report, CSCIP.evaluates, grant))  # sh:or of classes on a property
     data.add((report, DCTERMS["format"], Literal("text/html")))  # sh:in of literals, and maxCount

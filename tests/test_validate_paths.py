@@ -9,12 +9,13 @@ that subset, which must be enough for it.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from cscip_kg import shacl_run
 from cscip_kg.loader import Project, load
 from cscip_kg.parsed import parse_shapes
-from cscip_kg.validate import SourceLocator, shacl_problems, validate_parsed
+from cscip_kg.validate import Problem, SourceLocator, shacl_problems, validate_parsed
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "shapes"
@@ -39,10 +40,15 @@ def _with_fixtures(project: Project) -> int:
     return sum(1 for p in fixtures if p.name.startswith("invalid-"))
 
 
+def _texts(problems: list[Problem]) -> list[str]:
+    """As printed, but a focus that is a blank node no IRI owns (a parse's random label) is written _:b."""
+    return sorted(str(replace(p, focus="_:b") if p.focus and ":" not in p.focus else p) for p in problems)
+
+
 def _reference(project: Project) -> list[str]:
     loaded = load(project)
     locator = SourceLocator(loaded.files, project.root)
-    return [str(p) for p in shacl_problems(loaded.union(), loaded.shapes, locator, offload=False)]
+    return _texts(shacl_problems(loaded.union(), loaded.shapes, locator, offload=False))
 
 
 def test_the_shapes_need_no_pyshacl():
@@ -56,7 +62,7 @@ def test_validate_reports_what_pyshacl_reports_on_every_fixture(project_copy: Pr
     invalid = _with_fixtures(project_copy)
     problems, _parsed = validate_parsed(project_copy)
     reference = _reference(project_copy)
-    assert [str(p) for p in problems if p.kind == "shacl"] == reference
+    assert _texts([p for p in problems if p.kind == "shacl"]) == reference
     assert len(reference) >= invalid, reference
 
 
@@ -68,5 +74,5 @@ def test_pyshacl_on_the_subset_reports_what_it_reports_on_everything(project_cop
     problems, parsed = validate_parsed(project_copy)
     assert len(parsed.kept) < parsed.triples() / 2
     reference = _reference(project_copy)
-    assert [str(p) for p in problems if p.kind == "shacl"] == reference
+    assert _texts([p for p in problems if p.kind == "shacl"]) == reference
     assert any("ExtraShape" in p for p in reference), reference
