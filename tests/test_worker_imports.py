@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 PARENT = """
 import multiprocessing, sys
-import cscip_kg.cli, flask  # the main module of `cscip-kg serve`: pyshacl and flask are loaded here
+import cscip_kg.cli, flask, pyshacl  # as the main module of `cscip-kg serve` may have them (validate loads pyshacl only when needed)
 assert "pyshacl" in sys.modules and "flask" in sys.modules
 from cscip_kg.bounded import start_lean
 from tests.worker_probe import report
