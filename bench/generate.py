@@ -52,19 +52,28 @@ FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld"
            ".rdf": ox.RdfFormat.RDF_XML, ".trig": ox.RdfFormat.TRIG}
 
 
-def _render(term: object, blanks: dict[str, str]) -> str:
+def shared_iris(source: Path) -> frozenset[str]:
+    """Entity IRIs the shapes name (the scheme of measures): every copy uses them as they are, or no copy conforms."""
+    return frozenset(term.value for path in sorted((source / "shapes").glob("*.ttl"))
+                     for triple in ox.parse(path=path, format=ox.RdfFormat.TURTLE)
+                     for term in (triple.subject, triple.object)
+                     if isinstance(term, ox.NamedNode) and term.value.startswith(ID_BASE))
+
+
+def _render(term: object, blanks: dict[str, str], shared: frozenset[str]) -> str:
     if isinstance(term, ox.NamedNode):
-        return f"<{term.value}{MARK}>" if term.value.startswith(ID_BASE) else str(term)
+        return f"<{term.value}{MARK}>" if term.value.startswith(ID_BASE) and term.value not in shared else str(term)
     if isinstance(term, ox.BlankNode):
         # Labels by first appearance, not the parser's random ones: the output is deterministic.
         return f"_:{blanks.setdefault(term.value, f'{blanks[FILE]}b{len(blanks)}')}{MARK}"
     return str(term)
 
 
-def template(path: Path, number: int) -> str:
+def template(path: Path, number: int, shared: frozenset[str]) -> str:
     """Turtle file ``number`` as N-Triples with MARK where each copy's suffix goes (IRIs under id/, blank nodes)."""
     blanks = {FILE: f"f{number}"}  # blank nodes of different files never merge
-    lines = [f"{_render(t.subject, blanks)} {_render(t.predicate, blanks)} {_render(t.object, blanks)} .\n"
+    lines = [f"{_render(t.subject, blanks, shared)} {_render(t.predicate, blanks, shared)} "
+             f"{_render(t.object, blanks, shared)} .\n"
              for t in ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=ID_BASE)]
     return "".join(lines)
 
@@ -106,9 +115,12 @@ def write_project(source: Path, out: Path, scale: int) -> Path:
         shutil.copytree(source / folder, project / folder)
     data_out = project / "data"
     nquads = out / "cscip-kg.nq"
-    layout = [(path, folder, template(path, number)) for number, (path, folder) in enumerate(data_layout(source / "data"))]
-    ontology = [template(path, number) for number, path in enumerate(sorted((source / "ontology").glob("*.ttl")), len(layout))]
-    lineage = lineage_template(layout, ontology, len(layout) + len(ontology))
+    shared = shared_iris(source)
+    layout = [(path, folder, template(path, number, shared))
+              for number, (path, folder) in enumerate(data_layout(source / "data"))]
+    ontology = [template(path, number, shared)
+                for number, path in enumerate(sorted((source / "ontology").glob("*.ttl")), len(layout))]
+    lineage = lineage_template(layout, ontology, len(layout) + len(ontology), shared)
     with nquads.open("w", encoding="utf-8") as quads:
         for text in ontology:
             _append_quads(quads, text, "", str(ONTOLOGY_GRAPH))
@@ -195,7 +207,8 @@ def write_build(nquads: Path, out: Path, source: Path, scale: int) -> dict[str, 
     return manifest
 
 
-def lineage_template(layout: list[tuple[Path, str | None, str]], ontology: list[str], number: int) -> str:
+def lineage_template(layout: list[tuple[Path, str | None, str]], ontology: list[str], number: int,
+                     shared: frozenset[str]) -> str:
     """The lineage graph build.compile_graph derives, derived from copy 0 and templated like a data file.
 
     Copies share no entity, so copy k's lineage is copy 0's renamed; deriving it once keeps
@@ -208,7 +221,8 @@ def lineage_template(layout: list[tuple[Path, str | None, str]], ontology: list[
     dataset.graph(ONTOLOGY_GRAPH).parse(data="".join(ontology).replace(MARK, ""), format="nt")
     derived = derive(dataset, dataset.graph(ONTOLOGY_GRAPH))
     blanks = {FILE: f"f{number}"}
-    return "".join(f"{_render(t.subject, blanks)} {_render(t.predicate, blanks)} {_render(t.object, blanks)} .\n"
+    return "".join(f"{_render(t.subject, blanks, shared)} {_render(t.predicate, blanks, shared)} "
+                   f"{_render(t.object, blanks, shared)} .\n"
                    for t in ox.parse(derived.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
 
 

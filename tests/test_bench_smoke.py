@@ -12,6 +12,7 @@ import pytest
 
 from cscip_kg.build import compile_graph
 from cscip_kg.loader import Project
+from cscip_kg.validate import validate
 from tests.server.live import fetch, running_server
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
@@ -30,6 +31,11 @@ def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bench") / "x2"
     generate.generate(2, out)
     return out
+
+
+def test_generated_data_conforms(synthetic: Path):
+    """Every copy validates (copies once renamed the scheme of measures the shapes name, and no finding conformed)."""
+    assert [str(p) for p in validate(Project(synthetic / "project"))] == []
 
 
 @pytest.mark.xfail(reason="the generator derives the lineage graph from its N-Quads, compile_graph from the parsed "

@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 
 PARENT = """
 import multiprocessing, sys
-import cscip_kg.cli, cscip_kg.validate, flask  # a main module with pyshacl, rdflib and flask loaded
+import cscip_kg.cli, flask, pyshacl, rdflib  # a main module with SHACL, rdflib and flask loaded
 assert "pyshacl" in sys.modules and "rdflib" in sys.modules and "flask" in sys.modules
 from cscip_kg.bounded import start_lean
 from tests.worker_probe import report

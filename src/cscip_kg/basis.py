@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from cscip_kg.loader import LoadedGraph, graph_name_for
+from cscip_kg.parsed import rdflib_term
 from cscip_kg.rdf_namespaces import CSCIP, ONTOLOGY_GRAPH, SOURCE_GRAPH
 
 STATED, INFERRED, CLAIMED = CSCIP.stated, CSCIP.inferred, CSCIP.claimed
@@ -84,4 +86,34 @@ def unsupported(loaded: LoadedGraph, union: Graph | None = None) -> list[Triple]
         if any(triple in loaded.dataset.graph(name) for name in by_sources):
             continue
         missing.append(triple)
+    return sorted(missing, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
+
+
+# The records that support their triple, as one query on the parsed project (parsed.py); anchored on
+# each record, so its cost follows the number of records.
+_SUPPORTED = f"""
+SELECT DISTINCT ?s ?p ?o WHERE {{
+  ?record <{RDF.type}> <{RDF.Statement}> ; <{RDF.subject}> ?s ; <{RDF.predicate}> ?p ; <{RDF.object}> ?o .
+  {{ ?record <{CSCIP.basis}> <{STATED}> FILTER EXISTS {{ ?record <{DCTERMS.source}> ?source }} }}
+  UNION {{ ?record <{CSCIP.basis}> <{INFERRED}> ; <{CSCIP.inferenceNote}> ?note
+           FILTER (isLiteral(?note) && STRLEN(STR(?note)) > 0) }}
+}}"""
+_NOT_SOURCES = {ox.NamedNode(str(g)) for g in (REGISTRY_GRAPH, ONTOLOGY_GRAPH, SOURCE_GRAPH)} | {ox.DefaultGraph()}
+
+
+def unsupported_in(store: ox.Store) -> list[Triple]:
+    """unsupported() of a store holding the project's named graphs and their union as the default graph."""
+    answers = store.query(_SUPPORTED)
+    assert isinstance(answers, ox.QuerySolutions)
+    supported = {(row["s"], row["p"], row["o"]) for row in answers}
+    registry, kinds = ox.NamedNode(str(REGISTRY_GRAPH)), {ox.NamedNode(str(k)) for k in ORGANISATION_KINDS}
+    missing = []
+    for predicate in (ox.NamedNode(str(p)) for p in CHECKED):
+        for quad in store.quads_for_pattern(None, predicate, None, registry):
+            if (predicate.value == str(RDF.type) and quad.object not in kinds) \
+                    or (quad.subject, quad.predicate, quad.object) in supported:
+                continue
+            if any(q.graph_name not in _NOT_SOURCES for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)):
+                continue
+            missing.append((rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object)))
     return sorted(missing, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))

@@ -68,7 +68,7 @@ def compile_graph(project: Project) -> CompiledGraph:
     before = content_version(project, BASE)
     loaded = load(project)
     if before not in _CONFORMING:
-        problems = validate(loaded, project.root)
+        problems = validate(project)
         if problems:
             raise ValidationFailed(problems)
         if content_version(project, BASE) == before:  # not edited while it was read

@@ -23,7 +23,7 @@ from cscip_kg.store import StoreUnavailable
 from cscip_kg.store_cli import publish_command, remote_backend, store_config
 
 if TYPE_CHECKING:
-    from cscip_kg.build import CompiledGraph
+    from cscip_kg.build import CompiledGraph, ValidationFailed
     from cscip_kg.loader import Project
 
 
@@ -43,9 +43,14 @@ def _compiled(ctx: click.Context) -> CompiledGraph:
     except DataError as error:
         click.echo(f"error: {error}", err=True)
     except ValidationFailed as failure:
-        for problem in failure.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"validation failed: {len(failure.problems)} problem(s)", err=True)
+        _refuse(failure)
+    sys.exit(1)
+
+
+def _refuse(failure: ValidationFailed) -> None:
+    for problem in failure.problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"validation failed: {len(failure.problems)} problem(s)", err=True)
     sys.exit(1)
 
 
@@ -68,13 +73,21 @@ def main(ctx: click.Context, root: str | None, config: str | None) -> None:
 @click.pass_context
 def validate(ctx: click.Context) -> None:
     """Parse ontology, data and shapes and check the graph; exit 0 only when it conforms."""
-    compiled = _compiled(ctx)
+    # The checks alone: no rdflib load of the whole graph, no lineage, no engine (build does those).
+    from cscip_kg.build import ValidationFailed
+    from cscip_kg.loader import DataError
+    from cscip_kg.validate import validate_parsed
+
     try:
-        load_catalogue(_project(ctx).queries_dir)
-    except QueryFileError as error:
+        problems, parsed = validate_parsed(_project(ctx))
+        if not problems:
+            load_catalogue(_project(ctx).queries_dir)
+    except (DataError, QueryFileError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
-    click.echo(f"ok: {len(compiled.loaded.union())} triples conform")
+    if problems:
+        _refuse(ValidationFailed(problems))
+    click.echo(f"ok: {parsed.triples()} triples conform")
 
 
 @main.command()

@@ -115,7 +115,7 @@ def data_files(project: Project) -> list[Path]:
     return sorted(project.data_dir.rglob("*.ttl"))
 
 
-def _folder_of(project: Project, path: Path) -> str | None:
+def folder_of(project: Project, path: Path) -> str | None:
     relative = path.relative_to(project.data_dir)
     return relative.parts[0] if len(relative.parts) > 1 else None
 
@@ -135,7 +135,7 @@ def load(project: Project) -> LoadedGraph:
     files[ONTOLOGY_GRAPH] = sorted(project.ontology_dir.glob("*.ttl"))
 
     for path in data_files(project):
-        folder = _folder_of(project, path)
+        folder = folder_of(project, path)
         name = SOURCE_GRAPH if folder is None else graph_name_for(folder)
         _add(dataset, name, parse_turtle(path))
         files.setdefault(name, []).append(path)
@@ -155,7 +155,7 @@ def _add(dataset: Dataset, name: URIRef, graph: Graph) -> None:
 
 def _check_folders_are_sources(project: Project, dataset: Dataset) -> None:
     sources = dataset.graph(SOURCE_GRAPH)
-    for folder in sorted({p for p in (_folder_of(project, f) for f in data_files(project)) if p}):
+    for folder in sorted({p for p in (folder_of(project, f) for f in data_files(project)) if p}):
         if folder == REGISTRY_FOLDER:
             continue
         if (graph_name_for(folder), RDF.type, CSCIP.SourceDocument) not in sources:

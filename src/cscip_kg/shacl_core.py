@@ -20,30 +20,30 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 import pyoxigraph as ox
-from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.paths import AlternativePath, InvPath, Path
 from rdflib.term import Node
 
-from cscip_kg.rdf_namespaces import compact
+from cscip_kg.namespaces import compact
+from cscip_kg.shacl_logic import SUBCLASS, conforms, node_components, violates
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 # What a handled property shape may carry besides sh:path and sh:message; anything else goes to pyshacl.
 _ANNOTATIONS = {RDFS.comment, RDFS.label, SH.name, SH.description}
 _COMPONENTS = {SH.minCount, SH.maxCount, SH.datatype, SH.nodeKind, SH["in"], SH.minLength, SH["class"], SH["or"],
-               SH.pattern, SH.minInclusive}
-# Datatypes whose test is exact in SPARQL: other datatypes also need the lexical form checked as rdflib does.
-_DATATYPE_TESTS = {
-    RDF.langString: "isLiteral(?value) && LANG(?value) != \"\"",
-    XSD.string: f"isLiteral(?value) && DATATYPE(?value) = <{XSD.string}>",
-}
-_NODE_KINDS = {
-    SH.IRI: "isIRI(?value)", SH.BlankNode: "isBlank(?value)", SH.Literal: "isLiteral(?value)",
-    SH.BlankNodeOrIRI: "(isBlank(?value) || isIRI(?value))", SH.BlankNodeOrLiteral: "(isBlank(?value) || isLiteral(?value))",
-    SH.IRIOrLiteral: "(isIRI(?value) || isLiteral(?value))",
-}
-_SUBCLASS = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
+               SH.pattern, SH.minInclusive, SH["and"], SH.xone, SH["not"], SH.node,
+               SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount}
+
+
+@dataclass(frozen=True)
+class Detail:
+    """A constraint of a property shape nested under sh:node: pyshacl reports its failure as a result of its own."""
+
+    path: URIRef
+    component: URIRef  # sh:minCount 1 or sh:hasValue (an IRI)
+    rule: Node
+    message: str | None  # the nested shape's own, else pyshacl's generic message
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class CoreCheck:
     # xsd:integer) and ``violates`` says which ones violate.
     violates: Callable[[Node], bool] | None = None
     walk: URIRef | Path | None = None
+    details: tuple[Detail, ...] = ()  # for sh:node: checked on each value node reported
 
 
 def _targets(shapes: Graph, shape: URIRef) -> str | None:
@@ -68,7 +69,7 @@ def _targets(shapes: Graph, shape: URIRef) -> str | None:
     if any(shapes.value(shape, p) is not None for p in (SH.targetNode, SH.target)) \
             or (shape, RDF.type, RDFS.Class) in shapes:
         return None
-    parts = [f"{{ ?this {_SUBCLASS} <{c}> }}" for c in shapes.objects(shape, SH.targetClass)]
+    parts = [f"{{ ?this {SUBCLASS} <{c}> }}" for c in shapes.objects(shape, SH.targetClass)]
     parts += [f"{{ ?this <{p}> ?target_ }}" for p in shapes.objects(shape, SH.targetSubjectsOf)]
     parts += [f"{{ ?target_ <{p}> ?this }}" for p in shapes.objects(shape, SH.targetObjectsOf)]
     if not parts:
@@ -83,33 +84,21 @@ def _one_message(shapes: Graph, node: Node) -> str | None:
     return str(messages[0])
 
 
-def _value_test(shapes: Graph, component: URIRef, rule: Node) -> str | None:
-    """A filter true when ?value VIOLATES the component; None if not expressible exactly."""
-    if component == SH.datatype:
-        test = _DATATYPE_TESTS.get(rule)  # type: ignore[call-overload]
-        return None if test is None else f"!({test})"
-    if component == SH.nodeKind:
-        test = _NODE_KINDS.get(rule)  # type: ignore[call-overload]
-        return None if test is None else f"!{test}"
-    if component == SH["class"] and isinstance(rule, URIRef):
-        return f"NOT EXISTS {{ ?value {_SUBCLASS} <{rule}> }}"
-    if component == SH.minLength and isinstance(rule, Literal) and isinstance(rule.value, int) and rule.value > 0:
-        return f"(isBlank(?value) || STRLEN(STR(?value)) < {rule.value})"
-    if component == SH["in"] and isinstance(rule, BNode | URIRef):
-        members = list(shapes.items(rule))
-        if not members or not all(isinstance(m, URIRef) for m in members):
-            return None
-        return "!(" + " || ".join(f"sameTerm(?value, <{m}>)" for m in members) + ")"
-    return None
-
-
-def _count_query(targets: str, path: str, component: URIRef, rule: Node) -> str | None:
+def _count_query(targets: str, path: str, component: URIRef, rule: Node, shapes: Graph,
+                 qualified: Node | None) -> str | None:
+    """Focus nodes with too few or too many values (only those conforming to ``qualified``, for the qualified counts)."""
     if not isinstance(rule, Literal) or not isinstance(rule.value, int) or rule.value < 0:
         return None
-    if component == SH.minCount:
-        return (f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?value }} }} "
+    counted = ""
+    if component in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
+        test = None if qualified is None else conforms(shapes, qualified, "?value")
+        if test is None:
+            return None
+        counted = f" FILTER ({test})"
+    if component in (SH.minCount, SH.qualifiedMinCount):
+        return (f"SELECT ?this WHERE {{ {targets} OPTIONAL {{ ?this {path} ?value{counted} }} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {rule.value})")
-    return (f"SELECT ?this WHERE {{ {targets} ?this {path} ?value }} "
+    return (f"SELECT ?this WHERE {{ {targets} ?this {path} ?value{counted} }} "
             f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {rule.value})")
 
 
@@ -163,19 +152,36 @@ def _python_test(shapes: Graph, component: URIRef, rule: Node) -> Callable[[Node
     if component == SH.pattern and isinstance(rule, Literal):  # sh:flags is not handled: left to pyshacl
         matcher = re.compile(str(rule))
         return lambda value: isinstance(value, BNode) or not matcher.search(str(value))
+    if component == SH["in"]:  # literals, compared as rdflib compares them (pyshacl: "v not in in_vals")
+        allowed = set(shapes.items(rule))
+        return (lambda value: value not in allowed) if allowed else None
     if component == SH.minInclusive and isinstance(rule, Literal):
         return lambda value: not _at_least(value, rule)
     return None
 
 
 def _at_least(value: Node, minimum: Literal) -> bool:
-    """pyshacl's sh:minInclusive test (value_range_constraints)."""
+    """pyshacl's sh:minInclusive test (value_range_constraints, with its rdfutil.compare.compare_literal)."""
     if not isinstance(value, Literal) or isinstance(value.value, str) != isinstance(minimum.value, str):
         return False
     try:
-        return bool(compare_literal(value, minimum) >= 0)
+        return bool(_compare_literal(value, minimum) >= 0)
     except (TypeError, NotImplementedError):
         return False
+
+
+def _compare_literal(l1: Literal, l2: Literal) -> int:
+    """pyshacl.rdfutil.compare.compare_literal, copied: importing it imports all of pyshacl (~0.3 s)."""
+    if l1.eq(l2):
+        return 0
+    if l1.value.__class__ in (datetime, time):
+        if l1.value == l2.value:
+            return 0
+        if l1.value > l2.value:
+            return 1
+    elif l1 > l2:
+        return 1
+    return -1
 
 
 def _property_checks(shapes: Graph, shape: URIRef, prop: Node, targets: str) -> list[CoreCheck] | None:
@@ -190,17 +196,24 @@ def _property_checks(shapes: Graph, shape: URIRef, prop: Node, targets: str) -> 
             continue
         if predicate not in _COMPONENTS or not isinstance(predicate, URIRef):
             return None
-        if predicate in (SH.minCount, SH.maxCount):
-            query = _count_query(targets, sparql_path, predicate, rule)
+        if predicate == SH.qualifiedValueShape:
+            continue  # read with its counts
+        if predicate in (SH.minCount, SH.maxCount, SH.qualifiedMinCount, SH.qualifiedMaxCount):
+            qualified = shapes.value(prop, SH.qualifiedValueShape)
+            query = _count_query(targets, sparql_path, predicate, rule, shapes, qualified)
             if query is None:
                 return None
             checks.append(CoreCheck(shape, message, path_text, query, has_value=False))
             continue
         values = f"SELECT DISTINCT ?this ?value WHERE {{ {targets} ?this {sparql_path} ?value"
-        test = _value_test(shapes, predicate, rule)
-        if test is not None:
-            checks.append(CoreCheck(shape, message, path_text, f"{values} FILTER ({test}) }}", has_value=True))
+        test = violates(shapes, predicate, rule, "?value")
+        details = _node_details(shapes, rule) if predicate == SH.node else ()
+        if test is not None and details is not None:
+            checks.append(CoreCheck(shape, message, path_text, f"{values} FILTER ({test}) }}", has_value=True,
+                                    details=details))
             continue
+        if predicate == SH.node:
+            return None
         python_test = _python_test(shapes, predicate, rule)
         if python_test is None:
             return None
@@ -209,34 +222,41 @@ def _property_checks(shapes: Graph, shape: URIRef, prop: Node, targets: str) -> 
     return checks
 
 
-def _member_fails(shapes: Graph, member: Node) -> str | None:
-    """A filter true when the focus node does NOT conform to an sh:or member we know; else None."""
-    negated = shapes.value(member, SH["not"])
-    inner = negated if negated is not None else member
-    keys = set(shapes.predicates(inner))
-    path = shapes.value(inner, SH.path)
-    if not isinstance(path, URIRef):
-        return None
-    if negated is not None and set(shapes.predicates(member)) == {SH["not"]} and keys == {SH.path, SH.hasValue}:
-        value = shapes.value(inner, SH.hasValue)
-        return f"EXISTS {{ ?this <{path}> <{value}> }}" if isinstance(value, URIRef) else None
-    minimum = shapes.value(inner, SH.minCount)
-    if negated is None and keys == {SH.path, SH.minCount} and isinstance(minimum, Literal) and minimum.value == 1:
-        return f"NOT EXISTS {{ ?this <{path}> ?any_ }}"
-    return None
+def _node_details(shapes: Graph, node: Node) -> tuple[Detail, ...] | None:
+    """What pyshacl reports under an sh:node result, for a node shape of property shapes with sh:minCount 1 or
+    sh:hasValue of an IRI; None for any other shape (pyshacl keeps it)."""
+    details = []
+    for predicate, prop in shapes.predicate_objects(node):
+        if predicate in _ANNOTATIONS or (predicate, prop) == (RDF.type, SH.NodeShape):
+            continue
+        path = shapes.value(prop, SH.path)
+        if predicate != SH.property or not isinstance(path, URIRef):
+            return None
+        message = _one_message(shapes, prop) if shapes.value(prop, SH.message) is not None else None
+        if message is None and shapes.value(prop, SH.message) is not None:
+            return None  # several, or a template
+        for component, rule in shapes.predicate_objects(prop):
+            if component in (SH.path, SH.message) or component in _ANNOTATIONS:
+                continue
+            if not isinstance(component, URIRef) or not (
+                    (component == SH.minCount and isinstance(rule, Literal) and rule.value == 1)
+                    or (component == SH.hasValue and isinstance(rule, URIRef))):
+                return None
+            details.append(Detail(path, component, rule, message))
+    return tuple(details)
 
 
-def _or_check(shapes: Graph, shape: URIRef, targets: str) -> CoreCheck | None:
-    alternatives = list(shapes.objects(shape, SH["or"]))
+def _node_checks(shapes: Graph, shape: URIRef, targets: str) -> list[tuple[CoreCheck, tuple[Node, Node, Node]]]:
+    """The node shape's own sh:or, sh:and, sh:xone, sh:not and sh:node, with the rule each replaces.
+
+    pyshacl reports them at the focus node with the node shape's message (so one is needed).
+    """
     message = _one_message(shapes, shape)
-    if len(alternatives) != 1 or message is None:
-        return None
-    members = list(shapes.items(alternatives[0]))
-    fails = [_member_fails(shapes, m) for m in members]
-    if not members or any(f is None for f in fails):
-        return None
-    query = f"SELECT DISTINCT ?this WHERE {{ {targets} FILTER ({' && '.join(fails)}) }}"  # type: ignore[arg-type]
-    return CoreCheck(shape, message, "", query, has_value=False)
+    if message is None:
+        return []
+    return [(CoreCheck(shape, message, "", f"SELECT DISTINCT ?this WHERE {{ {targets} FILTER ({test}) }}",
+                       has_value=False), (shape, component, rule))
+            for component, rule, test in node_components(shapes, shape)]
 
 
 def _node_shapes(shapes: Graph) -> Iterator[URIRef]:
@@ -261,10 +281,9 @@ def split(shapes: Graph) -> tuple[Graph, list[CoreCheck]]:
             if found is not None:
                 checks += found
                 removed.add((shape, SH.property, prop))
-        or_check = _or_check(shapes, shape, targets)
-        if or_check is not None:
-            checks.append(or_check)
-            removed.add((shape, SH["or"], shapes.value(shape, SH["or"])))
+        for check, triple in _node_checks(shapes, shape, targets):
+            checks.append(check)
+            removed.add(triple)
     rest = Graph()
     for triple in shapes:
         if triple not in removed:

@@ -81,7 +81,8 @@ def split(shapes: Graph) -> tuple[Graph, list[SparqlConstraint]]:
     return rest, handled
 
 
-def _term(term: object, memo: dict[object, object]) -> object:
+def ox_term(term: object, memo: dict[object, object]) -> object:
+    """The rdflib term as a pyoxigraph term (``memo`` shares equal terms)."""
     found = memo.get(term)
     if found is None:
         if isinstance(term, URIRef):
@@ -100,7 +101,7 @@ def _term(term: object, memo: dict[object, object]) -> object:
 def store_of(data: Graph) -> ox.Store:
     memo: dict[object, object] = {}
     store = ox.Store()
-    store.bulk_extend(ox.Quad(_term(s, memo), _term(p, memo), _term(o, memo)) for s, p, o in data)  # type: ignore[arg-type]
+    store.bulk_extend(ox.Quad(ox_term(s, memo), ox_term(p, memo), ox_term(o, memo)) for s, p, o in data)  # type: ignore[arg-type]
     return store
 
 

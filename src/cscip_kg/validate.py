@@ -1,252 +1,96 @@
-"""Validate the project: SHACL shapes, undefined terms and dangling entity IRIs.
+"""Validate the project: SHACL shapes, undefined terms, dangling entity IRIs and registry facts without a basis.
 
-Every problem is reported as a :class:`Problem` that names the file and line it
-comes from, the focus node, the path and a message, so that an analyst who
-mistyped one triple can find it without reading a traceback.
+The project is parsed by pyoxigraph (parsed.py) and every check but what pyshacl still does runs
+there as SPARQL: rdflib, which cost about 100 µs a triple to parse and hold, gets only the triples
+the remaining shapes read. Every problem is a :class:`Problem` naming file and line (problems.py).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import cached_property
-from pathlib import Path
+from collections.abc import Iterator
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
-from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib import URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
-from cscip_kg import basis, shacl_core, shacl_sparql
-from cscip_kg.loader import LoadedGraph
-from cscip_kg.namespaces import ID_BASE
-from cscip_kg.rdf_namespaces import ONTOLOGY_GRAPH, compact
+from cscip_kg import basis, shacl_run
+from cscip_kg.loader import Project
+from cscip_kg.namespaces import ID_BASE, compact
+from cscip_kg.parsed import ParsedProject, parse_project, parse_shapes, rdflib_term
+from cscip_kg.problems import Problem, SourceLocator
+from cscip_kg.rdf_namespaces import ONTOLOGY_GRAPH
+from cscip_kg.shacl_run import shacl_problems
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-DEFINING_TYPES = {OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
+__all__ = ["Problem", "SourceLocator", "shacl_problems", "validate", "validate_parsed"]
 
+DEFINING_TYPES = (OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 
-@dataclass(frozen=True)
-class Problem:
-    """One reason the graph does not conform."""
+# Properties and classes used in a source's graph that the ontology does not define (per source graph,
+# not the union: the ontology graph itself may use terms it does not define, e.g. owl:Ontology).
+_UNDEFINED = f"""
+SELECT DISTINCT ?term ?role WHERE {{
+  GRAPH ?g {{ {{ ?s ?term ?o BIND ("property" AS ?role) }}
+             UNION {{ ?s <{RDF.type}> ?term FILTER isIRI(?term) BIND ("class" AS ?role) }} }}
+  FILTER (?g != <{ONTOLOGY_GRAPH}>)
+  FILTER NOT EXISTS {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?term <{RDF.type}> ?kind }}
+                       FILTER (?kind IN ({", ".join(f"<{t}>" for t in DEFINING_TYPES)})) }}
+}}"""
 
-    kind: str  # "shacl", "undefined-term", "dangling-iri", "no-basis"
-    message: str
-    focus: str = ""
-    path: str = ""
-    shape: str = ""
-    file: str = ""
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else (self.file or "<graph>")
-        parts = [where, self.focus]
-        if self.path:
-            parts.append(f"path {self.path}")
-        return f"{': '.join(p for p in parts if p)}: {self.message}" + (f" [{self.shape}]" if self.shape else "")
-
-
-class SourceLocator:
-    """Finds the file and line where a subject or term is written in data/."""
-
-    def __init__(self, loaded: LoadedGraph, root: Path) -> None:
-        self._root = root
-        self._paths = [p for name, paths in loaded.files.items() if name != ONTOLOGY_GRAPH for p in paths]
-
-    @cached_property
-    def _texts(self) -> dict[Path, list[str]]:
-        return {p: p.read_text(encoding="utf-8").splitlines() for p in self._paths}
-
-    def locate(self, term: object, as_subject: bool = True) -> tuple[str, int | None]:
-        if not isinstance(term, URIRef):
-            return "", None
-        forms = {compact(term), f"<{term}>"}
-        pattern = re.compile(
-            ("^" if as_subject else r"(^|[\s;,\[(])") + "(" + "|".join(re.escape(f) for f in forms) + r")(?=[\s;,.\])]|$)"
-        )
-        # A thing described in several files (a grant dated in another folder, a model defined in
-        # each source's folder) is reported where it is typed, its main record, if it is typed anywhere.
-        typed = re.compile(pattern.pattern + r"\s+a\s") if as_subject else None
-        first: tuple[str, int | None] = ("", None)
-        for path, lines in self._texts.items():
-            for number, line in enumerate(lines, 1):
-                if pattern.search(line):
-                    if typed is None or typed.search(line):
-                        return self._relative(path), number
-                    if first[1] is None:
-                        first = (self._relative(path), number)
-        return first
-
-    def locate_statement(self, subject: object, value: object) -> tuple[str, int | None]:
-        """The line, within the subject's block, that writes ``value`` (else the subject's own line)."""
-        file, line = self.locate(subject)
-        if line is None:
-            return file, line
-        wanted = compact(value) if isinstance(value, URIRef) else str(value)
-        lines = self._texts.get(self._root / file, [])
-        for number in range(line, len(lines) + 1):
-            text = lines[number - 1]
-            if number > line and not text.strip():
-                break
-            if wanted in text:
-                return file, number
-        return file, line
-
-    def _relative(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self._root))
-        except ValueError:
-            return str(path)
+# Entity IRIs used as an object in the union but never typed there.
+_DANGLING = f"""
+SELECT ?o ?s ?p WHERE {{
+  ?s ?p ?o
+  FILTER (isIRI(?o) && STRSTARTS(STR(?o), "{ID_BASE}"))
+  FILTER NOT EXISTS {{ ?o <{RDF.type}> ?kind }}
+}}"""
 
 
-def shacl_problems(data: Graph, shapes: Graph, locator: SourceLocator | None = None,
-                   offload: bool = True) -> list[Problem]:
-    """SHACL problems of ``data``, a graph the caller throws away afterwards (SHACL rules may add to it).
-
-    With ``offload`` (always, but in the tests that prove the two ways report the same problems) the
-    constraints pyoxigraph can answer once per graph go there (shacl_core, shacl_sparql), the rest to pyshacl.
-    """
-    rest, problems = shapes, []
-    if offload:
-        rest, core_checks = shacl_core.split(shapes)
-        rest, sparql_constraints = shacl_sparql.split(rest)
-        store = shacl_sparql.store_of(data)
-        problems = _core_problems(data, store, core_checks, locator) \
-            + _sparql_problems(data, store, sparql_constraints, locator)
-    if any(True for _ in rest.subjects(RDF.type, SH.NodeShape)):
-        problems += _pyshacl_problems(data, rest, shapes, locator)
-    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.focus, p.message, p.path, p.shape))
+def _rows(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:
+    answers = store.query(query)
+    assert isinstance(answers, ox.QuerySolutions)
+    yield from answers
 
 
-def _pyshacl_problems(data: Graph, rest: Graph, shapes: Graph, locator: SourceLocator | None) -> list[Problem]:
-    # inplace: advanced mode would otherwise copy the whole graph first (a sixth of validation
-    # time at ×1), only in case SHACL rules write to it; there is no inference, and shapes/ has no rules.
-    conforms, report, _text = shacl_validate(
-        data, shacl_graph=rest, inference="none", advanced=True, allow_warnings=False, inplace=True
-    )
-    if conforms:
-        return []
-    assert isinstance(report, Graph)
+def _undefined_terms(store: ox.Store, locator: SourceLocator) -> list[Problem]:
+    roles: dict[URIRef, str] = {}
+    for row in _rows(store, _UNDEFINED):
+        term, role = URIRef(row["term"].value), str(row["role"].value)
+        if roles.get(term) != "property":  # a term used both ways is reported as the property it is used as
+            roles[term] = role
     problems = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
-        focus = _owner(data, report.value(result, SH.focusNode))
-        path = report.value(result, SH.resultPath)
-        message = report.value(result, SH.resultMessage)
-        shape = report.value(result, SH.sourceShape)
-        value = report.value(result, SH.value)
-        text = str(message) if message is not None else "constraint violated"
-        if value is not None and not isinstance(value, BNode):
-            text += f" (value: {compact(value)})"
-        file, line = locator.locate(focus) if locator else ("", None)
-        problems.append(
-            Problem("shacl", text, compact(focus), _path_text(report, path), _shape_name(shapes, shape), file, line)
-        )
-    return problems
-
-
-def _core_problems(data: Graph, store: ox.Store, checks: list[shacl_core.CoreCheck],
-                   locator: SourceLocator | None) -> list[Problem]:
-    """Reported as pyshacl reports them; a node-level check has the focus node as its value."""
-    problems = []
-    for check, node, value in shacl_core.violations(store, checks, data):
-        focus = _owner(data, node)
-        if not check.path:
-            value = node
-        text = check.message + ("" if value is None or isinstance(value, BNode) else f" (value: {compact(value)})")
-        file, line = locator.locate(focus) if locator else ("", None)
-        problems.append(Problem("shacl", text, compact(focus), check.path,
-                                _shape_name(shapes=Graph(), shape=check.shape), file, line))
-    return problems
-
-
-def _sparql_problems(data: Graph, store: ox.Store, constraints: list[shacl_sparql.SparqlConstraint],
-                     locator: SourceLocator | None) -> list[Problem]:
-    """Reported as pyshacl reports a node shape's SPARQL constraint: the focus node is also the value."""
-    problems = []
-    for constraint, node in shacl_sparql.violations(store, constraints):
-        focus = _owner(data, node)
-        file, line = locator.locate(focus) if locator else ("", None)
-        text = constraint.message + ("" if isinstance(node, BNode) else f" (value: {compact(node)})")
-        problems.append(Problem("shacl", text, compact(focus), "", _shape_name(Graph(), constraint.shape), file, line))
-    return problems
-
-
-def _owner(data: Graph, node: object) -> object:
-    """A blank node (e.g. an amount) is reported at the IRI that owns it."""
-    seen = 0
-    while isinstance(node, BNode) and seen < 5:
-        owner = next(data.subjects(None, node), None)
-        if owner is None:
-            break
-        node, seen = owner, seen + 1
-    return node
-
-
-def _shape_name(shapes: Graph, shape: object) -> str:
-    seen = 0
-    while isinstance(shape, BNode) and seen < 5:
-        parent = next(shapes.subjects(SH.property, shape), None) or next(shapes.subjects(SH.sparql, shape), None)
-        if parent is None:
-            break
-        shape, seen = parent, seen + 1
-    return str(shape).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if isinstance(shape, URIRef) else ""
-
-
-def _path_text(report: Graph, path: object) -> str:
-    if path is None:
-        return ""
-    alternatives = report.value(path, SH.alternativePath) if isinstance(path, BNode) else None
-    inverse = report.value(path, SH.inversePath) if isinstance(path, BNode) else None
-    if inverse is not None:
-        return "^" + compact(inverse)
-    if alternatives is not None:
-        return "(" + " | ".join(compact(p) for p in report.items(alternatives)) + ")"
-    return compact(path)
-
-
-def _defined_terms(ontology: Graph) -> set[URIRef]:
-    return {s for s, t in ontology.subject_objects(RDF.type) if t in DEFINING_TYPES and isinstance(s, URIRef)}
-
-
-def _undefined_terms(loaded: LoadedGraph, locator: SourceLocator) -> list[Problem]:
-    defined = _defined_terms(loaded.ontology)
-    problems: dict[URIRef, Problem] = {}
-    for name in loaded.files:
-        if name == ONTOLOGY_GRAPH:
-            continue
-        for _s, p, o in loaded.dataset.graph(name):
-            for term, role in ((p, "property"), (o if p == RDF.type else None, "class")):
-                if isinstance(term, URIRef) and term not in defined and term not in problems:
-                    file, line = locator.locate(term, as_subject=False)
-                    problems[term] = Problem(
-                        "undefined-term",
-                        f"{role} {compact(term)} is not defined in ontology/ "
-                        "(a typo? standard terms must be declared in ontology/external-terms.ttl)",
-                        file=file, line=line,
-                    )
-    return sorted(problems.values(), key=lambda p: (p.file, p.line or 0))
-
-
-def _dangling_iris(union: Graph, locator: SourceLocator) -> list[Problem]:
-    typed = set(union.subjects(RDF.type, None))
-    problems = []
-    seen: set[URIRef] = set()
-    for s, p, o in union:
-        if isinstance(o, URIRef) and str(o).startswith(ID_BASE) and o not in typed and o not in seen:
-            seen.add(o)
-            file, line = locator.locate(o, as_subject=False)
-            problems.append(Problem(
-                "dangling-iri",
-                f"{compact(o)} is used (by {compact(s)} {compact(p)}) but never described: "
-                "a typo, or a missing entry in data/",
-                file=file, line=line,
-            ))
+    for term, role in roles.items():
+        file, line = locator.locate(term, as_subject=False)
+        problems.append(Problem(
+            "undefined-term",
+            f"{role} {compact(term)} is not defined in ontology/ "
+            "(a typo? standard terms must be declared in ontology/external-terms.ttl)",
+            file=file, line=line,
+        ))
     return sorted(problems, key=lambda p: (p.file, p.line or 0))
 
 
-def _without_basis(loaded: LoadedGraph, union: Graph, locator: SourceLocator) -> list[Problem]:
+def _dangling_iris(store: ox.Store, locator: SourceLocator) -> list[Problem]:
+    first: dict[URIRef, tuple[Node, Node]] = {}
+    for row in _rows(store, _DANGLING):
+        target, by = URIRef(row["o"].value), (rdflib_term(row["s"]), rdflib_term(row["p"]))
+        if target not in first or str(by) < str(first[target]):  # the same user whatever order the store answers in
+            first[target] = by
     problems = []
-    for s, p, o in basis.unsupported(loaded, union):
+    for target, (subject, predicate) in first.items():
+        file, line = locator.locate(target, as_subject=False)
+        problems.append(Problem(
+            "dangling-iri",
+            f"{compact(target)} is used (by {compact(subject)} {compact(predicate)}) but never described: "
+            "a typo, or a missing entry in data/",
+            file=file, line=line,
+        ))
+    return sorted(problems, key=lambda p: (p.file, p.line or 0))
+
+
+def _without_basis(store: ox.Store, locator: SourceLocator) -> list[Problem]:
+    problems = []
+    for s, p, o in basis.unsupported_in(store):
         file, line = locator.locate_statement(s, o)
         problems.append(Problem(
             "no-basis",
@@ -257,12 +101,19 @@ def _without_basis(loaded: LoadedGraph, union: Graph, locator: SourceLocator) ->
     return problems
 
 
-def validate(loaded: LoadedGraph, root: Path) -> list[Problem]:
-    """All problems, undefined terms and dangling IRIs first (they explain SHACL failures)."""
-    locator = SourceLocator(loaded, root)
-    union = loaded.union()
-    without_basis = _without_basis(loaded, union, locator)
-    return _undefined_terms(loaded, locator) + _dangling_iris(union, locator) + without_basis + shacl_problems(
-        union, loaded.shapes, locator
-    )
+def validate_parsed(project: Project) -> tuple[list[Problem], ParsedProject]:
+    """All problems, undefined terms and dangling IRIs first (they explain SHACL failures), and the parse.
 
+    Raises loader.DataError for a file that cannot be read or parsed.
+    """
+    shapes = parse_shapes(project)
+    chosen = shacl_run.plan(shapes)
+    parsed = parse_project(project, shapes, chosen.reads)
+    locator = SourceLocator(parsed.files, project.root)
+    store = parsed.store
+    problems = _undefined_terms(store, locator) + _dangling_iris(store, locator) + _without_basis(store, locator)
+    return problems + shacl_run.run(chosen, store, parsed.kept, locator), parsed
+
+
+def validate(project: Project) -> list[Problem]:
+    return validate_parsed(project)[0]
