@@ -64,9 +64,11 @@ load: build
 
 # The peer benchmark of BENCHMARKS.md: cscip-kg, the Oxigraph server and rdflib-endpoint on synthetic data
 # at ×1 and ×100 (bench/run.py --help for scales and durations); raw figures in bench/results/bench.json.
-bench: setup
+# Then the browser load of each page type at ×1 (Debian chromium, issue 16): bench/results/browser-x1.json.
+bench: setup chromium
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python bench/run.py --scales 1 100 --rdflib-max 1
+	$(BIN)/python bench/browser.py bench/data/x1
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache

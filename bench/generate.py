@@ -28,6 +28,7 @@ import json
 import shutil
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,9 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from cscip_kg import __version__  # noqa: E402
-from cscip_kg.build import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, VOID_FILE, content_version, write_search, write_store  # noqa: E402
+from cscip_kg.build import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, VOID_FILE, content_version, write_search  # noqa: E402
 from cscip_kg.derived import write_derived  # noqa: E402
-from cscip_kg.engine import Engine, materialise_default_graph, named_quads  # noqa: E402
+from cscip_kg.engine import Engine  # noqa: E402
 from cscip_kg.lineage import LINEAGE_GRAPH, derive  # noqa: E402
 from cscip_kg.loader import REGISTRY_FOLDER, Project, graph_name_for  # noqa: E402
 from cscip_kg.namespaces import BASE, ID_BASE, ONTOLOGY_GRAPH, PREFIXES, SOURCE_GRAPH  # noqa: E402
@@ -129,41 +130,66 @@ def _append_quads(quads: object, text: str, suffix: str, graph: str) -> None:
     quads.write(body)  # type: ignore[attr-defined]
 
 
-def _union(store: ox.Store) -> list[ox.Triple]:
-    rows = store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")  # the default graph: each triple once
+def _default_triples(store: ox.Store) -> Iterator[ox.Triple]:
+    """The default graph (each triple once), streamed: at ×1000 a list of it would not fit in memory."""
+    return (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def _count(store: ox.Store, query: str) -> int:
+    rows = store.query(query)
     assert isinstance(rows, ox.QuerySolutions)
-    return [ox.Triple(r["s"], r["p"], r["o"]) for r in rows]  # type: ignore[arg-type]
+    return int(next(iter(rows))["n"].value)
+
+
+def _materialise_default(store: ox.Store, scratch: Path) -> None:
+    """materialise_default_graph's result, through a file: one INSERT of millions of triples is one
+    transaction held in memory, where a bulk load of the distinct triples is not."""
+    rows = store.query("SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert isinstance(rows, ox.QuerySolutions)
+    ox.serialize((ox.Triple(r["s"], r["p"], r["o"]) for r in rows), scratch, ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(path=scratch, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+    scratch.unlink()
 
 
 def write_build(nquads: Path, out: Path, source: Path, scale: int) -> dict[str, object]:
-    """OUT/build: what ``cscip-kg serve`` reads, from the N-Quads, in the shape build.write_dumps gives."""
+    """OUT/build: what ``cscip-kg serve`` reads, from the N-Quads, in the shape build.write_dumps gives.
+
+    The store is loaded on disk where `serve` opens it and every dump is streamed from it, so memory
+    stays bounded at ×1000 (an in-memory store and a list of the union needed tens of GiB).
+    """
     build = out / "build"
     if build.exists():
         shutil.rmtree(build)
     build.mkdir(parents=True)
-    store = ox.Store()
+    store = ox.Store(str(build / STORE_FOLDER))
     store.bulk_load(path=nquads, format=ox.RdfFormat.N_QUADS)
-    materialise_default_graph(store)
-    union = _union(store)
+    _materialise_default(store, out / "default-graph.nt")
+    triples = _count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     for name, _fmt, _media in DUMPS:
         fmt = FORMATS[Path(name).suffix]
         if fmt == ox.RdfFormat.TRIG:
-            ox.serialize(named_quads(store), build / name, fmt, prefixes=PREFIXES)
+            named = (q for q in store.quads_for_pattern(None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph))
+            ox.serialize(named, build / name, fmt, prefixes=PREFIXES)
         else:
-            ox.serialize(union, build / name, fmt, prefixes=PREFIXES if fmt != ox.RdfFormat.N_TRIPLES else None)
-    (build / VOID_FILE).write_text(void_turtle(store, len(union), build), encoding="utf-8")
+            ox.serialize(_default_triples(store), build / name, fmt, prefixes=PREFIXES if fmt != ox.RdfFormat.N_TRIPLES else None)
+    (build / VOID_FILE).write_text(void_turtle(store, triples, build), encoding="utf-8")
     shutil.copytree(source / "queries", build / QUERIES_FOLDER)
+    sizes = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(sizes, ox.QuerySolutions)
+    graphs = dict(sorted((row["g"].value, int(row["n"].value)) for row in sizes))
     engine = Engine(store, "", PREFIXES)
-    sizes = write_store(engine, build / STORE_FOLDER)
     write_derived(engine, build)
     write_search(engine, build, BASE)
+    store.flush()
+    store.optimize()
+    del engine, store  # closes RocksDB: `serve` opens the folder read-only only once no writer holds it
     inputs = inputs_fingerprint(source, scale)
     digest = hashlib.sha256(f"{inputs}\0".encode())
     with nquads.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
-    manifest = {"version": digest.hexdigest()[:16], "base_iri": BASE, "triples": len(union), "cscip_kg": __version__,
-                "graphs": sizes, "synthetic_scale": scale, "inputs": inputs}
+    manifest = {"version": digest.hexdigest()[:16], "base_iri": BASE, "triples": triples, "cscip_kg": __version__,
+                "graphs": graphs, "synthetic_scale": scale, "inputs": inputs}
     (build / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return manifest
 
@@ -190,7 +216,7 @@ def void_turtle(store: ox.Store, triples: int, folder: Path) -> str:
     entities = store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }", )
     classes = store.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?c)) } GROUP BY ?c ORDER BY ?c")
     assert isinstance(entities, ox.QuerySolutions) and isinstance(classes, ox.QuerySolutions)
-    count = next(iter(entities))["n"].value  # type: ignore[union-attr]
+    count = next(iter(entities))["n"].value
     lines = [f"@prefix void: <http://rdfs.org/ns/void#> .\n@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
              f"@prefix dcterms: <http://purl.org/dc/terms/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
              f"<{BASE}dataset> a void:Dataset, dcat:Dataset ;\n"

@@ -26,7 +26,7 @@ came from). A link comes from, in this order of precedence:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -71,13 +71,25 @@ def _super_properties(ontology: Graph) -> dict[Node, set[Node]]:
 
 def lineage_properties(ontology: Graph) -> set[URIRef]:
     """prov:wasInfluencedBy and every own property whose chain of own super-properties reaches it."""
-    supers = _super_properties(ontology)
-    found: set[URIRef] = {PROV.wasInfluencedBy}
+    pairs = ((str(sub), str(sup)) for sub, sup in ontology.subject_objects(RDFS.subPropertyOf) if isinstance(sub, URIRef))
+    return {URIRef(p) for p in lineage_closure(pairs, str(CSCIP))}
+
+
+def lineage_closure(pairs: Iterable[tuple[str, str]], own: str, root: str = str(PROV.wasInfluencedBy)) -> set[str]:
+    """``root`` and every property named under ``own`` whose chain of own super-properties reaches it.
+
+    Only own links count: PROV-O makes prov:wasAssociatedWith a prov:wasInfluencedBy, and an evaluator
+    is no ancestor. The pages read the served ontology with this same rule (server/content/lineage_words.py).
+    """
+    supers: dict[str, set[str]] = {}
+    for sub, sup in pairs:
+        supers.setdefault(sub, set()).add(sup)
+    found = {root}
     changed = True
     while changed:
         changed = False
         for prop, ups in supers.items():
-            if isinstance(prop, URIRef) and prop.startswith(str(CSCIP)) and prop not in found and ups & found:
+            if prop.startswith(own) and prop not in found and ups & found:
                 found.add(prop)
                 changed = True
     return found

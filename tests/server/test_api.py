@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from urllib.parse import quote
 
 import pytest
@@ -102,3 +103,17 @@ def test_openapi_has_an_operation_per_query_file_generated_from_its_header(serve
                 assert declared[parameter.name]["schema"]["default"] == parameter.default
         assert {"200", "400"} <= set(operation["responses"])
         assert set(operation["responses"]["200"]["content"]) == {JSON_RESULTS, "text/csv"}
+
+
+def test_openapi_describes_sparql_search_entities_and_lineage_and_each_answers(server):
+    document = json.loads(fetch(f"{server}api/openapi.json").body)
+    assert document["servers"] and document["servers"][0]["url"]
+    examples = {"/sparql": "sparql?query=ASK%20%7B%7D", "/search.json": "search.json?q=FDAC",
+                "/id/{kind}/{slug}": "id/model/family-safeguarding.ttl",
+                "/lineage/{kind}/{slug}.json": "lineage/model/family-safeguarding.json"}
+    assert set(examples) <= set(document["paths"])
+    for path, example in examples.items():
+        operation = document["paths"][path]["get"]
+        assert operation["summary"] and operation["responses"]["200"]["content"]
+        assert {p["name"] for p in operation["parameters"] if p["in"] == "path"} == set(re.findall(r"\{(\w+)\}", path))
+        assert fetch(f"{server}{example}").status == 200, example

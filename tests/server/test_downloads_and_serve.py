@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from cscip_kg.build import DUMPS, MANIFEST_FILE, STORE_FOLDER, write_dumps
+from cscip_kg.build import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, write_dumps
 from cscip_kg.cli import main
 from tests.server.live import fetch, local_fetch, open_app, page
 
@@ -85,7 +85,9 @@ def test_serve_without_a_build_says_how_to_make_one(tmp_path):
     (lambda d: (d / MANIFEST_FILE).write_text('{"version": 1}', encoding="utf-8"), "not a cscip-kg build manifest"),
     (lambda d: (d / STORE_FOLDER / "CURRENT").write_text("MANIFEST-999999\n", encoding="utf-8"), "broken build"),
     (lambda d: shutil.rmtree(d / STORE_FOLDER), "broken build"),
-], ids=["bad-json", "bad-manifest", "bad-store", "no-store"])
+    # A build made before a page's query existed: refused at start, not a 500 on that page.
+    (lambda d: (d / QUERIES_FOLDER / "evidence-at-adoption.rq").unlink(), "no named query evidence-at-adoption"),
+], ids=["bad-json", "bad-manifest", "bad-store", "no-store", "stale-queries"])
 def test_serve_on_a_broken_build_names_the_problem(build_dir, tmp_path, broken, expected):
     copy = tmp_path / "build"
     shutil.copytree(build_dir, copy)

@@ -102,3 +102,16 @@ def test_a_failure_inside_a_page_is_a_500_page_without_a_traceback(build_dir):
         assert_accessible_page(page)
         assert page.all("form", role="search")
         assert client.get("/broken").content_type.startswith("text/plain")
+
+
+@pytest.mark.parametrize(("kind", "listing"), [("model", "/models/"), ("organisation", "/organisations/"), ("report", "/reports/")])
+def test_an_iri_trimmed_to_its_kind_leads_to_the_list_of_that_kind(client, kind, listing):
+    answer = client.get(f"/id/{kind}/", headers={"Accept": BROWSER})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(listing)
+    assert client.get("/id/nonsense/").status_code == 404
+
+
+def test_the_home_page_leads_to_where_models_spread(server):
+    links = parse(fetch(server, headers={"Accept": BROWSER}).text).links()
+    assert any(href.startswith("/models/?") and "sort=adopters" in href for href in links), links
+    assert fetch(server + "models/?sort=adopters&desc=1").status == 200

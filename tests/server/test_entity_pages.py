@@ -163,3 +163,33 @@ def test_an_organisations_funding_keeps_led_and_partnered_grants_apart(client):
     funding = section(page(client, "/id/organisation/hertfordshire"), "funding")
     text = " ".join(funding.texts("p"))
     assert "Grants to the 2 projects it led: £16.4m." in text and "it was a partner in" in text
+
+
+def test_lineage_links_read_in_the_ontologys_words_and_tell_shared_names_apart(client):
+    found = section(page(client, "/id/project/family-safeguarding-round-2"), "lineage")
+    rows = set(zip(column(found, "Direction"), column(found, "Link"), column(found, "With"), strict=True))
+    # The model and the project it scales up share a name; each gets its kind.
+    assert {("came from", "implements model", "Family Safeguarding (model)"),
+            ("came from", "scales up", "Family Safeguarding (project)")} <= rows, rows
+    # Beneath the table of who took it up, not replaced by it.
+    assert "Bracknell Forest Council" in column(found, "Organisation")
+
+
+@pytest.mark.parametrize(("path", "empty"), [("/id/organisation/walsall", False), ("/id/grant/round-1-hertfordshire", False),
+                                             ("/id/organisation/what-works-for-childrens-social-care", True)])
+def test_the_lineage_section_says_it_is_empty_only_when_it_shows_nothing(client, path, empty):
+    found = section(page(client, path), "lineage")
+    said = "The sources record no lineage links for it." in " ".join(found.texts("p"))
+    listed = [c for c in found.texts("caption") if c.startswith(("Lineage links", "Models it took up"))]
+    assert said == empty and bool(listed) != empty, (path, listed)
+
+
+@pytest.mark.parametrize(("path", "words"), [("/", "Children's Social Care Innovation Programme"),
+                                             ("/id/model/family-safeguarding", "Family Safeguarding is a practice model"),
+                                             ("/models/", "Children's Social Care Innovation Programme")])
+def test_pages_carry_a_description_a_canonical_link_and_open_graph_tags(client, path, words):
+    found = parse(page(client, path))
+    meta = {e.attrs.get("name") or e.attrs.get("property"): e.attrs.get("content", "") for e in found.all("meta")}
+    assert words in meta["description"] and meta["og:description"] == meta["description"], meta
+    assert meta["og:title"] and meta["og:title"] in found.texts("title")[0]
+    assert [e.attrs["href"] for e in found.all("link", rel="canonical")] == [f"http://localhost{path}"]

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from cscip_kg.bounded import QueryPool
 from cscip_kg.layout import MANIFEST_FILE, STORE_FOLDER
-from cscip_kg.opened import NoBuild, open_build
+from cscip_kg.opened import Build, NoBuild, open_build
 from cscip_kg.server.backends import connect_for, store_unavailable
 from cscip_kg.server.context import EXTENSION, POOL, error_response, plain_error
 from cscip_kg.server.http_cache import ResponseCache
@@ -68,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["CSCIP_KG"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings["max_body"]
     build = open_build(build_folder(settings), connect_for(settings))
+    _require_page_queries(build)
     app.extensions[EXTENSION] = build
     if settings.embedded:
         # A remote store bounds its own queries (store_timeout); here they run in worker processes that can be stopped.
@@ -85,6 +86,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     built = datetime.fromtimestamp((build.folder / MANIFEST_FILE).stat().st_mtime, UTC)
     app.wsgi_app = ResponseCache(app.wsgi_app, build.version, built, settings["cache_mb"] * 2**20)  # type: ignore[method-assign]
     return app
+
+
+# The named queries pages run by name. A build without one was made by an older cscip-kg: its pages
+# would fail mid-request (a 500), so serving it is refused at start with the fix.
+PAGE_QUERIES = ("lineage", "authority-profile", "organisation-profile", "evidence-at-adoption",
+                "round1-models-fed-sfpc", "projects-by-theme")
+
+
+def _require_page_queries(build: Build) -> None:
+    missing = [name for name in PAGE_QUERIES if name not in build.catalogue]
+    if missing:
+        raise NoBuild(f"{build.folder}: the build has no named {'query' if len(missing) == 1 else 'queries'} "
+                      f"{', '.join(missing)}, which this cscip-kg's pages run (a build made by an older version?); "
+                      f"rebuild it with `cscip-kg build --out {build.folder}`")
 
 
 def _check_query_string() -> Response | None:

@@ -72,7 +72,8 @@ def programme(facts: Facts) -> Page:
                                           ("Grants recorded to its projects", [granted] if granted else []),
                                           ("Part of", parents), ("Parts", facts.links(DCTERMS + "isPartOf", incoming=True)),
                                           ("Organisations named", [Link(str(len({r.organisation[0] for r in members})))])]
-    spread = lineage_section(facts, partials=SPREAD_MAPS)
+    # A round's projects are under Funding; listing each again as "is the round of" says nothing new.
+    spread = lineage_section(facts, skip=(CSCIP + "round",), partials=SPREAD_MAPS)
     if members:
         spread.table, spread.caption = records_table(members, facts, ("programme", "model")), "Who took part, and how"
     sections = [s for s in (fed_section(facts), funding_section(found, facts), evaluations_section(found, facts), spread,
@@ -146,7 +147,7 @@ def organisation(facts: Facts) -> Page:
                                           ("Partner in", [Link(str(len(partnered)))]),
                                           ("Models taken up", [Link(str(len(adopted)))])]
     how = lambda p: "lead" if p.how == CSCIP + "leadOrganisation" else "partner"  # noqa: E731
-    spread = lineage_section(facts, partials=SPREAD_MAPS)
+    spread = lineage_section(facts, skip=(CSCIP + "adoptsModel",) if adopted else (), partials=SPREAD_MAPS)
     if adopted:
         spread.table = Table(["Took up", "Through", "Details", "Basis", "Stated by"],
                              [[[Link(r[0][len("adopted "):])], [r[1]], [Link(r[3])] if r[3] else [], [Link(basis_words(r[4]))],

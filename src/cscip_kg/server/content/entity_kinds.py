@@ -92,8 +92,8 @@ def model(facts: Facts) -> Page:
                            [money_link(m) for _l, m in first.grants.values()]))
     facts_list += [("Taken up by", [Link(count_words(len({r.organisation[0] for r in adoptions}), "organisation"))]),
                    ("Evaluation reports", [Link(str(reports))])]
-    spread = lineage_section(facts, skip=(CSCIP + "implementsModel", CSCIP + "adaptsModel", CSCIP + "combinesModel"),
-                             partials=SPREAD_MAPS)
+    # The projects using it are under Funding, and who took it up is the section's own table.
+    spread = lineage_section(facts, skip=(*HOW, *((CSCIP + "adoptsModel",) if adoptions else ())), partials=SPREAD_MAPS)
     if adoptions:
         spread.table, spread.caption = records_table(adoptions, facts), "Who took it up, and through what"
         spread.links += [Link("Download who took it up (CSV)", url_for("api.answer", name="adopters-of-model.csv", model=facts.short)),

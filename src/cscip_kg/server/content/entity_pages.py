@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, report_documents
+from cscip_kg.server.content.lineage_words import lineage_words
 from cscip_kg.server.rendering.humanize import Money, basis_words, count_words, pounds
 from cscip_kg.server.rendering.links import Cell, Link, Table, href
 from cscip_kg.server.rendering.source_links import source_links
@@ -24,7 +25,6 @@ from cscip_kg.server.rendering.views import EntityView, short
 
 CSCIP = "https://w3id.org/cscip-kg/def/"
 SCHEMA = "https://schema.org/"
-PROV = "http://www.w3.org/ns/prov#"
 DCTERMS = "http://purl.org/dc/terms/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 
@@ -41,6 +41,8 @@ class Section:
     caption: str = ""
     links: list[Link] = field(default_factory=list)
     partials: list[str] = field(default_factory=list)  # other helpers' Jinja partials shown here, if present
+    more: list[tuple[Table, str]] = field(default_factory=list)  # further tables after ``table``, each with its caption
+    empty: str = ""  # said when the section ends up with no words and no table (a page may add its own table later)
 
 
 @dataclass
@@ -50,20 +52,6 @@ class Page:
     summary: list[Paragraph]
     facts: list[tuple[str, Cell]]  # key facts beside the summary
     sections: list[Section]
-
-
-# Lineage relations: (what the entity does to the other, what the other does to it).
-LINEAGE = {
-    CSCIP + "scalesUp": ("scales up", "scaled up by"),
-    CSCIP + "continues": ("continues", "continued by"),
-    CSCIP + "implementsModel": ("implements the model", "implemented by"),
-    CSCIP + "adaptsModel": ("adapts the model", "adapted by"),
-    CSCIP + "combinesModel": ("combines the model", "combined in"),
-    CSCIP + "spreadsModel": ("spreads the model", "spread by"),
-    CSCIP + "spreadsProject": ("spreads the project", "spread by"),
-    CSCIP + "developedBy": ("developed by", "developed"),
-    PROV + "wasInfluencedBy": ("grew out of", "led to"),
-}
 
 
 def seq(*items: Fragment) -> Paragraph:
@@ -161,26 +149,42 @@ class Facts:
 
 def lineage_section(facts: Facts, skip: Iterable[str] = (), extra: list[Paragraph] | None = None,
                     partials: list[str] | None = None) -> Section:
-    """Where it came from (its own lineage links) and where it spread (links pointing at it)."""
+    """Where it came from (its own lineage links) and where it spread (links pointing at it).
+
+    The lineage properties and their words are the served ontology's (``lineage_words``), read along a link
+    from the entity (its label) or back to it (its inverse label). The links go in ``more``, so a page that
+    puts its own table in the section (who took a model up) keeps them beneath it.
+    """
+    skipped = set(skip)
+    kinds = sorted((w for w in lineage_words().values() if w.iri not in skipped), key=lambda w: w.label)
     rows: list[list[Cell]] = []
-    for predicate, (outwards, inwards) in LINEAGE.items():
-        if predicate in skip:
-            continue
-        for direction, words, terms in (("came from", outwards, facts.values(predicate)),
-                                        ("spread to", inwards, facts.pointing(predicate))):
-            for term in terms:
-                if isinstance(term, ox.NamedNode):
-                    rows.append([[Link(direction)], [Link(words)], [facts.view.link(term)]])
+    for direction in ("came from", "spread to"):
+        for words in kinds:
+            said, terms = (words.label, facts.values(words.iri)) if direction == "came from" else \
+                (words.backwards(), facts.pointing(words.iri))
+            others = sorted((facts.view.link(t) for t in terms if isinstance(t, ox.NamedNode)), key=lambda link: link.text.lower())
+            rows += [[[Link(direction)], [Link(said)], [other]] for other in others]
+    _tell_apart(rows, facts)
     section = Section("lineage", "Where it came from and where it spread", list(extra or []), partials=list(partials or []))
     if rows:
-        section.table = Table(["Direction", "Link", "With"], rows)
-        section.caption = "Lineage links"
+        section.more.append((Table(["Direction", "Link", "With"], rows), "Lineage links"))
     lineage = facts.view.related[-1] if facts.view.related and "/lineage/" in (facts.view.related[-1].href or "") else None
     if lineage is not None:
         section.links.append(Link("The lineage diagram, with every link in words", lineage.href))
-    if not rows and not section.paragraphs:
-        section.paragraphs.append(["The sources record no lineage links for it."])
+    section.empty = "The sources record no lineage links for it."
     return section
+
+
+def _tell_apart(rows: list[list[Cell]], facts: Facts) -> None:
+    """A name shared by two things on the page (the model and the project Family Safeguarding) gets its kind."""
+    named: dict[str, set[str]] = {facts.view.title: {facts.view.iri}}
+    for row in rows:
+        named.setdefault(row[-1][0].text, set()).add(row[-1][0].title)
+    for row in rows:
+        other = row[-1][0]
+        kind = other.title[len(facts.build.base) + len("id/"):].split("/", 1)[0] if other.title.startswith(facts.build.base) else ""
+        if len(named[other.text]) > 1 and kind:
+            row[-1] = [Link(f"{other.text} ({kind})", other.href, other.title, other.value)]
 
 
 def projects_table(projects: list[ProjectFacts], facts: Facts, how: Callable[[ProjectFacts], str] | None = None) -> Table:

@@ -9,8 +9,9 @@ Every answer lists its alternates in ``Link`` headers and varies on Accept.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response as BaseResponse
 
 from cscip_kg.describe import add_labels, describe
 from cscip_kg.engine import Prepared
@@ -35,6 +36,16 @@ def split_suffix(path: str) -> tuple[str, formats.Format | None]:
 def alternates(path: str) -> str:
     links = [f'<{path}.{fmt.names[0]}>; rel="alternate"; type="{fmt.media_type}"' for fmt in PAGE_FORMATS]
     return ", ".join(links)
+
+
+# /id/model/ names no entity; people who trim an IRI to its kind want the list of that kind.
+LISTS = {"model": "models", "project": "projects", "grant": "grants", "organisation": "organisations",
+         "report": "reports", "programme": "programmes", "theme": "themes"}
+
+
+@bp.route("/id/<any(model, project, grant, organisation, report, programme, theme):kind>/")
+def kind_list(kind: str) -> BaseResponse:
+    return redirect(url_for(f"browse.{LISTS[kind]}"))
 
 
 @bp.route("/id/<path:rest>")
