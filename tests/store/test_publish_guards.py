@@ -187,8 +187,8 @@ class _DiesAfterSendingItsSwitch(Publisher):
     def _switch(self, staged_manifest: str, stale: set[str]) -> None:
         self.sending = threading.Thread(target=Publisher._switch, args=(self, staged_manifest, stale))
         self.sending.start()
-        while not any(c.until for c in self.lock._claims() if c.iri == self.lock.claim.iri):  # stamped: the switch is next
-            time.sleep(0.01)
+        while self.sending.is_alive() and not any(c.until for c in self.lock._claims() if c.iri == self.lock.claim.iri):
+            time.sleep(0.01)  # until stamped: the switch goes out next
         raise _Died
 
 
