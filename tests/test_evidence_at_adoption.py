@@ -94,3 +94,28 @@ def test_an_unknown_date_is_said_never_guessed(safeguarding):
             assert row["publicWhenAdopted"] == "unknown"
     walsall = [r for r in safeguarding if r["adopter"].endswith("/walsall")]
     assert walsall and all(r["adoptedStatedAs"] == "Trial estimated to finish Oct 2025" for r in walsall)
+
+
+def test_a_round_2_adopter_had_the_january_2017_figures_and_not_the_later_pages(safeguarding):
+    # Luton's round 2 adoption is dated May 2017 (the project's start); Community Care's page giving the council's
+    # 49% is dated 9 January 2017, CYP Now's page giving the July 2017 report's days in care 2 November 2018.
+    luton = {r["finding"].rsplit("/", 1)[-1]: r for r in safeguarding if r["adopter"].endswith("/organisation/luton")}
+    before = luton["family-safeguarding-hertfordshire-child-protection-plans-49-council"]
+    assert (before["adopted"], before["published"], before["publicWhenAdopted"], before["why"]) == (
+        "2017-05", "2017-01-09", "yes", "the page is dated before the adoption")
+    after = luton["family-safeguarding-hertfordshire-days-in-care-9-8"]
+    assert (after["published"], after["publicWhenAdopted"]) == ("2018-11-02", "no")
+    own = luton["family-safeguarding-round-2-looked-after-up-to-30"]  # its own evaluation, published in November 2020
+    assert (own["published"], own["publicWhenAdopted"]) == ("2020-11", "no")
+    undated = luton["family-safeguarding-hertfordshire-child-protection-plans-49"]  # the programme's page states no date
+    assert (undated["published"], undated["publicWhenAdopted"]) == ("", "unknown")
+
+
+def test_norfolk_had_north_yorkshire_s_figures_when_no_wrong_door_went_live(compiled):
+    result = compiled.engine.query(Prepared(NAMED.bind({"model": "model:no-wrong-door"})))
+    assert isinstance(result, ox.QuerySolutions)
+    norfolk = {(s["finding"].value.rsplit("/", 1)[-1], s["publicWhenAdopted"].value)  # type: ignore[union-attr]
+               for s in result if s["adopter"].value.endswith("/organisation/norfolk")}  # type: ignore[union-attr]
+    # Harrogate News, 3 October 2019; Norfolk's No Wrong Door went live on 1 June 2021
+    assert ("no-wrong-door-looked-after-18", "yes") in norfolk
+    assert ("no-wrong-door-arrests-38", "unknown") in norfolk  # the page quoting Loughborough's report states no date

@@ -96,7 +96,7 @@ def test_model_findings_lists_a_models_findings_across_its_projects(project, com
     assert {"49", "66", "53", "30"} <= {r["value"] for r in safeguarding}
     assert all(r["url"].startswith("http") and r["statedAs"] for r in safeguarding)
     mockingbird = rows_for("model:mockingbird")
-    assert {r["project"].rsplit("/", 1)[1] for r in mockingbird} == {"mockingbird-family-model-round-2"}
+    assert {r["project"].rsplit("/", 1)[1] for r in mockingbird} == {"mockingbird-family-model", "mockingbird-family-model-round-2"}
     pause = rows_for("model:pause-model")
     assert [(r["minValue"], r["maxValue"]) for r in pause if r["minValue"]] == [("1.2", "2.1")]
     assert rows_for("model:keep") == []
@@ -121,7 +121,7 @@ def test_coverage_lists_every_evaluated_project_with_its_findings_or_why_none(pr
             if (int(row["findings"]) > 0) == bool(row["reason"])} == {}
     assert all(row["note"] for row in rows.values() if row["reason"])
     assert rows["family-safeguarding"]["findings"] == "16"
-    assert rows["family-safeguarding-round-2"]["findings"] == "1"
+    assert rows["family-safeguarding-round-2"]["findings"] == "10"  # its evaluation and each council's own figures
     assert rows["contextual-safeguarding-pilot"]["reason"] == "the pages read state no result"
     assert rows["contextual-safeguarding-pilot"]["pageRead"].startswith("https://innovationcsc.co.uk/")
     assert rows["adopt"]["reason"] == "no stored source read gives findings"
@@ -140,9 +140,10 @@ def test_each_model_that_spread_has_findings(compiled, model):
     assert int(rows[0]["n"]) > 0
 
 
-@pytest.mark.xfail(reason="Reclaiming Social Work: the stored pages read (the programme's project page, a copy of the "
-                          "report's contents) state no result; see findings-coverage:scaling-and-deepening-reclaiming-social-work",
-                   strict=True)
+@pytest.mark.xfail(reason="Reclaiming Social Work: no stored page states a result of the programme's project (its project "
+                          "page lists nothing after 'found that:', the report's copy holds only its contents); the pages with "
+                          "numbers are about Hackney before the programme. See "
+                          "findings-coverage:scaling-and-deepening-reclaiming-social-work", strict=True)
 def test_reclaiming_social_work_has_findings(compiled):
     test_each_model_that_spread_has_findings(compiled, "reclaiming-social-work")
 
@@ -159,7 +160,7 @@ def test_models_by_measure_names_the_models_that_reported_a_change_in_it(project
     assert models("measure:children-on-child-protection-plans") == {"family-safeguarding", "family-valued"}
     assert models("measure:foster-carer-retention") == {"mockingbird"}
     assert models("measure:staff-turnover") == {"signs-of-safety"}  # round 2: no evidence of improved retention
-    assert models("measure:caseloads") == set()
+    assert models("measure:caseloads") == {"family-safeguarding"}  # Bracknell Forest's round 2 figure
 
 
 def test_findings_of_an_earlier_court_are_filed_under_the_programme_project_only_as_inferred(compiled):

@@ -20,6 +20,22 @@ def test_family_safeguarding_model_page_shows_hertfordshires_round_1_findings_wi
     assert "increase: £107,000" in changes
 
 
+def test_family_safeguarding_model_page_shows_the_round_2_evaluation_s_numbers_with_their_sources(client):
+    html = page(client, "/id/model/family-safeguarding")
+    found = section(html, "findings")
+    words = column(found, "In the source's words")
+    for stated in ("a reduction of up to 30% of children from becoming looked after",
+                   "Up to 46% reduction of the number of Child Protection Plans",
+                   "Repeat police call-outs for domestic abuse fall by up to 64%",
+                   "a 25% reduction in child protection cases"):
+        assert any(stated in w for w in words), stated
+    changes = [c.split("sources disagree")[0].strip() for c in column(found, "Change as stated")]
+    assert {"decrease: 30%", "decrease: 46%", "decrease: 64%", "decrease: 25%",
+            "decrease: “Statistically significant cuts”"} <= set(changes)
+    assert "https://childrensservicesnews.hertscc.gov.uk/november-2020/" in html
+    assert "https://www.communitycare.co.uk/2020/11/11/" in html
+
+
 def test_a_project_page_shows_its_own_findings_and_a_project_without_any_says_so(client):
     found = section(page(client, "/id/project/no-wrong-door"), "findings")
     assert "decrease: 38%" in column(found, "Change as stated")
@@ -32,15 +48,31 @@ def test_a_project_page_shows_its_own_findings_and_a_project_without_any_says_so
 
 
 def test_the_model_page_says_whether_the_findings_were_public_when_each_adopter_took_it_up(client):
-    # No page a finding was read on carries a date in the graph yet, so the page says it cannot tell, and why.
+    # The round 2 adoptions are dated (the project started May 2017), and some pages stating findings are dated:
+    # Community Care's page of 9 January 2017 came before, CYP Now's of 2 November 2018 after.
     html = page(client, "/id/model/family-safeguarding")
+    found = section(html, "evidence-at-adoption")
+    cells = zip(column(found, "Adopted"), column(found, "Public then"), column(found, "Published later"),
+                column(found, "Cannot be placed"), strict=True)
+    rows = dict(zip(column(found, "Adopter"), cells, strict=True))
+    adopted, before, after, unknown = rows["Luton Borough Council"]
+    assert adopted == "2017-05 Project started May 2017"
+    assert int(before) >= 2 and int(after) >= 4 and int(unknown) > 0
+    # an SFPC adoption has no typed date in the sources: nothing is placed, and it says so
+    assert rows["Walsall"] == ("Trial estimated to finish Oct 2025", "0", "0", rows["Walsall"][3])
+    assert int(rows["Walsall"][3]) == int(before) + int(after) + int(unknown)
+    assert "/queries/evidence-at-adoption?model=model:family-safeguarding" in html
+    assert "evidence-at-adoption" not in page(client, "/id/model/keep")  # no findings: nothing to compare
+
+
+def test_the_evidence_section_says_why_when_no_finding_can_be_placed(client):
+    # Signs of Safety's adoptions carry no typed date, so nothing can be placed: the page says why, in words.
+    html = page(client, "/id/model/signs-of-safety")
     found = re.search(r'<section id="evidence-at-adoption"(.*?)</section>', html, re.S)
     assert found, "no evidence-at-adoption section"
     words = " ".join(re.sub(r"<[^>]+>", " ", found[1]).split())
-    assert "Whether these findings were public when each of the 11 adopters took the model up cannot be told" in words
-    assert "it holds no date for the pages that state them" in words
-    assert "/queries/evidence-at-adoption?model=model:family-safeguarding" in found[1]
-    assert "evidence-at-adoption" not in page(client, "/id/model/keep")  # no findings: nothing to compare
+    assert "took the model up cannot be told from the graph" in words
+    assert "none of the adoptions has a typed date" in words
 
 
 def test_the_model_map_rings_the_places_with_their_own_evaluated_findings_and_says_so(client):
@@ -48,11 +80,13 @@ def test_the_model_map_rings_the_places_with_their_own_evaluated_findings_and_sa
     found = re.search(r'<section class="spread-map"(.*?)</section>', html, re.S)
     assert found
     words = " ".join(re.sub(r"<[^>]+>", " ", found[1]).split())
-    # Hertfordshire's round 1 findings and Peterborough's round 2 finding are about places of their own
-    assert "Ring: has its own evaluated findings on this model: 2 on the map" in words  # the key, in words
+    # Hertfordshire's round 1 findings and Peterborough's and Bracknell Forest's round 2 findings are about places of
+    # their own; the round 2 evaluation's "up to" figures name no single place, so Luton and West Berkshire are not ringed.
+    assert "Ring: has its own evaluated findings on this model: 3 on the map" in words  # the key, in words
     ringed = re.findall(r'aria-label="([^"]*); has its own evaluated findings on this model"', found[1])
-    assert sorted(label.split(":")[0] for label in ringed) == ["Hertfordshire County Council", "Peterborough City Council"]
-    assert found[1].count("<circle") == 2 + 1  # a ring on each of the two hexagons and the key's swatch
+    assert sorted(label.split(":")[0] for label in ringed) == ["Bracknell Forest Council", "Hertfordshire County Council",
+                                                               "Peterborough City Council"]
+    assert found[1].count("<circle") == 3 + 1  # a ring on each of the three hexagons and the key's swatch
     rows = re.findall(r'<tr><td data-label="Organisation">(?:<a [^>]*>)?([^<]+).*?'
                       r'<td data-label="Has its own evaluated findings on this model">(yes|no)</td></tr>', found[1], re.S)
     assert dict(rows)["Hertfordshire County Council"] == "yes" and dict(rows)["Walsall"] == "no"
@@ -67,11 +101,11 @@ def test_the_timeline_marks_the_stage_whose_project_the_findings_are_about(clien
     assert "With their own evaluated findings: Hertfordshire County Council." in stages["Round 1: the innovation project"]
     # Hertfordshire took part in SFPC too, but its findings are about its round 1 project.
     assert "evaluated findings" not in stages["Strengthening Families, Protecting Children (SFPC)"]
-    assert "With their own evaluated findings: Peterborough City Council." in stages["Round 2: scale-up"]
+    assert "With their own evaluated findings: Bracknell Forest Council, Peterborough City Council." in stages["Round 2: scale-up"]
     marked = {re.search(r'<td data-label="Who">(?:<a [^>]*>)?([^<]+)', row)[1]  # type: ignore[index]
               for row in re.findall(r"<tr>.*?</tr>", found[1], re.S)
               if '<td data-label="Own evaluated findings">yes</td>' in row}
-    assert marked == {"Hertfordshire County Council", "Peterborough City Council"}
+    assert marked == {"Bracknell Forest Council", "Hertfordshire County Council", "Peterborough City Council"}
 
 
 def test_findings_that_disagree_each_say_so_with_the_other_page_s_number(client):
