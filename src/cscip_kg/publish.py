@@ -2,14 +2,18 @@
 
 1. read what is live (the manifest graph) and any staging graphs a killed run left;
 2. load every source graph of the build into a fresh staging graph
-   (``<base>graph/staging/<version>/<n>``) through the Graph Store HTTP Protocol
-   (PUT replaces, so a re-run overwrites its own leftovers), or through SPARQL
-   Update INSERT DATA where the store has no GSP endpoint (Neptune);
+   (``<base>graph/staging/<version>/<attempt>/<n>``) through the Graph Store HTTP
+   Protocol, or through SPARQL Update INSERT DATA where the store has no GSP
+   endpoint (Neptune). The attempt is this run's lock token: a switch sent by a
+   killed run can still land in the store, and with the same names its MOVEs
+   would empty this run's staging graphs (seen on the Oxigraph server);
 3. count every staging graph in the store and compare with the build;
-4. switch with ONE SPARQL Update request: MOVE each staging graph onto its live
-   name, drop live graphs the new build no longer has and stale staging graphs,
-   and MOVE the new manifest graph in last. A store applies one update request
-   as one transaction, so readers see the old graphs or the new, never a mix.
+4. stamp the lock claim with until when the switch may run (see publish_lock),
+   then switch with ONE SPARQL Update request: MOVE each staging graph onto its
+   live name, drop live graphs the new build no longer has and stale staging
+   graphs, MOVE the new manifest graph in, and withdraw the lock claim. A store
+   applies one update request as one transaction, so readers see the old graphs
+   or the new, never a mix.
 
 Until step 4 nothing live is touched: a failure or a killed store leaves the
 previous data as it was, and the message names the step and graph that failed.
@@ -66,15 +70,17 @@ class Publisher:
         assert isinstance(build.engine, Engine)  # open_build without a store is the embedded engine
         self.config, self.progress = config, progress
         self.store, self.version, self.base = build.engine.store, build.version, build.base
+        self.lock = PublishLock(config, self.base, progress)
         # The build's default graph (each triple once) goes to the store as one more graph.
         self.default = default_graph(self.base)
         self.sizes = {**build.graph_sizes, self.default: build.triples}
-        self.staging = {graph: f"{staging_prefix(self.base)}{self.version}/{n}" for n, graph in enumerate(self.sizes)}
+        self.attempt = f"{staging_prefix(self.base)}{self.version}/{self.lock.token}/"
+        self.staging = {graph: f"{self.attempt}{n}" for n, graph in enumerate(self.sizes)}
         self.manifest = manifest_graph(self.base)
         self.previous: Publication | None = None
 
     def run(self) -> Publication:
-        lock = PublishLock(self.config, self.base)
+        lock = self.lock
         try:
             lock.acquire()
         except PublishLocked as error:
@@ -98,11 +104,13 @@ class Publisher:
     def _publish(self) -> Publication:
         self.previous = self._step("reading what the store holds", lambda: read_publication(self.config, self.base))
         self.progress(f"store holds {'version ' + self.previous.version if self.previous else 'no cscip-kg graph'}")
-        leftovers = self._step("listing leftover staging graphs", self._leftovers)
+        leftovers = self._step("listing leftover staging graphs", self._leftovers) | self.lock.inherited
+        staged_manifest = f"{self.attempt}manifest"
+        self._step("recording the staging graphs in the lock claim",
+                   functools.partial(self.lock.record, {*self.staging.values(), staged_manifest, *leftovers}))
         for graph, staged in self.staging.items():
             self._step(f"loading graph {graph} into {staged}", functools.partial(self._load, staged, self._ntriples(graph)))
             self.progress(f"staged {graph} ({self.sizes[graph]} triples)")
-        staged_manifest = f"{staging_prefix(self.base)}{self.version}/manifest"
         self._step(f"loading the manifest graph into {staged_manifest}",
                    lambda: self._load(staged_manifest, self._manifest_ntriples()))
         self._step("verifying the staged graphs", self._verify)
@@ -159,7 +167,8 @@ class Publisher:
         lines = [f"MOVE <{staged}> TO <{graph}>" for graph, staged in self.staging.items()]
         retired = set(self.previous.graphs) - set(self.staging) if self.previous else set()
         lines += [f"DROP SILENT GRAPH <{graph}>" for graph in sorted(retired | stale)]
-        lines.append(f"MOVE <{staged_manifest}> TO <{self.manifest}>")
+        lines += [f"MOVE <{staged_manifest}> TO <{self.manifest}>", self.lock.release_update()]
+        self._step("stamping the lock claim before the switch", functools.partial(self.lock.stamp_switch, self.config.timeout))
         try:
             send(self.config, self.config.update_url, "POST", " ;\n".join(lines).encode("utf-8"), SPARQL_UPDATE)
         except (StoreUnavailable, StoreError) as error:
