@@ -43,7 +43,8 @@ from cscip_kg.derived import write_derived  # noqa: E402
 from cscip_kg.engine import Engine  # noqa: E402
 from cscip_kg.lineage import LINEAGE_GRAPH, derive  # noqa: E402
 from cscip_kg.loader import REGISTRY_FOLDER, Project, graph_name_for  # noqa: E402
-from cscip_kg.namespaces import BASE, ID_BASE, ONTOLOGY_GRAPH, PREFIXES, SOURCE_GRAPH  # noqa: E402
+from cscip_kg.namespaces import BASE, ID_BASE, PREFIXES  # noqa: E402
+from cscip_kg.rdf_namespaces import ONTOLOGY_GRAPH, SOURCE_GRAPH  # noqa: E402
 
 FILE = "\x00file"  # a key no blank-node label can take
 MARK = "\x00"  # stands for the copy suffix in a template; never occurs in N-Triples output (it is escaped)

@@ -97,6 +97,21 @@ def _descendants(pid: int) -> list[int]:
     return pids
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process and its live descendants have used so far.
+
+    On a shared machine wall time follows the load; CPU time says what the start-up itself costs.
+    """
+    ticks = 0
+    for each in _descendants(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def tree_memory(pid: int) -> tuple[float, float]:
     """(RSS, PSS) in MiB of a process and all its descendants."""
     rss = pss = 0

@@ -7,10 +7,12 @@ from collections import deque
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from cscip_kg.engine import Engine, Prepared
+from cscip_kg.build import dataset_engine
+from cscip_kg.engine import Prepared
 from cscip_kg.lineage import LINEAGE_GRAPH, add_lineage, lineage_properties
-from cscip_kg.namespaces import CSCIP, ID_BASE, PROV
+from cscip_kg.namespaces import ID_BASE
 from cscip_kg.queries import load_catalogue
+from cscip_kg.rdf_namespaces import CSCIP, PROV
 
 FS_SFPC = {"cambridgeshire", "walsall", "lancashire", "telford-and-wrekin", "wandsworth", "swindon"}
 FS_ROUND_2 = {"luton", "peterborough", "bracknell-forest", "west-berkshire"}
@@ -132,7 +134,7 @@ def _paths(rows: list[dict[str, str]], entity: str, direction: str) -> dict[str,
 
 
 def test_ten_hops_and_a_cycle_come_back_whole_with_their_paths(project, compiled):
-    engine = Engine.from_dataset(_chain_dataset(compiled, 10))
+    engine = dataset_engine(_chain_dataset(compiled, 10))
     start = f"{ID_BASE}project/chain-10"
     rows = _lineage(project, engine, start)
     ancestors = _paths(rows, start, "ancestor")

@@ -5,7 +5,7 @@ from rdflib.namespace import OWL, SKOS
 
 from cscip_kg.build import CompiledGraph
 from cscip_kg.loader import parse_turtle
-from cscip_kg.namespaces import CSCIP, PROV
+from cscip_kg.rdf_namespaces import CSCIP, PROV
 
 OWN = str(CSCIP)
 LINEAGE = ("usesModel", "implementsModel", "adaptsModel", "combinesModel", "continues", "scalesUp",

@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from cscip_kg import shacl_core, shacl_sparql
 from cscip_kg.loader import LoadedGraph, Project, load, parse_turtle
-from cscip_kg.namespaces import CSCIP, SCHEMA
+from cscip_kg.rdf_namespaces import CSCIP, SCHEMA
 from cscip_kg.validate import shacl_problems
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,8 +18,8 @@ from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from cscip_kg.loader import LoadedGraph, graph_name_for
-from cscip_kg.namespaces import CSCIP, ONTOLOGY_GRAPH, SOURCE_GRAPH
 from cscip_kg.parsed import rdflib_term
+from cscip_kg.rdf_namespaces import CSCIP, ONTOLOGY_GRAPH, SOURCE_GRAPH
 
 STATED, INFERRED, CLAIMED = CSCIP.stated, CSCIP.inferred, CSCIP.claimed
 REGISTRY_GRAPH = graph_name_for("registry")

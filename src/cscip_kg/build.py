@@ -29,12 +29,13 @@ from cscip_kg.engine import Engine, named_quads
 from cscip_kg.layout import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, TRIG_FILE, VOID_FILE
 from cscip_kg.lineage import add_lineage
 from cscip_kg.loader import LoadedGraph, Project, load
-from cscip_kg.namespaces import BASE, DCAT, VOID, bind_prefixes, prefixes_for
+from cscip_kg.namespaces import BASE, prefixes_for
+from cscip_kg.rdf_namespaces import DCAT, VOID, bind_prefixes
 from cscip_kg.search_db import SEARCH_FILE, write_search_db
 from cscip_kg.validate import Problem, validate
 
 __all__ = ["DUMPS", "MANIFEST_FILE", "QUERIES_FOLDER", "STORE_FOLDER", "TRIG_FILE", "VOID_FILE", "CompiledGraph",
-           "ValidationFailed", "compile_graph", "write_dumps", "write_store"]
+           "ValidationFailed", "compile_graph", "dataset_engine", "to_nquads", "write_dumps", "write_store"]
 
 
 class ValidationFailed(Exception):
@@ -74,9 +75,22 @@ def compile_graph(project: Project) -> CompiledGraph:
             _CONFORMING.add(before)
     # Derived from validated data only, so the lineage graph never needs validating itself.
     add_lineage(loaded.dataset, loaded.ontology)
-    return CompiledGraph(project, loaded, Engine.from_dataset(loaded.dataset))
+    return CompiledGraph(project, loaded, dataset_engine(loaded.dataset))
 
 
+def to_nquads(dataset: Dataset) -> bytes:
+    """Canonically ordered N-Quads (so equal graphs give equal versions)."""
+    lines = sorted(
+        f"{s.n3()} {p.n3()} {o.n3()}{'' if graph.identifier == DATASET_DEFAULT_GRAPH_ID else ' ' + graph.identifier.n3()} .\n"
+        for graph in dataset.graphs()
+        for s, p, o in graph
+    )
+    return "".join(lines).encode("utf-8")
+
+
+def dataset_engine(dataset: Dataset, prefixes: dict[str, str] | None = None) -> Engine:
+    """An in-memory engine over an rdflib dataset, its version the hash of its canonical N-Quads."""
+    return Engine.from_nquads(to_nquads(dataset), prefixes)
 
 
 def rebase(dataset: Dataset, base: str) -> Dataset:
@@ -126,7 +140,7 @@ def write_dumps(compiled: CompiledGraph, out: Path, base: str = BASE) -> list[Pa
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     dataset = compiled.dataset if base == BASE else rebase(compiled.dataset, base)
-    engine = compiled.engine if base == BASE else Engine.from_dataset(dataset, prefixes_for(base))
+    engine = compiled.engine if base == BASE else dataset_engine(dataset, prefixes_for(base))
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         union = _union(dataset, base)

@@ -1,34 +1,43 @@
-"""The ``cscip-kg`` command: validate, build, query (and serve, from the server package)."""
+"""The ``cscip-kg`` command: validate, build, query (and serve, from the server package).
+
+Each command imports what it needs when it runs: `serve` (and its query workers) must not
+pay for rdflib and pyshacl, which only parsing, building and validating use.
+"""
 
 from __future__ import annotations
 
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cscip_kg.build import CompiledGraph, ValidationFailed, compile_graph, write_dumps
 from cscip_kg.cli_options import flag_values, option_for, setting_options
 from cscip_kg.engine import Engine, Prepared, QueryError, QueryRefused
-from cscip_kg.lineage import add_lineage
-from cscip_kg.loader import DataError, Project, load
 from cscip_kg.queries import NamedQuery, ParameterError, QueryFileError, load_catalogue, parse_query_file
 from cscip_kg.remote import NotPublished
 from cscip_kg.results import GRAPH_FORMATS, serialize, table
 from cscip_kg.settings import BUILD, BY_NAME, QUERY, SERVE, SettingError, build_folder, resolve
 from cscip_kg.store import StoreUnavailable
 from cscip_kg.store_cli import publish_command, remote_backend, store_config
-from cscip_kg.validate import validate_parsed
+
+if TYPE_CHECKING:
+    from cscip_kg.build import CompiledGraph, ValidationFailed
+    from cscip_kg.loader import Project
 
 
 def _project(ctx: click.Context) -> Project:
+    from cscip_kg.loader import Project
+
     return Project(Path(ctx.obj["root"]).resolve())
 
 
 def _compiled(ctx: click.Context) -> CompiledGraph:
     """The validated graph, or exit 1 with every problem named (no traceback for bad data)."""
+    from cscip_kg.build import ValidationFailed, compile_graph
+    from cscip_kg.loader import DataError
+
     try:
         return compile_graph(_project(ctx))
     except DataError as error:
@@ -65,6 +74,10 @@ def main(ctx: click.Context, root: str | None, config: str | None) -> None:
 def validate(ctx: click.Context) -> None:
     """Parse ontology, data and shapes and check the graph; exit 0 only when it conforms."""
     # The checks alone: no rdflib load of the whole graph, no lineage, no engine (build does those).
+    from cscip_kg.build import ValidationFailed
+    from cscip_kg.loader import DataError
+    from cscip_kg.validate import validate_parsed
+
     try:
         problems, parsed = validate_parsed(_project(ctx))
         if not problems:
@@ -84,6 +97,8 @@ def validate(ctx: click.Context) -> None:
 @click.pass_context
 def build(ctx: click.Context, out: str | None) -> None:
     """Write Turtle, N-Triples, JSON-LD, RDF/XML, TriG, the store `serve` opens, a VoID/DCAT description and the named queries."""
+    from cscip_kg.build import write_dumps
+
     compiled = _compiled(ctx)
     for path in write_dumps(compiled, Path(out) if out else build_folder(ctx.obj), ctx.obj.base_iri):
         click.echo(str(path))
@@ -175,6 +190,8 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.pass_context
 def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> None:
     """Run a named query from queries/ (or any SPARQL file NAME.rq) and print its results."""
+    from cscip_kg.loader import DataError
+
     named = _named_query(ctx, name)
     given = _parse_params(params)
     try:
@@ -201,9 +218,13 @@ def query(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str) -> N
 
 
 def _local_engine(project: Project) -> Engine:
+    from cscip_kg.build import dataset_engine
+    from cscip_kg.lineage import add_lineage
+    from cscip_kg.loader import load
+
     loaded = load(project)
     add_lineage(loaded.dataset, loaded.ontology)
-    return Engine.from_dataset(loaded.dataset)
+    return dataset_engine(loaded.dataset)
 
 
 # Defined in store_cli.py with the other remote-store code; registered here so `cscip-kg publish` exists.

@@ -2,8 +2,10 @@
 
 Every query — from the CLI, the named-query API, the pages and /sparql — goes
 through :meth:`Engine.query`, so refusing and bounding queries is done here
-once. The embedded engine is pyoxigraph, loaded once per graph version from the
-validated rdflib dataset; rdflib stays in charge of parsing and SHACL.
+once. The embedded engine is pyoxigraph: the build's store opened read-only, or
+one loaded in memory from N-Quads (cscip_kg.build.dataset_engine makes those from
+the validated rdflib dataset; rdflib stays in charge of parsing and SHACL, and
+this module, which the server and its query workers import, never imports it).
 """
 
 from __future__ import annotations
@@ -15,8 +17,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pyoxigraph as ox
-from rdflib import Dataset
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from cscip_kg.namespaces import PREFIXES
 
@@ -157,16 +157,6 @@ class Prepared:
     named_graphs: tuple[str, ...] = ()
 
 
-def to_nquads(dataset: Dataset) -> bytes:
-    """Canonically ordered N-Quads (so equal graphs give equal versions)."""
-    lines = sorted(
-        f"{s.n3()} {p.n3()} {o.n3()}{'' if graph.identifier == DATASET_DEFAULT_GRAPH_ID else ' ' + graph.identifier.n3()} .\n"
-        for graph in dataset.graphs()
-        for s, p, o in graph
-    )
-    return "".join(lines).encode("utf-8")
-
-
 # The default graph users query is the set of every triple any source states: SPARQL merges graphs
 # as sets, and a union computed per query (pyoxigraph's use_default_graph_as_union) repeats a triple
 # once per source graph that states it, so SUM and COUNT would count it twice.
@@ -202,10 +192,6 @@ class Engine:
         store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
         materialise_default_graph(store)
         return cls(store, hashlib.sha256(nquads).hexdigest()[:16], prefixes)
-
-    @classmethod
-    def from_dataset(cls, dataset: Dataset, prefixes: dict[str, str] | None = None) -> Engine:
-        return cls.from_nquads(to_nquads(dataset), prefixes)
 
     @classmethod
     def open(cls, path: Path, version: str, prefixes: dict[str, str] | None = None) -> Engine:

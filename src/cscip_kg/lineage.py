@@ -26,14 +26,16 @@ came from). A link comes from, in this order of precedence:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 from rdflib.term import Node
 
-from cscip_kg.namespaces import CSCIP, GRAPH_BASE, ID_BASE, ORG, PROV, SCHEMA
+from cscip_kg.lineage_rule import lineage_closure
+from cscip_kg.namespaces import GRAPH_BASE, ID_BASE
+from cscip_kg.rdf_namespaces import CSCIP, ORG, PROV, SCHEMA
 
 LINEAGE_GRAPH = URIRef(f"{GRAPH_BASE}lineage")
 REGISTRY_GRAPH = URIRef(f"{GRAPH_BASE}registry")
@@ -73,26 +75,6 @@ def lineage_properties(ontology: Graph) -> set[URIRef]:
     """prov:wasInfluencedBy and every own property whose chain of own super-properties reaches it."""
     pairs = ((str(sub), str(sup)) for sub, sup in ontology.subject_objects(RDFS.subPropertyOf) if isinstance(sub, URIRef))
     return {URIRef(p) for p in lineage_closure(pairs, str(CSCIP))}
-
-
-def lineage_closure(pairs: Iterable[tuple[str, str]], own: str, root: str = str(PROV.wasInfluencedBy)) -> set[str]:
-    """``root`` and every property named under ``own`` whose chain of own super-properties reaches it.
-
-    Only own links count: PROV-O makes prov:wasAssociatedWith a prov:wasInfluencedBy, and an evaluator
-    is no ancestor. The pages read the served ontology with this same rule (server/content/lineage_words.py).
-    """
-    supers: dict[str, set[str]] = {}
-    for sub, sup in pairs:
-        supers.setdefault(sub, set()).add(sup)
-    found = {root}
-    changed = True
-    while changed:
-        changed = False
-        for prop, ups in supers.items():
-            if prop.startswith(own) and prop not in found and ups & found:
-                found.add(prop)
-                changed = True
-    return found
 
 
 def _influencer_properties(ontology: Graph) -> set[Node]:

@@ -13,7 +13,8 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
-from cscip_kg.namespaces import CSCIP, GRAPH_BASE, ID_BASE, ONTOLOGY_GRAPH, SOURCE_GRAPH, bind_prefixes
+from cscip_kg.namespaces import GRAPH_BASE, ID_BASE
+from cscip_kg.rdf_namespaces import CSCIP, ONTOLOGY_GRAPH, SOURCE_GRAPH, bind_prefixes
 
 REGISTRY_FOLDER = "registry"
 SOURCES_FILE = "sources.ttl"

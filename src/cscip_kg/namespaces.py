@@ -1,27 +1,28 @@
-"""The project's namespaces and the prefixes every serialisation uses.
+"""The project's namespaces and the prefixes every serialisation uses, as plain strings.
 
-Prefixes are bound per graph (never on rdflib's global namespace manager).
+Nothing here imports rdflib: the server and its query workers read these and never
+parse RDF (rdflib costs about a third of a cold start). The rdflib terms built from
+them, for the build side, are in cscip_kg.rdf_namespaces.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
-
-from rdflib import Graph, Namespace, URIRef
+from typing import Any
 
 BASE = "https://w3id.org/cscip-kg/"
 ID_BASE = f"{BASE}id/"
 GRAPH_BASE = f"{BASE}graph/"
-CSCIP = Namespace(f"{BASE}def/")
-SCHEMA = Namespace("https://schema.org/")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-VOID = Namespace("http://rdfs.org/ns/void#")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+CSCIP_NS = f"{BASE}def/"
+SCHEMA_NS = "https://schema.org/"
+PROV_NS = "http://www.w3.org/ns/prov#"
+ORG_NS = "http://www.w3.org/ns/org#"
+VOID_NS = "http://rdfs.org/ns/void#"
+DCAT_NS = "http://www.w3.org/ns/dcat#"
 
-ONTOLOGY_GRAPH = URIRef(f"{GRAPH_BASE}ontology")
-SOURCE_GRAPH = URIRef(f"{GRAPH_BASE}sources")
+ONTOLOGY_GRAPH_IRI = f"{GRAPH_BASE}ontology"
+SOURCE_GRAPH_IRI = f"{GRAPH_BASE}sources"
 
 ENTITY_KINDS = (
     "programme", "project", "grant", "organisation", "model", "theme", "report", "source", "claim",
@@ -36,13 +37,13 @@ _STANDARD_PREFIXES: dict[str, str] = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
-    "prov": str(PROV),
-    "org": str(ORG),
+    "prov": PROV_NS,
+    "org": ORG_NS,
     "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": str(SCHEMA),
+    "schema": SCHEMA_NS,
     "adms": "http://www.w3.org/ns/adms#",
-    "void": str(VOID),
-    "dcat": str(DCAT),
+    "void": VOID_NS,
+    "dcat": DCAT_NS,
 }
 
 
@@ -63,19 +64,29 @@ def base_of(prefixes: Mapping[str, str]) -> str:
     return prefixes.get("cscip", PREFIXES["cscip"]).removesuffix("def/")
 
 
-def bind_prefixes(graph: Graph, base: str = BASE) -> None:
-    for prefix, namespace in prefixes_for(base).items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-
-
 def sparql_prologue() -> str:
     return "".join(f"PREFIX {p}: <{n}>\n" for p, n in PREFIXES.items())
 
 
 def compact(term: object) -> str:
-    """A term as a reader writes it: prefixed name if a project prefix fits, else <iri> (literals as they are)."""
+    """A term as a reader writes it: prefixed name if a project prefix fits, else <iri> for an rdflib IRI (anything else as it is)."""
     text = str(term)
     for prefix, namespace in PREFIXES.items():
         if text.startswith(namespace) and len(text) > len(namespace):
             return f"{prefix}:{text[len(namespace):]}"
-    return f"<{text}>" if isinstance(term, URIRef) else text
+    # Only the build side holds rdflib terms, and it has imported rdflib; serving never does.
+    rdflib = sys.modules.get("rdflib")
+    return f"<{text}>" if rdflib is not None and isinstance(term, rdflib.URIRef) else text
+
+
+# The rdflib terms moved to rdf_namespaces; code written before the move still finds them here, and
+# only asking for one imports rdflib.
+_RDFLIB_TERMS = frozenset({"CSCIP", "SCHEMA", "PROV", "ORG", "VOID", "DCAT", "ONTOLOGY_GRAPH", "SOURCE_GRAPH", "bind_prefixes"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RDFLIB_TERMS:
+        from cscip_kg import rdf_namespaces
+
+        return getattr(rdf_namespaces, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

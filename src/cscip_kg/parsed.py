@@ -19,7 +19,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from cscip_kg.loader import REGISTRY_FOLDER, SOURCES_FILE, DataError, Project, data_files, folder_of, graph_name_for
-from cscip_kg.namespaces import CSCIP, ID_BASE, ONTOLOGY_GRAPH, SOURCE_GRAPH, bind_prefixes
+from cscip_kg.namespaces import ID_BASE
+from cscip_kg.rdf_namespaces import CSCIP, ONTOLOGY_GRAPH, SOURCE_GRAPH, bind_prefixes
 
 # Fills the default graph with each triple of the named graphs once (SHACL sees the merged graph).
 _UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from cscip_kg.namespaces import ONTOLOGY_GRAPH, compact
+from cscip_kg.namespaces import compact
+from cscip_kg.rdf_namespaces import ONTOLOGY_GRAPH
 
 
 @dataclass(frozen=True)

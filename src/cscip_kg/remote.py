@@ -21,13 +21,19 @@ from __future__ import annotations
 import json
 import urllib.error
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from SPARQLWrapper import ASK, CONSTRUCT, POST, SELECT, URLENCODED, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized, URITooLong
 
 from cscip_kg.engine import Prepared, QueryError, QueryResult, guard
 from cscip_kg.store import StoreConfig, StoreError, StoreUnavailable, http_error, unavailable
+
+if TYPE_CHECKING:
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+# SPARQLWrapper's names for the query forms; SPARQLWrapper itself is imported only when a query goes
+# out, since every `cscip-kg serve` imports this module and most serve an embedded store.
+ASK, CONSTRUCT, SELECT = "ASK", "CONSTRUCT", "SELECT"
 
 # One Accept per query form: offered both, Virtuoso answers a CONSTRUCT in SPARQL JSON results (s, p, o rows).
 ACCEPT = "application/sparql-results+json"
@@ -100,6 +106,9 @@ def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_g
 
     ``form`` is the query form as our own parse found it (SELECT, ASK, or CONSTRUCT for a CONSTRUCT or DESCRIBE).
     """
+    from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPARQLWrapperException, Unauthorized, URITooLong
+
     wrapper = SPARQLWrapper(config.query_url)
     wrapper.setMethod(POST)
     wrapper.setRequestMethod(URLENCODED)

@@ -13,13 +13,27 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 Row = Sequence[object | None]
+
+
+# xml.sax.saxutils's escape and quoteattr, written out: importing it pulls in urllib.request, http.client,
+# email and ssl, a third of what a query worker imports before it can answer (tests/test_worker_imports.py).
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def quoteattr(text: str) -> str:
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))
 
 
 def _json_term(term: object) -> dict[str, str]:

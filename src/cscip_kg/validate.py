@@ -16,9 +16,10 @@ from rdflib.term import Node
 
 from cscip_kg import basis, shacl_run
 from cscip_kg.loader import Project
-from cscip_kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, compact
+from cscip_kg.namespaces import ID_BASE, compact
 from cscip_kg.parsed import ParsedProject, parse_project, parse_shapes, rdflib_term
 from cscip_kg.problems import Problem, SourceLocator
+from cscip_kg.rdf_namespaces import ONTOLOGY_GRAPH
 from cscip_kg.shacl_run import shacl_problems
 
 __all__ = ["Problem", "SourceLocator", "shacl_problems", "validate", "validate_parsed"]

@@ -10,8 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from cscip_kg.build import MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, TRIG_FILE, VOID_FILE, write_store
-from cscip_kg.engine import Engine
+from cscip_kg.build import MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, TRIG_FILE, VOID_FILE, dataset_engine, write_store
 from cscip_kg.lineage import add_lineage
 from cscip_kg.opened import embedded
 from cscip_kg.search_db import SEARCH_FILE, write_search_db
@@ -46,7 +45,7 @@ def client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
     for path in sorted((ROOT / "ontology").glob("*.ttl")):
         ontology.parse(path, format="turtle")
     add_lineage(dataset, ontology)
-    engine = Engine.from_dataset(dataset)
+    engine = dataset_engine(dataset)
     engine.store.dump(folder / TRIG_FILE, ox.RdfFormat.TRIG)
     write_store(engine, folder / STORE_FOLDER)
     shutil.copytree(ROOT / "queries", folder / QUERIES_FOLDER)

@@ -11,13 +11,12 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from cscip_kg.build import CompiledGraph
-from cscip_kg.engine import Engine
+from cscip_kg.build import CompiledGraph, dataset_engine
 from cscip_kg.lineage import add_lineage
 from cscip_kg.lineage_view import COLUMNS, Edge, Lineage, Node, lineage
-from cscip_kg.namespaces import CSCIP, PROV
 from cscip_kg.opened import Build
 from cscip_kg.queries import load_catalogue
+from cscip_kg.rdf_namespaces import CSCIP, PROV
 from cscip_kg.server.rendering.lineage_svg import LayoutUnavailable, legend, render, run_dot
 from tests.helpers import select
 from tests.server.live import fetch
@@ -162,7 +161,7 @@ def _fixture_build(compiled: CompiledGraph, tmp_path, inverse: str | None) -> Bu
         data.add((URIRef(f"{ID}project/{slug}"), RDFS.label, Literal(label, lang="en")))
     data.add((URIRef(f"{ID}project/late"), new, URIRef(f"{ID}project/early")))
     add_lineage(dataset, ontology)
-    engine = Engine.from_dataset(dataset, compiled.engine.prefixes)
+    engine = dataset_engine(dataset, compiled.engine.prefixes)
     return Build(tmp_path, "fixture", "https://w3id.org/cscip-kg/", 0, engine, [], {}, load_catalogue(QUERIES))
 
 

@@ -1,6 +1,6 @@
 """The lineage properties of the served ontology and their words, both ways, for the entity pages.
 
-Which properties are lineage links is the build's rule (``lineage.lineage_closure``: prov:wasInfluencedBy and
+Which properties are lineage links is the build's rule (``lineage_rule.lineage_closure``: prov:wasInfluencedBy and
 every own property whose chain of own super-properties reaches it), applied here to the ontology graph the
 build serves; the words are its rdfs:label (read from the entity to the other) and cscip:inverseLabel (read
 back), as the diagram words them. So a lineage property added to the ontology (one line and its label) shows
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from cscip_kg.engine import Prepared
-from cscip_kg.lineage import lineage_closure
+from cscip_kg.lineage_rule import lineage_closure
 from cscip_kg.opened import Build
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.rendering.vocabulary import LABELS
