@@ -21,13 +21,15 @@ from cscip_kg.server.rendering.humanize import Money, money
 # follows a path, UNION or VALUES on its own over the whole graph and joins afterwards; FILTER EXISTS and an
 # OPTIONAL of one pattern whose subject is certainly bound (not bound only by an OPTIONAL) are looked up per row.
 # So after the anchor every pattern is one of those (or a UNION of one pattern per branch): the type is an
-# EXISTS, a required label an OPTIONAL kept only when bound, and each two-hop fact a nested OPTIONAL (a round
-# without a label still shows). At ×100, SFPC's projects 1.9 s → 3 ms, its members 2.5 s → 7 ms (bench/pagecost.py).
+# EXISTS, the label an OPTIONAL (every project and organisation has one: shapes/), and each two-hop fact a nested
+# OPTIONAL (a round without a label still shows). No FILTER(BOUND(...)) on the label: with the VALUES anchor and
+# the EXISTS, Virtuoso 7 then answered no row at all (the parity tests' model pages).
+# At ×100, SFPC's projects 1.9 s → 3 ms, its members 2.5 s → 7 ms (bench/pagecost.py).
 _PROJECTS = """SELECT ?project ?projectLabel ?how ?round ?roundLabel ?lead ?leadLabel ?grant ?grantLabel ?amount ?upTo ?moreThan
        ?statedAs ?report ?reportLabel ?ended WHERE {{
   {anchor}
   FILTER EXISTS {{ ?project a cscip:Project }}
-  OPTIONAL {{ ?project rdfs:label ?projectLabel }} FILTER(BOUND(?projectLabel))
+  OPTIONAL {{ ?project rdfs:label ?projectLabel }}
   OPTIONAL {{ ?project cscip:round ?round OPTIONAL {{ ?round rdfs:label ?roundLabel }} }}
   OPTIONAL {{ ?project cscip:leadOrganisation ?lead OPTIONAL {{ ?lead rdfs:label ?leadLabel }} }}
   OPTIONAL {{ ?grant schema:fundedItem ?project
@@ -55,7 +57,7 @@ _RECORDS = """SELECT ?record ?org ?orgLabel ?model ?modelLabel ?programme ?progr
        ?role ?dates ?status ?basis ?source WHERE {{
   {anchor}
   {{ ?org cscip:qualifiedAdoption ?record }} UNION {{ ?org cscip:qualifiedParticipation ?record }}
-  OPTIONAL {{ ?org rdfs:label ?orgLabel }} FILTER(BOUND(?orgLabel))
+  OPTIONAL {{ ?org rdfs:label ?orgLabel }}
   OPTIONAL {{ ?record cscip:adoptedModel ?model OPTIONAL {{ ?model rdfs:label ?modelLabel }} }}
   OPTIONAL {{ ?record cscip:throughProgramme|cscip:participatedIn ?programme OPTIONAL {{ ?programme rdfs:label ?programmeLabel }} }}
   OPTIONAL {{ ?record cscip:throughProject ?project OPTIONAL {{ ?project rdfs:label ?projectLabel }} }}
