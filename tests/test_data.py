@@ -8,10 +8,9 @@ from tests.helpers import ask, select
 
 
 def test_data_conforms(project):
-    from cscip_kg.loader import load
     from cscip_kg.validate import validate
 
-    assert [str(p) for p in validate(load(project), project.root)] == []
+    assert [str(p) for p in validate(project)] == []
 
 
 def test_53_round_1_grants_totalling_100_810_000(compiled):

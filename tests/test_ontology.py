@@ -44,8 +44,8 @@ def test_lineage_properties_specialise_prov(compiled: CompiledGraph):
         assert ancestors & prov_roots, f"cscip:{name} is not a PROV sub-property"
 
 
-def test_every_term_used_in_data_is_defined(compiled: CompiledGraph, project):
+def test_every_term_used_in_data_is_defined(project):
     from cscip_kg.validate import validate
 
-    problems = validate(compiled.loaded, project.root)
+    problems = validate(project)
     assert [p for p in problems if p.kind == "undefined-term"] == []
