@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from cscip_kg.engine import Prepared, QueryResult  # noqa: E402
 from cscip_kg.layout import QUERIES_FOLDER  # noqa: E402
-from cscip_kg.namespaces import CSCIP, ID_BASE  # noqa: E402
+from cscip_kg.namespaces import CSCIP_NS, ID_BASE  # noqa: E402
 
 # Entity pages by class (exact rdf:type; rounds and strands are typed as such, not as Programme).
 CLASSES = {"model": "PracticeModel", "programme": "Programme", "round": "FundingRound", "strand": "Strand",
@@ -109,7 +109,7 @@ def entities(store: ox.Store) -> dict[str, list[str]]:
     """Kind → sorted ``kind/slug`` of every entity of it in ``store`` (the small build: its IRIs exist in both)."""
     found: dict[str, list[str]] = {}
     for kind, cls in CLASSES.items():
-        rows = store.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{CSCIP}{cls}> }}")
+        rows = store.query(f"SELECT DISTINCT ?s WHERE {{ ?s a <{CSCIP_NS}{cls}> }}")
         assert isinstance(rows, ox.QuerySolutions)
         found[kind] = sorted(r["s"].value[len(ID_BASE):] for r in rows if r["s"].value.startswith(ID_BASE))  # type: ignore[union-attr]
     rows = store.query(f'SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), "{ID_BASE}organisation/")) }}')

@@ -58,16 +58,10 @@ def _undefined_terms(store: ox.Store, locator: SourceLocator) -> list[Problem]:
         term, role = URIRef(row["term"].value), str(row["role"].value)
         if roles.get(term) != "property":  # a term used both ways is reported as the property it is used as
             roles[term] = role
-    problems = []
-    for term, role in roles.items():
-        file, line = locator.locate(term, as_subject=False)
-        problems.append(Problem(
-            "undefined-term",
-            f"{role} {compact(term)} is not defined in ontology/ "
-            "(a typo? standard terms must be declared in ontology/external-terms.ttl)",
-            file=file, line=line,
-        ))
-    return sorted(problems, key=lambda p: (p.file, p.line or 0))
+    return _located(locator, "undefined-term", {
+        term: f"{role} {compact(term)} is not defined in ontology/ "
+              "(a typo? standard terms must be declared in ontology/external-terms.ttl)"
+        for term, role in roles.items()})
 
 
 def _dangling_iris(store: ox.Store, locator: SourceLocator) -> list[Problem]:
@@ -76,15 +70,18 @@ def _dangling_iris(store: ox.Store, locator: SourceLocator) -> list[Problem]:
         target, by = URIRef(row["o"].value), (rdflib_term(row["s"]), rdflib_term(row["p"]))
         if target not in first or str(by) < str(first[target]):  # the same user whatever order the store answers in
             first[target] = by
+    return _located(locator, "dangling-iri", {
+        target: f"{compact(target)} is used (by {compact(subject)} {compact(predicate)}) but never described: "
+                "a typo, or a missing entry in data/"
+        for target, (subject, predicate) in first.items()})
+
+
+def _located(locator: SourceLocator, kind: str, messages: dict[URIRef, str]) -> list[Problem]:
+    """One problem per IRI, at the first file and line that uses it (as an object), in file order."""
     problems = []
-    for target, (subject, predicate) in first.items():
-        file, line = locator.locate(target, as_subject=False)
-        problems.append(Problem(
-            "dangling-iri",
-            f"{compact(target)} is used (by {compact(subject)} {compact(predicate)}) but never described: "
-            "a typo, or a missing entry in data/",
-            file=file, line=line,
-        ))
+    for iri, message in messages.items():
+        file, line = locator.locate(iri, as_subject=False)
+        problems.append(Problem(kind, message, file=file, line=line))
     return sorted(problems, key=lambda p: (p.file, p.line or 0))
 
 

@@ -110,8 +110,8 @@ def _when(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
 
 def fed_section(facts: Facts) -> Section | None:
     """The headline question, "which round 1 models fed it", for programmes that spread models."""
-    query = facts.build.catalogue.get("round1-models-fed-sfpc")
-    if query is None or not facts.values(CSCIP + "spreadsModel"):
+    query = facts.build.catalogue["round1-models-fed-sfpc"]  # a page query: create_app refuses a build without it
+    if not facts.values(CSCIP + "spreadsModel"):
         return None
     params = {"programme": facts.short}
     found = table(facts.build, run(facts.build, query, params), query.headings)
@@ -190,9 +190,7 @@ def authority_profile(facts: Facts) -> tuple[Section, list[tuple[str, Link, str,
     """The named query's answer as the page's "Everything it took part in" section, and its rows as
     (role, thing, thing's label, detail, status, sources) for the summary."""
     section = Section("took-part", "Everything it took part in")
-    query = facts.build.catalogue.get("authority-profile")
-    if query is None:
-        return section, []
+    query = facts.build.catalogue["authority-profile"]  # a page query: create_app refuses a build without it
     params = {"organisation": facts.short}
     try:
         result = run(facts.build, query, params)
