@@ -4,7 +4,8 @@ Each recorded ``cscip:Finding`` of the page's project (or of every project that
 implements or adapts the page's model) becomes one row: the measure, the value
 as the source states it, where and when, what it was compared with, whether the
 independent evaluation or the project reported it, the source's own words and a
-link to the page it was read on. The query is anchored on the entity's IRI.
+link to the page it was read on. The query is anchored on the entity's IRI, and the
+one for findings another page disagrees with on the findings it found.
 """
 
 from __future__ import annotations
@@ -16,38 +17,45 @@ from decimal import Decimal
 import pyoxigraph as ox
 from flask import url_for
 
+from cscip_kg.anchored import each_iri
 from cscip_kg.engine import Prepared
 from cscip_kg.server.content.entity_pages import Facts, Section
 from cscip_kg.server.rendering.humanize import count_words
 from cscip_kg.server.rendering.links import Cell, Link, Table
 from cscip_kg.server.rendering.source_links import source_links
 
+# Every OPTIONAL is one pattern on ?finding, or nests its second hop (a group of two is evaluated over
+# the whole graph and joined: ARCHITECTURE.md, "Query shapes whose cost follows the entity"); the
+# FILTERs keep the rows of the flat form, which bound ?min only with ?max and ?place only with its label.
 _FINDINGS = """SELECT ?finding ?project ?projectLabel ?measure ?direction ?value ?min ?max ?unit ?words ?place ?placeLabel ?period
-       ?comparison ?reportedBy ?statedAs ?source ?disagrees WHERE {{
+       ?comparison ?reportedBy ?statedAs ?source WHERE {{
   {anchor}
-  ?finding a cscip:Finding ; cscip:findingOf ?project ; cscip:measure/skos:prefLabel ?measure ;
+  ?finding cscip:findingOf ?project .
+  ?finding a cscip:Finding ; cscip:measure/skos:prefLabel ?measure ;
       cscip:direction/skos:prefLabel ?direction ; cscip:comparison/skos:prefLabel ?comparison ;
       cscip:reportedBy/skos:prefLabel ?reportedBy ; cscip:statedAs ?statedAs ; dcterms:source ?source .
   OPTIONAL {{ ?project rdfs:label ?projectLabel }}
   OPTIONAL {{ ?finding schema:unitText ?unit }}
   OPTIONAL {{ ?finding cscip:sizeStatedAs ?words }}
   OPTIONAL {{ ?finding schema:value ?value }}
-  OPTIONAL {{ ?finding schema:minValue ?min ; schema:maxValue ?max }}
-  OPTIONAL {{ ?finding dcterms:spatial ?place . ?place rdfs:label ?placeLabel }}
+  OPTIONAL {{ ?finding schema:minValue ?min OPTIONAL {{ ?finding schema:maxValue ?max }} FILTER(BOUND(?max)) }}
+  OPTIONAL {{ ?finding dcterms:spatial ?place OPTIONAL {{ ?place rdfs:label ?placeLabel }} FILTER(BOUND(?placeLabel)) }}
   OPTIONAL {{ ?finding cscip:periodStatedAs ?period }}
-  OPTIONAL {{  # another page's number for the same thing: the two are a pair of conflicting claims
-    SELECT ?finding (GROUP_CONCAT(DISTINCT ?says; separator="; ") AS ?disagrees) WHERE {{
-      ?claim cscip:claimOfFinding ?finding ; cscip:claimStatus cscip:Conflicting ; cscip:claimSubject ?subject ;
-          cscip:claimProperty ?property .
-      ?other cscip:claimOfFinding ?otherFinding ; cscip:claimStatus cscip:Conflicting ; cscip:claimSubject ?subject ;
-          cscip:claimProperty ?property ; cscip:claimValue ?value ; dcterms:source/rdfs:label ?page .
-      ?finding cscip:measure ?measure . ?otherFinding cscip:measure ?measure ; schema:unitText ?unit .
-      FILTER(?otherFinding != ?finding)
-      BIND(CONCAT(STR(?value), IF(?unit = "%", "%", CONCAT(" ", ?unit)), " (", STR(?page), ")") AS ?says)
-    }} GROUP BY ?finding
-  }}
 }}
 ORDER BY ?projectLabel ?measure ?finding"""
+
+# Another page's number for the same thing: the two findings' claims are a pair of conflicting claims.
+# Asked apart, for the page's findings only: as an OPTIONAL subquery of _FINDINGS it was computed over
+# every conflicting claim in the graph (55-80 ms at x100 against 4-8 ms at x1).
+_DISAGREES = """SELECT ?finding (GROUP_CONCAT(DISTINCT ?says; separator="; ") AS ?disagrees) WHERE {{
+  {anchor}
+  ?claim cscip:claimStatus cscip:Conflicting ; cscip:claimSubject ?subject ; cscip:claimProperty ?property .
+  ?other cscip:claimOfFinding ?otherFinding ; cscip:claimStatus cscip:Conflicting ; cscip:claimSubject ?subject ;
+      cscip:claimProperty ?property ; cscip:claimValue ?value ; dcterms:source/rdfs:label ?page .
+  ?finding cscip:measure ?measure . ?otherFinding cscip:measure ?measure ; schema:unitText ?unit .
+  FILTER(?otherFinding != ?finding)
+  BIND(CONCAT(STR(?value), IF(?unit = "%", "%", CONCAT(" ", ?unit)), " (", STR(?page), ")") AS ?says)
+}} GROUP BY ?finding"""
 
 ANCHORS = {
     "model": "VALUES ?how {{ cscip:implementsModel cscip:adaptsModel }} ?project ?how {iri} .",
@@ -72,15 +80,26 @@ def amount(row: ox.QuerySolution) -> str:
     return f"{_text(row, 'direction')}: {shown}"
 
 
+def _disagreements(facts: Facts, findings: set[str]) -> dict[str, str]:
+    """Finding IRI → what another page gives for the same thing ("66% (page)"), for the findings that have one."""
+    if not findings:
+        return {}
+    anchor = each_iri("finding", findings, "?claim cscip:claimOfFinding ?finding")
+    result = facts.build.engine.query(Prepared(_DISAGREES.format(anchor=anchor)))
+    assert isinstance(result, ox.QuerySolutions)
+    return {_text(row, "finding"): _text(row, "disagrees") for row in result}
+
+
 def findings_section(facts: Facts, kind: str) -> Section:
     section = Section("findings", "What the evaluations found")
-    query = _FINDINGS.format(anchor=ANCHORS[kind].format(iri=facts.iri))
-    result = facts.build.engine.query(Prepared(query))
+    result = facts.build.engine.query(Prepared(_FINDINGS.format(anchor=ANCHORS[kind].format(iri=facts.iri))))
     assert isinstance(result, ox.QuerySolutions)
+    found = list(result)
+    disagreeing = _disagreements(facts, {_text(row, "finding") for row in found})
     rows: list[list[Cell]] = []
-    for row in result:
+    for row in found:
         where = ", ".join(t for t in (_text(row, "placeLabel"), _text(row, "period")) if t)
-        disagrees = _text(row, "disagrees")
+        disagrees = disagreeing.get(_text(row, "finding"), "")
         change = [Link(amount(row))] + ([Link(f"sources disagree: another page gives {disagrees}")] if disagrees else [])
         cells: list[Cell] = [[Link(_text(row, "measure"))], change, [Link(where)] if where else [],
                              [Link(_text(row, "comparison"))], [Link(_text(row, "reportedBy"))],
