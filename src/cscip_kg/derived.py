@@ -1,10 +1,11 @@
 """What the build derives from the graph once, so that no request has to scan the whole graph.
 
 Today: the answers of the home page's figure queries (totals, funding, by round,
-by theme), written to ``derived/answers.json`` as rows of plain strings. Other
-things derived at build time (the search index, the lineage graph) belong next
-to ``write_derived``, each in its own function, written into the same staging
-folder before it is swapped in.
+by theme), written to ``derived/answers.json``, and of the browse pages' listing
+queries (listing_queries.py), one file each in ``derived/listings/``, all as rows
+of plain strings. Other things derived at build time (the search index, the
+lineage graph) belong next to ``write_derived``, each in its own function,
+written into the same staging folder before it is swapped in.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import pyoxigraph as ox
 
 from cscip_kg.counting import NOT_A_PHASE, as_project
 from cscip_kg.engine import Engine, Prepared
+from cscip_kg.listing_queries import LISTING_QUERIES
 
 DERIVED_FOLDER = "derived"
 ANSWERS_FILE = "answers.json"
+LISTINGS_FOLDER = "listings"  # <name>.json: {"variables": [...], "rows": [[...], ...]}
 Rows = list[dict[str, str]]
 
 # The home page's figures. Counts and sums come from queries, never from numbers typed into a
@@ -71,11 +74,34 @@ def write_derived(engine: Engine, staging: Path) -> None:
     folder = staging / DERIVED_FOLDER
     folder.mkdir(exist_ok=True)
     _write_answers(engine, folder)
+    _write_listings(engine, folder)
 
 
 def _write_answers(engine: Engine, folder: Path) -> None:
     answers = {name: rows(engine, query) for name, query in FIGURE_QUERIES.items()}
     (folder / ANSWERS_FILE).write_text(json.dumps(answers, indent=1) + "\n", encoding="utf-8")
+
+
+def _write_listings(engine: Engine, folder: Path) -> None:
+    # Each listing is as big as the graph (x100: 3,400 models, 10,400 projects): answered here once,
+    # rather than by the first request to each browse page of every server (x100: seconds to minutes).
+    target = folder / LISTINGS_FOLDER
+    target.mkdir(exist_ok=True)
+    for name, query in LISTING_QUERIES.items():
+        result = engine.query(Prepared(query))
+        assert isinstance(result, ox.QuerySolutions)
+        variables = [v.value for v in result.variables]
+        table = {"variables": variables, "rows": [[row[v].value if row[v] is not None else "" for v in variables] for row in result]}
+        (target / f"{name}.json").write_text(json.dumps(table, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_listing(build_folder: Path, name: str) -> Rows | None:
+    """The build's answer to the listing query ``name``, or None for a build made before listings were derived."""
+    path = build_folder / DERIVED_FOLDER / LISTINGS_FOLDER / f"{name}.json"
+    if not path.is_file():
+        return None
+    table = json.loads(path.read_text(encoding="utf-8"))
+    return [dict(zip(table["variables"], row, strict=True)) for row in table["rows"]]
 
 
 def read_answers(build_folder: Path) -> dict[str, Rows]:

@@ -5,15 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from cscip_kg.build import CompiledGraph
+from cscip_kg.derived import DERIVED_FOLDER, LISTINGS_FOLDER, read_listing, rows
+from cscip_kg.listing_queries import LISTING_QUERIES, RECORD, UNIT
 from cscip_kg.server.content.listing import pounds_short
 from tests.helpers import select
+from tests.server.live import open_app
 from tests.server.structure import assert_accessible_page, parse
 
 ID = "https://w3id.org/cscip-kg/id/"
@@ -111,3 +116,34 @@ def test_every_report_address_is_shown_where_reports_are_listed(client, compiled
     assert shown == {report: [url] for report, url in addresses.items()}
     html = client.get("/reports/?size=500", headers=HTML).get_data(as_text=True)
     assert all(f'href="{url}"' in html for url in addresses.values())
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_the_build_writes_each_listing_with_the_rows_its_query_gives(build_dir: Path, compiled: CompiledGraph, name):
+    written = read_listing(build_dir, name)
+    assert written, f"the build wrote no rows for {name}"
+    asked = rows(compiled.engine, LISTING_QUERIES[name])
+
+    def key(row: dict[str, str]) -> str:
+        return json.dumps(row, sort_keys=True)
+    assert sorted(written, key=key) == sorted(asked, key=key)
+
+
+def test_browse_pages_read_the_listing_the_build_wrote_and_ask_the_store_only_for_an_older_build(build_dir: Path, tmp_path: Path,
+                                                                                                   client: FlaskClient):
+    copy = tmp_path / "build"
+    shutil.copytree(build_dir, copy)
+    listings = copy / DERIVED_FOLDER / LISTINGS_FOLDER
+    table = json.loads((listings / "themes.json").read_text(encoding="utf-8"))
+    item = table["variables"].index("item")
+    iri = table["rows"][0][item].split(RECORD)[0].split(UNIT)[0]
+    table["rows"][0][item] = f"{iri}{UNIT}Written by the build"
+    (listings / "themes.json").write_text(json.dumps(table), encoding="utf-8")
+    with open_app({"build": str(copy), "workers": 1, "cache_mb": 0}) as app:
+        assert "Written by the build" in app.test_client().get("/themes/", headers=HTML).get_data(as_text=True)
+    shutil.rmtree(listings)  # as a build made before listings were derived: the page asks the store, once
+    with open_app({"build": str(copy), "workers": 1, "cache_mb": 0}) as app:
+        older = as_json(app.test_client(), "/themes.json?size=500")
+    def by_item(found: dict[str, Any]) -> list[Any]:  # rows the sort leaves tied may come in either order
+        return sorted(found["rows"], key=lambda row: row["item"][0]["iri"])
+    assert by_item(older) == by_item(as_json(client, "/themes.json?size=500")) and older["total"] == 13

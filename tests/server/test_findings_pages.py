@@ -114,3 +114,13 @@ def test_findings_that_disagree_each_say_so_with_the_other_page_s_number(client)
     assert any(c.startswith("decrease: 66%") and "sources disagree: another page gives 67% (Community Care" in c for c in changes)
     assert any(c.startswith("decrease: 67%") and "sources disagree: another page gives 66% (innovationcsc.co.uk" in c for c in changes)
     assert sum("sources disagree" in c for c in changes) == 2
+
+
+def test_where_another_page_gives_another_number_for_a_finding_the_row_says_so(client):
+    # The conflicting claims are asked for the page's own findings (entity_findings._DISAGREES).
+    for path in ("/id/model/family-safeguarding", "/id/project/family-safeguarding"):
+        changes = column(section(page(client, path), "findings"), "Change as stated")
+        said = [c for c in changes if "sources disagree" in c]
+        assert len(said) == 2, (path, said)
+        assert any(c.startswith("decrease: 66%") and "another page gives 67% (Community Care" in c for c in said), said
+        assert any(c.startswith("decrease: 67%") and "another page gives 66% (innovationcsc.co.uk" in c for c in said), said

@@ -1,11 +1,13 @@
-"""Browse tables like Datasette's: rows built once per build from one query, then filtered, sorted and paged.
+"""Browse tables like Datasette's: rows answered once by the build from one query, then filtered, sorted and paged.
 
-A ``Listing`` names a query whose every row is one entity. Each column of the
-query is either a literal (text, money, a count, yes/no) or a list of linked
-entities packed by ``entities()`` as ``iri<US>label<RS>iri<US>label``. The rows
-are computed once per build (``cache.per_build``); a request only filters,
-sorts and pages them, and the same ``Page`` becomes HTML, CSV or JSON last,
-so the twins hold exactly the rows shown.
+A ``Listing`` names a query (cscip_kg/listing_queries.py) whose every row is one
+entity. Each column of the query is either a literal (text, money, a count,
+yes/no) or a list of linked entities packed by ``entities()`` as
+``iri<US>label<RS>iri<US>label``. ``build`` answers the queries and writes the
+answers into the build folder (derived.py); a server reads them once per build
+(``cache.per_build``), whether it queries its own store or a remote one. A
+request only filters, sorts and pages the rows, and the same ``Page`` becomes
+HTML, CSV or JSON last, so the twins hold exactly the rows shown.
 """
 
 from __future__ import annotations
@@ -18,22 +20,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import pyoxigraph as ox
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 
-from cscip_kg.engine import Prepared
+from cscip_kg.derived import read_listing, rows
+from cscip_kg.listing_queries import RECORD, UNIT
 from cscip_kg.opened import Build
 
-UNIT, RECORD = "\u001f", "\u001e"
 PAGE_SIZES = (25, 50, 100, 500)
 DEFAULT_SIZE = 50
 RESERVED = ("sort", "desc", "page", "size", "format")
-
-
-def entities(var: str) -> str:
-    """The SELECT expression that packs ``?{var}_`` (IRI) and ``?{var}_l`` (label) into one column ``?{var}``."""
-    return (f'(GROUP_CONCAT(DISTINCT CONCAT(STR(?{var}_), "\\u001F", STR(?{var}_l)); separator="\\u001E") AS ?{var})')
 
 
 def pounds_short(value: Decimal) -> str:
@@ -70,23 +66,24 @@ class Column:
     facet: str = ""  # the facet's heading, when the column is one
     note: str = ""  # what the column means, shown on hover
 
-    def items(self, term: object) -> tuple[Item, ...]:
-        if not isinstance(term, ox.Literal) or term.value == "":
+    def items(self, value: str) -> tuple[Item, ...]:
+        """The cell of a lexical value from the listing's answer ("" where the query left it unbound)."""
+        if value == "":
             return ()
         if self.kind == "entities":
-            pairs = (part.split(UNIT, 1) for part in term.value.split(RECORD))
+            pairs = (part.split(UNIT, 1) for part in value.split(RECORD))
             return tuple(sorted((Item(label, iri) for iri, label in pairs), key=lambda i: i.text.lower()))
         if self.kind == "bool":
-            return (Item("yes" if term.value in ("true", "1") else "no"),)
+            return (Item("yes" if value in ("true", "1") else "no"),)
         try:
-            number = Decimal(term.value)
+            number = Decimal(value)
         except InvalidOperation:
-            return (Item(term.value),)
+            return (Item(value),)
         if self.kind == "money":
             return (Item(pounds_short(number), None, number, pounds_exact(number)),)
         if self.kind == "count":
             return (Item(f"{number:f}", None, number, f"{number:f}"),)
-        return (Item(term.value),)
+        return (Item(value),)
 
 
 @dataclass(frozen=True)
@@ -111,9 +108,11 @@ Row = dict[str, tuple[Item, ...]]
 
 
 def compute_rows(build: Build, listing: Listing) -> list[Row]:
-    result = build.engine.query(Prepared(listing.query))
-    assert isinstance(result, ox.QuerySolutions)
-    return [{c.key: c.items(solution[c.key]) for c in listing.columns} for solution in result]
+    """The listing's rows from the answer the build wrote; a build made before listings were derived is asked."""
+    answer = read_listing(build.folder, listing.name)
+    if answer is None:
+        answer = rows(build.engine, listing.query)
+    return [{c.key: c.items(row[c.key]) for c in listing.columns} for row in answer]
 
 
 def facet_value(item: Item) -> str:
