@@ -41,6 +41,8 @@ def test_a_project_page_shows_its_own_findings_and_a_project_without_any_says_so
     assert "decrease: 38%" in column(found, "Change as stated")
     round_2 = section(page(client, "/id/project/family-safeguarding-round-2"), "findings")
     assert any("keeping more children safely in their own families" in c for c in column(round_2, "Change as stated"))
+    reclaiming = section(page(client, "/id/model/reclaiming-social-work"), "findings")  # its first, from the evaluator's news page
+    assert any("nearly 80% of them were able to stay at home" in w for w in column(reclaiming, "In the source's words"))
     html = page(client, "/id/project/adopt")
     found_empty = re.search(r'<section id="findings"(.*?)</section>', html, re.S)
     assert found_empty and "No findings are recorded yet for it." in found_empty[1]
