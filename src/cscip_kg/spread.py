@@ -124,11 +124,14 @@ class Spread:
         return found
 
     def stage(self, programme: str | None) -> str | None:
-        for iri in self.chain(programme):
-            stage = STAGE_OF_PROGRAMME.get(iri.rsplit("/", 1)[-1])
-            if stage is not None:
-                return stage
-        return None
+        if programme not in self._stages:  # a few hundred programmes, asked once per involvement
+            self._stages[programme] = next((STAGE_OF_PROGRAMME[slug] for iri in self.chain(programme)
+                                            if (slug := iri.rsplit("/", 1)[-1]) in STAGE_OF_PROGRAMME), None)
+        return self._stages[programme]
+
+    @cached_property
+    def _stages(self) -> dict[str | None, str | None]:
+        return {}
 
     def label(self, iri: str | None) -> str:
         return self.labels.get(iri, iri.rsplit("/", 1)[-1]) if iri else ""

@@ -51,8 +51,8 @@ def link(iri: str) -> str | None:
 @bp.app_template_global()
 def spread_map(iri: str | None) -> hexmap.SpreadMap | None:
     """The hex map for a model, programme or organisation IRI; CSCIP's reach for None; None for anything else."""
-    if iri is None:
-        return hexmap.reach_map(spread(), link)
+    if iri is None:  # every involvement in the graph: drawn once per served build
+        return per_build("reach-map", lambda _build: hexmap.reach_map(spread(), link))
     found = _kind(iri)
     maps = {"model": hexmap.model_map, "programme": hexmap.programme_map, "organisation": hexmap.organisation_map}
     if found is None or found[0] not in maps:
