@@ -1,16 +1,26 @@
-"""The project parsed by pyoxigraph for validation, with rdflib holding only what pyshacl reads.
+"""The project parsed by pyoxigraph for validation, with rdflib holding only what Python tests read.
 
 rdflib's Turtle parser and in-memory store cost about 100 µs a triple (233 of 246 s of validation
 at ×100); pyoxigraph parses and stores the same triples in Rust, where the checks run as SPARQL.
 What pyshacl still checks (and the constraints tested in Python on literals as written) needs an
-rdflib graph, so the parse also keeps, as rdflib terms, the triples whose predicate is in ``keep``.
-Those come from the parser, not the store, because the store canonicalises literals ("01" and
-"3"^^xsd:nonNegativeInteger are stored as the integers 1 and 3) and the tests read the lexical form.
+rdflib graph of the triples whose predicate is in ``keep``.
+
+Each file goes into the store with ``Store.load``, which never makes a Python object per triple
+(making one, a ``Quad`` and copying the graphs into the default graph were 45 of 130 s at ×100).
+The kept triples are read back from the store, except that the store canonicalises some literals
+("01"^^xsd:integer is stored as 1, "3"^^xsd:nonNegativeInteger as the integer 3) and the tests read
+the lexical form: so each file is also streamed through the parser, keeping only its triples with a
+kept predicate, and a graph where one of their literals is not stored as written is loaded from the
+parser's own terms instead (the store and rdflib then share its blank nodes, as all graphs did before).
+
+The default graph stays empty: checks query the union of the named graphs
+(``use_default_graph_as_union``), where a triple two sources state appears twice, so they ask for
+distinct answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,27 +32,35 @@ from cscip_kg.loader import REGISTRY_FOLDER, SOURCES_FILE, DataError, Project, d
 from cscip_kg.namespaces import ID_BASE
 from cscip_kg.rdf_namespaces import CSCIP, ONTOLOGY_GRAPH, SOURCE_GRAPH, bind_prefixes
 
-# Fills the default graph with each triple of the named graphs once (SHACL sees the merged graph).
-_UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+_DISTINCT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+_PROBE = "urn:x-cscip-kg:probe:"
+
+
+def query_union(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:
+    """The answers of a SELECT query whose default graph is the union of the store's named graphs."""
+    answers = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(answers, ox.QuerySolutions)
+    yield from answers
 
 
 @dataclass
 class ParsedProject:
-    store: ox.Store  # a named graph per source (as loader.load names them); the default graph is their union
+    store: ox.Store  # a named graph per source (as loader.load names them); the default graph is empty
     files: dict[URIRef, list[Path]]  # the files of each named graph
     shapes: Graph
     kept: Graph  # the union's triples whose predicate was asked for, literals as written
 
     def triples(self) -> int:
         """Distinct triples in the union, as `validate` reports them."""
-        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        count = next(query_union(self.store, _DISTINCT))["n"]
+        return int(count.value)
 
 
 def parse_shapes(project: Project) -> Graph:
     """shapes/ in rdflib (pyshacl and the shape compilers read it), parsed by pyoxigraph: ten times quicker."""
     shapes = Graph()
     for path in sorted(project.shapes_dir.glob("*.ttl")):
-        _keep(shapes, _parse(path, ox.DefaultGraph()), None)
+        _keep(shapes, _parse(path, _read(path), ox.DefaultGraph()), None)
     return shapes
 
 
@@ -55,29 +73,76 @@ def parse_project(project: Project, shapes: Graph, keep: Collection[URIRef] | No
         folder = folder_of(project, path)
         named.append((SOURCE_GRAPH if folder is None else graph_name_for(folder), path))
     wanted = None if keep is None else {ox.NamedNode(str(p)) for p in keep}
+    parsed: dict[URIRef, list[ox.Triple]] = {}
+    for name, path in named:  # in loader.load's order, so the same bad file is named first
+        parsed.setdefault(name, []).extend(_triples(path, _read(path), set() if wanted is None else wanted))
+    whole, as_parsed = _read_from_parser(parsed, wanted is None)
     store, kept, files = ox.Store(), Graph(), dict[URIRef, list[Path]]()
     bind_prefixes(kept)  # pyshacl's generic messages name nodes as the graph binds them, as loader's union does
-    for name, path in named:  # in loader.load's order, so the same bad file is named first
-        quads = _parse(path, ox.NamedNode(str(name)))
-        store.bulk_extend(quads)
-        _keep(kept, quads, wanted)
+    for name, path in named:
+        graph = ox.NamedNode(str(name))
+        if name in whole:
+            quads = _parse(path, _read(path), graph)
+            store.bulk_extend(quads)
+            _keep(kept, quads, wanted)
+        else:
+            store.load(_read(path), ox.RdfFormat.TURTLE, base_iri=ID_BASE, to_graph=graph)
         files.setdefault(name, []).append(path)
-    store.update(_UNION)
+    _keep(kept, (ox.Quad(t.subject, t.predicate, t.object) for name in as_parsed for t in parsed[name]), None)
+    if wanted:
+        skipped = {ox.NamedNode(str(name)) for name in whole | as_parsed}
+        _keep(kept, (q for p in wanted for q in store.quads_for_pattern(None, p, None) if q.graph_name not in skipped), None)
     _check_folders_are_sources(project, store)
     return ParsedProject(store, files, shapes, kept)
 
 
-def _parse(path: Path, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Quad]:
+def _read_from_parser(parsed: dict[URIRef, list[ox.Triple]], everything: bool) -> tuple[set[URIRef], set[URIRef]]:
+    """The graphs to load from the parser's terms, and those whose kept triples are the parser's (else the store's).
+
+    A graph with a kept literal the store would not give back as written keeps the parser's triples;
+    if one of them has a blank node, the store must hold the parser's blank nodes too, so it is loaded from them.
+    """
+    if everything:
+        return set(parsed), set()
+    changed = _not_as_written([o for triples in parsed.values() for o in (t.object for t in triples)
+                               if isinstance(o, ox.Literal)])
+    whole, as_parsed = set[URIRef](), set[URIRef]()
+    for name, triples in parsed.items():
+        if any(t.object in changed for t in triples):
+            blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
+            (whole if blank else as_parsed).add(name)
+    return whole, as_parsed
+
+
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise DataError(path, f"cannot read file: {error}") from error
+
+
+def _parse(path: Path, text: str, graph: ox.NamedNode | ox.DefaultGraph) -> list[ox.Quad]:
+    return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in _triples(path, text, None)]
+
+
+def _triples(path: Path, text: str, wanted: set[ox.NamedNode] | None) -> list[ox.Triple]:
+    """The file's triples whose predicate is wanted (all if ``wanted`` is None): the whole file is parsed."""
     try:
         triples = ox.parse(text, ox.RdfFormat.TURTLE, base_iri=ID_BASE, rename_blank_nodes=True)
-        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        if wanted is None:
+            return list(triples)
+        return [t for t in triples if t.predicate in wanted]
     except SyntaxError as error:
         reason = str(error.msg).split(": ", 1)[-1] if error.msg else str(error)
         raise DataError(path, f"Turtle syntax error: {reason}", error.lineno) from error
+
+
+def _not_as_written(literals: list[ox.Literal]) -> set[ox.Literal]:
+    """Those of ``literals`` that a store gives back otherwise (canonicalised)."""
+    distinct, predicate, scratch = list(set(literals)), ox.NamedNode(_PROBE), ox.Store()
+    scratch.bulk_extend(ox.Quad(ox.NamedNode(f"{_PROBE}{n}"), predicate, literal) for n, literal in enumerate(distinct))
+    return {literal for quad in scratch
+            if quad.object != (literal := distinct[int(quad.subject.value[len(_PROBE):])])}
 
 
 def _keep(kept: Graph, quads: Iterable[ox.Quad], wanted: set[ox.NamedNode] | None) -> None:
