@@ -73,10 +73,10 @@ def parse_project(project: Project, shapes: Graph, keep: Collection[URIRef] | No
         folder = folder_of(project, path)
         named.append((SOURCE_GRAPH if folder is None else graph_name_for(folder), path))
     wanted = None if keep is None else {ox.NamedNode(str(p)) for p in keep}
-    parsed: dict[URIRef, list[ox.Triple]] = {}
+    parsed: dict[URIRef, list[ox.Quad]] = {}
     for name, path in named:  # in loader.load's order, so the same bad file is named first
         parsed.setdefault(name, []).extend(_triples(path, _read(path), set() if wanted is None else wanted))
-    whole, as_parsed = _read_from_parser(parsed, wanted is None)
+    whole = _loaded_from_parser(parsed, wanted is None)
     store, kept, files = ox.Store(), Graph(), dict[URIRef, list[Path]]()
     bind_prefixes(kept)  # pyshacl's generic messages name nodes as the graph binds them, as loader's union does
     for name, path in named:
@@ -88,30 +88,29 @@ def parse_project(project: Project, shapes: Graph, keep: Collection[URIRef] | No
         else:
             store.load(_read(path), ox.RdfFormat.TURTLE, base_iri=ID_BASE, to_graph=graph)
         files.setdefault(name, []).append(path)
-    _keep(kept, (ox.Quad(t.subject, t.predicate, t.object) for name in as_parsed for t in parsed[name]), None)
+    # The other graphs' kept triples: the parser's, as written, but those with a blank node (all stored as written,
+    # see _loaded_from_parser), which must be the store's to share its blank nodes.
+    _keep(kept, (t for name, triples in parsed.items() if name not in whole for t in triples if not _has_blank(t)), None)
     if wanted:
-        skipped = {ox.NamedNode(str(name)) for name in whole | as_parsed}
-        _keep(kept, (q for p in wanted for q in store.quads_for_pattern(None, p, None) if q.graph_name not in skipped), None)
+        skipped = {ox.NamedNode(str(name)) for name in whole}
+        _keep(kept, (q for p in wanted for q in store.quads_for_pattern(None, p, None)
+                     if _has_blank(q) and q.graph_name not in skipped), None)
     _check_folders_are_sources(project, store)
     return ParsedProject(store, files, shapes, kept)
 
 
-def _read_from_parser(parsed: dict[URIRef, list[ox.Triple]], everything: bool) -> tuple[set[URIRef], set[URIRef]]:
-    """The graphs to load from the parser's terms, and those whose kept triples are the parser's (else the store's).
-
-    A graph with a kept literal the store would not give back as written keeps the parser's triples;
-    if one of them has a blank node, the store must hold the parser's blank nodes too, so it is loaded from them.
-    """
+def _loaded_from_parser(parsed: dict[URIRef, list[ox.Quad]], everything: bool) -> set[URIRef]:
+    """The graphs to load from the parser's terms rather than in Rust: every graph if everything is kept, else
+    those where a kept triple with a blank node has a literal the store would not give back as written (its
+    lexical form must come from the parser, and the store must then hold the parser's blank node)."""
     if everything:
-        return set(parsed), set()
-    changed = _not_as_written([o for triples in parsed.values() for o in (t.object for t in triples)
-                               if isinstance(o, ox.Literal)])
-    whole, as_parsed = set[URIRef](), set[URIRef]()
-    for name, triples in parsed.items():
-        if any(t.object in changed for t in triples):
-            blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
-            (whole if blank else as_parsed).add(name)
-    return whole, as_parsed
+        return set(parsed)
+    changed = _not_as_written([q.object for quads in parsed.values() for q in quads if isinstance(q.object, ox.Literal)])
+    return {name for name, quads in parsed.items() if any(_has_blank(q) and q.object in changed for q in quads)}
+
+
+def _has_blank(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
 
 
 def _read(path: Path) -> str:
@@ -125,7 +124,7 @@ def _parse(path: Path, text: str, graph: ox.NamedNode | ox.DefaultGraph) -> list
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in _triples(path, text, None)]
 
 
-def _triples(path: Path, text: str, wanted: set[ox.NamedNode] | None) -> list[ox.Triple]:
+def _triples(path: Path, text: str, wanted: set[ox.NamedNode] | None) -> list[ox.Quad]:
     """The file's triples whose predicate is wanted (all if ``wanted`` is None): the whole file is parsed."""
     try:
         triples = ox.parse(text, ox.RdfFormat.TURTLE, base_iri=ID_BASE, rename_blank_nodes=True)
