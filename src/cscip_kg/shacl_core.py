@@ -27,7 +27,8 @@ from rdflib.term import Node
 
 from cscip_kg.namespaces import compact
 from cscip_kg.parsed import query_union
-from cscip_kg.shacl_logic import SUBCLASS, conforms, node_components, violates
+from cscip_kg.shacl_focus import FOCUS, Subclasses, Targets
+from cscip_kg.shacl_logic import conforms, node_components, violates
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 # What a handled property shape may carry besides sh:path and sh:message; anything else goes to pyshacl.
@@ -64,38 +65,6 @@ class CoreCheck:
     walk: URIRef | Path | None = None
     details: tuple[Detail, ...] = ()  # for sh:node: checked on each value node reported
     targets: Targets | None = None  # the shape's, which replace FOCUS in the query when it runs
-
-
-# Where a query binds ?this to the shape's focus nodes, filled in when it runs (Targets.pattern).
-FOCUS = "{focus}"
-
-
-@dataclass(frozen=True)
-class Targets:
-    """A shape's targets: the instances of classes, and the subjects or objects of properties."""
-
-    classes: tuple[URIRef, ...]
-    subjects_of: tuple[URIRef, ...]
-    objects_of: tuple[URIRef, ...]
-
-    def pattern(self, store: ox.Store) -> str:
-        """A group pattern binding ?this to each focus node (a node with two of the classes twice: every query is
-        DISTINCT or grouped by ?this).
-
-        The subclasses of the classes are read first, once per run, so each check looks the instances up by
-        their rdf:type: ``?this a/rdfs:subClassOf* C`` cost half the checks' time, found again by each check.
-        """
-        parts = []
-        classes = {row["class"] for c in self.classes
-                   for row in query_union(store, f"SELECT DISTINCT ?class WHERE {{ ?class <{RDFS.subClassOf}>* <{c}> }}")}
-        if all(isinstance(c, ox.NamedNode) for c in classes):  # VALUES cannot hold a blank node
-            if classes:
-                parts.append(f"{{ VALUES ?class_ {{ {' '.join(sorted(str(c) for c in classes))} }} ?this <{RDF.type}> ?class_ }}")
-        else:
-            parts += [f"{{ ?this {SUBCLASS} <{c}> }}" for c in self.classes]
-        parts += [f"{{ ?this <{p}> ?target_ }}" for p in self.subjects_of]
-        parts += [f"{{ ?target_ <{p}> ?this }}" for p in self.objects_of]
-        return "{ " + " UNION ".join(parts) + " }"
 
 
 def _targets(shapes: Graph, shape: URIRef) -> Targets | None:
@@ -344,13 +313,13 @@ def _rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | 
 def violations(store: ox.Store, checks: list[CoreCheck], data: Graph) -> list[tuple[CoreCheck, Node, Node | None]]:
     """(check, focus node, value node or None) for every result, in rdflib terms."""
     found: list[tuple[CoreCheck, Node, Node | None]] = []
-    patterns: dict[Targets, str] = {}
+    subclasses, patterns = Subclasses(store), dict[Targets, str]()
     focus_nodes: dict[str, set[Node]] = {}  # by query: the Python-tested checks of a shape share theirs
     for check in checks:
         assert check.targets is not None, check
         if check.targets not in patterns:
-            patterns[check.targets] = check.targets.pattern(store)
-        query = check.query.replace(FOCUS, patterns[check.targets])
+            patterns[check.targets] = check.targets.pattern(subclasses)
+        query = subclasses.resolve(check.query.replace(FOCUS, patterns[check.targets]))
         if check.violates is None:
             found += [(check, _rdflib(row["this"]), _rdflib(row["value"]) if check.has_value else None)
                       for row in query_union(store, query)]
