@@ -73,22 +73,24 @@ def parse_project(project: Project, shapes: Graph, keep: Collection[URIRef] | No
         folder = folder_of(project, path)
         named.append((SOURCE_GRAPH if folder is None else graph_name_for(folder), path))
     wanted = None if keep is None else {ox.NamedNode(str(p)) for p in keep}
-    parsed: dict[URIRef, list[ox.Quad]] = {}
-    for name, path in named:  # in loader.load's order, so the same bad file is named first
-        parsed.setdefault(name, []).extend(_triples(path, _read(path), set() if wanted is None else wanted))
-    whole = _loaded_from_parser(parsed, wanted is None)
     # SimpleMemory: no per-context indexes, a quarter of the default store's cost to add to (a plain graph needs none).
     store, kept, files = ox.Store(), Graph(store="SimpleMemory"), dict[URIRef, list[Path]]()
     bind_prefixes(kept)  # pyshacl's generic messages name nodes as the graph binds them, as loader's union does
-    for name, path in named:
+    parsed: dict[URIRef, list[ox.Quad]] = {}
+    for name, path in named:  # in loader.load's order, so the same bad file is named first
+        text = _read(path)
+        parsed.setdefault(name, []).extend(_triples(path, text, set() if wanted is None else wanted))
+        if wanted is not None:
+            store.load(text, ox.RdfFormat.TURTLE, base_iri=ID_BASE, to_graph=ox.NamedNode(str(name)))
+        files.setdefault(name, []).append(path)
+    whole = _loaded_from_parser(parsed, wanted is None)
+    for name in whole:  # again, from the parser's terms, so that the store and rdflib share their blank nodes
         graph = ox.NamedNode(str(name))
-        if name in whole:
+        store.remove_graph(graph)
+        for path in files[name]:
             quads = _parse(path, _read(path), graph)
             store.bulk_extend(quads)
             _keep(kept, quads, wanted)
-        else:
-            store.load(_read(path), ox.RdfFormat.TURTLE, base_iri=ID_BASE, to_graph=graph)
-        files.setdefault(name, []).append(path)
     # The other graphs' kept triples: the parser's, as written, but those with a blank node (all stored as written,
     # see _loaded_from_parser), which must be the store's to share its blank nodes.
     _keep(kept, (t for name, triples in parsed.items() if name not in whole for t in triples if not _has_blank(t)), None)
