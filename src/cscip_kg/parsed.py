@@ -5,13 +5,14 @@ at ×100); pyoxigraph parses and stores the same triples in Rust, where the chec
 What pyshacl still checks (and the constraints tested in Python on literals as written) needs an
 rdflib graph of the triples whose predicate is in ``keep``.
 
-Each file goes into the store with ``Store.load``, which never makes a Python object per triple
-(making one, a ``Quad`` and copying the graphs into the default graph were 45 of 130 s at ×100).
-The kept triples are read back from the store, except that the store canonicalises some literals
-("01"^^xsd:integer is stored as 1, "3"^^xsd:nonNegativeInteger as the integer 3) and the tests read
-the lexical form: so each file is also streamed through the parser, keeping only its triples with a
-kept predicate, and a graph where one of their literals is not stored as written is loaded from the
-parser's own terms instead (the store and rdflib then share its blank nodes, as all graphs did before).
+Each file is read once and goes into the store with ``Store.load``, which makes no Python object per
+triple (making one, a ``Quad`` and copying the graphs into the default graph were 45 of 130 s at ×100).
+The store canonicalises some literals ("01"^^xsd:integer is stored as 1, "3"^^xsd:nonNegativeInteger
+as the integer 3) and the tests read the lexical form, so the same text is also streamed through the
+parser in Python, keeping only the triples with a kept predicate, as written. Those with a blank node
+are read back from the store instead, so that rdflib and the store share its blank nodes; a graph where
+such a triple has a literal the store rewrites is loaded again from the parser's terms (as every graph
+was before).
 
 The default graph stays empty: checks query the union of the named graphs
 (``use_default_graph_as_union``), where a triple two sources state appears twice, so they ask for
@@ -64,8 +65,12 @@ def parse_shapes(project: Project) -> Graph:
     return shapes
 
 
-def parse_project(project: Project, shapes: Graph, keep: Collection[URIRef] | None) -> ParsedProject:
-    """Parse ontology/ and data/ (DataError on the first bad file); keep every triple if ``keep`` is None."""
+def parse_project(project: Project, shapes: Graph, keep: Collection[URIRef] | None, pyshacl: bool = True) -> ParsedProject:
+    """Parse ontology/ and data/ (DataError on the first bad file); keep every triple if ``keep`` is None.
+
+    Without ``pyshacl`` (nothing left for it), the kept triples go into a SimpleMemory graph: no per-context
+    indexes, a quarter of the default store's cost to add to; pyshacl needs a context-aware store.
+    """
     if not project.data_dir.is_dir():
         raise DataError(project.data_dir, "data folder not found")
     named = [(ONTOLOGY_GRAPH, path) for path in sorted(project.ontology_dir.glob("*.ttl"))]
@@ -73,8 +78,7 @@ def parse_project(project: Project, shapes: Graph, keep: Collection[URIRef] | No
         folder = folder_of(project, path)
         named.append((SOURCE_GRAPH if folder is None else graph_name_for(folder), path))
     wanted = None if keep is None else {ox.NamedNode(str(p)) for p in keep}
-    # SimpleMemory: no per-context indexes, a quarter of the default store's cost to add to (a plain graph needs none).
-    store, kept, files = ox.Store(), Graph(store="SimpleMemory"), dict[URIRef, list[Path]]()
+    store, kept, files = ox.Store(), Graph(store="default" if pyshacl else "SimpleMemory"), dict[URIRef, list[Path]]()
     bind_prefixes(kept)  # pyshacl's generic messages name nodes as the graph binds them, as loader's union does
     parsed: dict[URIRef, list[ox.Quad]] = {}
     for name, path in named:  # in loader.load's order, so the same bad file is named first

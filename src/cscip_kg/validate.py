@@ -103,7 +103,7 @@ def validate_parsed(project: Project) -> tuple[list[Problem], ParsedProject]:
     """
     shapes = parse_shapes(project)
     chosen = shacl_run.plan(shapes)
-    parsed = parse_project(project, shapes, chosen.reads)
+    parsed = parse_project(project, shapes, chosen.reads, pyshacl=len(chosen.rest) > 0)
     locator = SourceLocator(parsed.files, project.root)
     store = parsed.store
     problems = _undefined_terms(store, locator) + _dangling_iris(store, locator) + _without_basis(store, locator)
