@@ -199,8 +199,9 @@ def score_name(query: str, query_words: list[str], key: str, name_words: list[st
         return 60
     if len(query) > 2 and query in key:
         return 50
-    if fuzzy and len(query) >= 4 and len(set(_trigrams(query)) & set(_trigrams(key))) * 2 >= len(query) - 2:
-        ratio = max((similar or _similar)(query, text) for text in (key[:len(query) + 1], *name_words))
+    if fuzzy and len(query) >= 4 and len(_query_trigrams(query) & {key[i:i + 3] for i in range(len(key) - 2)}) * 2 >= len(query) - 2:
+        similar = similar or _similar
+        ratio = max(similar(query, text) for text in (key[:len(query) + 1], *name_words))
         if ratio >= FUZZY_CUTOFF:
             return 20 + 25 * ratio
     return 0
@@ -211,6 +212,11 @@ def _similar(query: str, text: str) -> float:
         return 0.0
     matcher = difflib.SequenceMatcher(None, query, text)
     return matcher.ratio() if matcher.quick_ratio() >= FUZZY_CUTOFF else 0.0
+
+
+@functools.lru_cache(maxsize=64)
+def _query_trigrams(query: str) -> frozenset[str]:
+    return frozenset(_trigrams(query))
 
 
 def _trigrams(text: str) -> list[str]:
