@@ -34,6 +34,8 @@ from cscip_kg.backend import Backend
 from cscip_kg.engine import Prepared
 
 SEARCH_FILE = "search.sqlite"
+# The index's layout, kept in SQLite's user_version: 2 = names once per spelling, entities in groups.
+SEARCH_FORMAT = 2
 STOPWORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "with"})
 # Words people add to a place's name ("Leeds council") that the graph's name may not carry.
 GENERIC = frozenset({"council", "county", "city", "borough", "metropolitan", "district", "london", "authority", "la"})
@@ -157,6 +159,7 @@ def write_search_db(engine: Backend, path: Path, base: str) -> None:
     db = sqlite3.connect(path)
     try:
         db.executescript(_SCHEMA)
+        db.execute(f"PRAGMA user_version = {SEARCH_FORMAT}")
         writer = _Writer(db)
         for number, (iri, entry) in enumerate(sorted(entries.items()), 1):
             writer.add(number, iri, entry, kind_of(iri, base))
@@ -244,12 +247,21 @@ class _Group:
     matched: str
 
 
+class OutdatedIndex(Exception):
+    """The build's search index was written by a version of cscip-kg that laid it out differently."""
+
+
 class SearchDB:
     """Read-only access to a build's search index; safe to share between a server's threads."""
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
+        found = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if found != SEARCH_FORMAT:
+            self._db.close()
+            raise OutdatedIndex(f"{path.name} is a search index of format {found}; this version of cscip-kg reads format "
+                                f"{SEARCH_FORMAT}: rebuild it with `cscip-kg build`")
 
     def close(self) -> None:
         self._db.close()

@@ -8,6 +8,8 @@ search did, so any shortcut that changes a hit, its order, a total or a facet fa
 
 from __future__ import annotations
 
+import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ from cscip_kg.search_db import (
     GENERIC,
     KIND_WEIGHT,
     SEARCH_FILE,
+    OutdatedIndex,
     SearchDB,
     _read_names,
     initials,
@@ -29,6 +32,7 @@ from cscip_kg.search_db import (
     words,
     write_search_db,
 )
+from tests.server.live import open_app
 
 Entity = tuple[str, str, str, list[tuple[str, str, list[str], set[str], bool, bool]]]  # IRI, label, kind, names
 Ranked = list[tuple[str, float, str]]  # (IRI, score, the name that matched when it is not the label)
@@ -164,3 +168,17 @@ def test_copies_rank_and_page_as_distinct_entities_would(copies, text, size):
     assert db.search("alpha").total == 4 * COPIES  # the fixture is what it says: every copy is found
     assert_same(db, entries, text, size=size)
     assert_same(db, entries, text, "model", size=size)
+
+
+def test_an_index_of_another_layout_is_refused_with_a_clear_error(build_dir, tmp_path):
+    folder = tmp_path / "build"
+    shutil.copytree(build_dir, folder)
+    db = sqlite3.connect(folder / SEARCH_FILE)
+    db.execute("PRAGMA user_version = 1")  # as a build by an earlier version of cscip-kg
+    db.commit()
+    db.close()
+    with pytest.raises(OutdatedIndex, match="format 1; this version of cscip-kg reads format 2: rebuild it"):
+        SearchDB(folder / SEARCH_FILE)
+    with open_app({"build": str(folder), "workers": 1}) as app:
+        response = app.test_client().get("/search.json?q=fdac")
+    assert response.status_code == 503 and b"search index is outdated" in response.data and str(tmp_path).encode() not in response.data
