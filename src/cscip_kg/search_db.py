@@ -8,9 +8,10 @@ names are all the same share one ``grp`` (group): a search scores forms, then
 groups, and only the page's entities are read one by one, so its cost follows
 the number of distinct names and groups that match, not the number of entities.
 Candidates come from an FTS5 trigram index over the forms' squashed names
-(substrings) and the acronym table; misspellings ("mokingbird") from a table of
-each form's trigrams. Each candidate form is then scored in Python, so ranking
-rules live in one readable function (``score_name``).
+(substrings) and the acronym table; misspellings ("mokingbird") from the same
+FTS5 index, by how many of the query's trigrams a form shares. Each candidate
+form is then scored in Python, so ranking rules live in one readable function
+(``score_name``).
 """
 
 from __future__ import annotations
@@ -90,8 +91,6 @@ _SCHEMA = """
   CREATE INDEX grp_form_form ON grp_form(form);
   CREATE TABLE acronym(acronym TEXT, form INTEGER);
   CREATE INDEX acronym_index ON acronym(acronym);
-  CREATE TABLE trigram(trigram TEXT, form INTEGER);
-  CREATE INDEX trigram_index ON trigram(trigram, form);
   CREATE VIRTUAL TABLE form_fts USING fts5(key, content='form', content_rowid='id', tokenize='trigram');"""
 
 
@@ -145,7 +144,6 @@ class _Writer:
             self._db.execute("INSERT INTO form VALUES (?, ?, ?, ?, ?, ?)",
                              (form, name, key, " ".join(words(name)), " ".join(acronyms), hidden))
             self._db.executemany("INSERT INTO acronym VALUES (?, ?)", [(a, form) for a in acronyms])
-            self._db.executemany("INSERT INTO trigram VALUES (?, ?)", [(t, form) for t in _trigrams(key)])
         return form
 
     def finish(self) -> None:
@@ -287,11 +285,11 @@ class SearchDB:
 
     def _candidates(self, query: str, query_words: list[str], fuzzy: bool) -> list[tuple[Any, ...]]:
         """Forms that may match, one row per group holding them: acronyms and FTS5 substrings, or forms sharing enough trigrams."""
-        if fuzzy:  # a misspelling shares at least half its trigrams with the name (score_name's own test)
+        if fuzzy:  # a misspelling shares at least half its trigrams with the name (score_name's own test), one FTS5 list each
             grams = _trigrams(query)
-            forms = (f"SELECT form FROM trigram WHERE trigram IN ({','.join('?' * len(grams))}) "
-                     "GROUP BY form HAVING COUNT(*) * 2 >= ?")
-            return self._db.execute(_CANDIDATES.format(forms=forms), (*grams, len(query) - 2)).fetchall()
+            each = " UNION ALL ".join(["SELECT rowid AS form FROM form_fts WHERE form_fts MATCH ?"] * len(grams))
+            forms = f"SELECT form FROM ({each}) GROUP BY form HAVING COUNT(*) * 2 >= ?"
+            return self._db.execute(_CANDIDATES.format(forms=forms), (*map(_phrase, grams), len(query) - 2)).fetchall()
         acronyms = "SELECT form FROM acronym WHERE acronym = ?"
         if len(query) < 3:
             forms = f"{acronyms} UNION SELECT id FROM form WHERE key >= ? AND key < ?"
