@@ -22,6 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent / "src")]
 
+from cscip_kg.build import MANIFEST_FILE  # noqa: E402
 from cscip_kg.namespaces import BASE  # noqa: E402
 from cscip_kg.opened import embedded  # noqa: E402
 from cscip_kg.search_db import SEARCH_FILE, SearchDB, write_search_db  # noqa: E402
@@ -52,7 +53,8 @@ def measure(build: Path, repeat: int) -> dict[str, object]:
                          "first": found.hits[0].label if found.hits else ""})
         db.close()
         size = index.stat().st_size
-    return {"build": str(build), "at": datetime.now(UTC).isoformat(timespec="seconds"), "repeat": repeat,
+    triples = json.loads((build / MANIFEST_FILE).read_text(encoding="utf-8"))["triples"]
+    return {"triples": triples, "at": datetime.now(UTC).isoformat(timespec="seconds"), "repeat": repeat,
             "write_cpu_s": round(written, 2), "index_mib": round(size / 2**20, 1),
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, "searches": rows}
 
@@ -64,7 +66,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = parser.parse_args()
     result = measure(args.build, args.repeat)
-    print(f"index written in {result['write_cpu_s']} s CPU, {result['index_mib']} MiB")
+    print(f"{result['triples']:,} triples; index written in {result['write_cpu_s']} s CPU, {result['index_mib']} MiB")
     print(f"{'query':22s} {'CPU ms':>8s} {'total':>8s}  verdict  first hit")
     for row in result["searches"]:  # type: ignore[attr-defined]
         verdict = "met" if row["cpu_ms"] <= TARGET_MS else "MISSED"
