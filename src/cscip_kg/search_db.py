@@ -94,7 +94,7 @@ _SCHEMA = """
   CREATE VIRTUAL TABLE form_fts USING fts5(key, content='form', content_rowid='id', tokenize='trigram');"""
 
 
-def _read_names(engine: Backend) -> dict[str, dict[str, Any]]:
+def read_names(engine: Backend) -> dict[str, dict[str, Any]]:
     """Every labelled IRI's names, main label, first description and whether it is a council."""
     result = engine.query(Prepared(_NAMES))
     assert isinstance(result, ox.QuerySolutions)
@@ -153,7 +153,7 @@ class _Writer:
 
 def write_search_db(engine: Backend, path: Path, base: str) -> None:
     """Write the index of every labelled IRI in the graph to ``path`` (a new file)."""
-    entries = _read_names(engine)
+    entries = read_names(engine)
     db = sqlite3.connect(path)
     try:
         db.executescript(_SCHEMA)

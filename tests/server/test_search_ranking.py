@@ -24,9 +24,9 @@ from cscip_kg.search_db import (
     SEARCH_FILE,
     OutdatedIndex,
     SearchDB,
-    _read_names,
     initials,
     kind_of,
+    read_names,
     score_name,
     squashed,
     words,
@@ -113,7 +113,7 @@ def assert_same(db: SearchDB, entries: list[Entity], text: str, kind: str | None
 
 @pytest.fixture(scope="module")
 def names(compiled: CompiledGraph) -> list[Entity]:
-    return entities(_read_names(compiled.engine))
+    return entities(read_names(compiled.engine))
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +158,7 @@ def copies(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchDB, list[Ent
     engine = Engine.from_nquads("\n".join(lines).encode())
     path = tmp_path_factory.mktemp("copies") / SEARCH_FILE
     write_search_db(engine, path, BASE)
-    return SearchDB(path), entities(_read_names(engine))
+    return SearchDB(path), entities(read_names(engine))
 
 
 @pytest.mark.parametrize("text", ["alpha", "alpha beta", "ab", "gamma", "alphaton", "council", "alpa"])
