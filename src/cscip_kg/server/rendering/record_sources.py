@@ -59,30 +59,32 @@ class Records:
 class _Needed:
     ends: set[str] = field(default_factory=set)  # the other ends, as SPARQL terms
     predicates: set[str] = field(default_factory=set)
-    shared_ends: set[str] = field(default_factory=set)  # other ends that are shared things (IRIs)
+    ask: dict[str, set[str]] = field(default_factory=dict)  # graph → other ends to ask for the records they point at
     records: set[tuple[str, str]] = field(default_factory=set)  # (graph, record) linked to the entity
     own: set[str] = field(default_factory=set)  # records to ask what they link
 
 
 def record_sources(build: Build, description: Description, shared: tuple[str, ...], compiled: set[str]) -> Records:
-    """The records standing for this shared entity's statements in the ``compiled`` graphs (one query)."""
+    """The records standing for a shared entity's statements in the ``compiled`` graphs whose subject is a shared
+    thing, in one query. Other entities
+    need none: their own source is precise. (A project's or grant's lineage link into a round is still
+    sourced by the lineage graph: asking for its records cost a round's page 10 times its queries.)"""
     records = Records(description.iri.value)
     if not records.entity.startswith(shared):
         return records
     needed = _needed(build, description, shared, compiled)
-    if not needed.ends or not (needed.own or needed.shared_ends):
+    if not needed.ends or not (needed.own or needed.ask):
         return records
     wanted = ", ".join(sorted(needed.ends | needed.predicates))
     states = ", ".join(f"<{p}>" for p in STATES)
     branches = []
     for graph in sorted({g for g, _r in needed.records}):  # a named graph each: ``GRAPH ?g`` costs ten times as much
         own = {r for g, r in needed.records if g == graph and r in needed.own}
-        branches.append(each_iri("r", own, f"GRAPH <{graph}> {{ ?r ?via ?n FILTER(?n IN ({wanted}) || ?via IN ({states})) }}"))
-        branches.append(each_iri("r", own, f"GRAPH <{graph}> {{ ?r <{SOURCE}> ?source }}"))
-        branches.append(each_iri("n", needed.shared_ends, f"GRAPH <{graph}> {{ ?n ?via ?r OPTIONAL {{ ?r <{SOURCE}> ?source }} }}"))
-        branches[-3:] = [f"{{ {branch} BIND(<{graph}> AS ?g) }}" for branch in branches[-3:]]
-    query = f"SELECT ?r ?g ?via ?n ?source WHERE {{ {' UNION '.join(branches)} }}"
-    result = build.engine.query(Prepared(query))
+        branches += [f"{{ {branch} BIND(<{graph}> AS ?g) }}" for branch in (
+            each_iri("r", own, f"GRAPH <{graph}> {{ ?r ?via ?n FILTER(?n IN ({wanted}) || ?via IN ({states})) }}"),
+            each_iri("r", own, f"GRAPH <{graph}> {{ ?r <{SOURCE}> ?source }}"),
+            each_iri("n", needed.ask.get(graph, ()), f"GRAPH <{graph}> {{ ?n ?via ?r OPTIONAL {{ ?r <{SOURCE}> ?source }} }}"))]
+    result = build.engine.query(Prepared(f"SELECT ?r ?g ?via ?n ?source WHERE {{ {' UNION '.join(branches)} }}"))
     assert isinstance(result, ox.QuerySolutions)
     for row in result:
         key = (row["g"].value, row["r"].value)
@@ -100,8 +102,7 @@ def record_sources(build: Build, description: Description, shared: tuple[str, ..
 
 
 def _needed(build: Build, description: Description, shared: tuple[str, ...], compiled: set[str]) -> _Needed:
-    """The other ends of the entity's statements as a shared subject in ``compiled`` graphs, and the records
-    linked to it there."""
+    """The other ends of the shared subjects' statements, and the records linked to the entity."""
     entity = description.iri
     at = tuple(f"{build.base}id/{kind}/" for kind in RECORD_KINDS)
     pointing = tuple(f"{build.base}id/{kind}/" for kind in POINTING_KINDS)
@@ -114,9 +115,10 @@ def _needed(build: Build, description: Description, shared: tuple[str, ...], com
             needed.records.add((g.value, other.value))
             if s == entity or other.value.startswith(pointing):
                 needed.own.add(other.value)
-        if entity in (s, o) and isinstance(s, ox.NamedNode) and s.value.startswith(shared) and not isinstance(other, ox.BlankNode):
+        if (entity in (s, o) and isinstance(s, ox.NamedNode) and not isinstance(other, ox.BlankNode)
+                and s.value.startswith(shared)):
             needed.ends.add(str(other))
             needed.predicates.add(f"<{p.value}>")
-            if isinstance(other, ox.NamedNode) and other.value.startswith(shared):
-                needed.shared_ends.add(other.value)
+            if isinstance(other, ox.NamedNode) and other.value.startswith(build.base + "id/"):
+                needed.ask.setdefault(g.value, set()).add(other.value)
     return needed

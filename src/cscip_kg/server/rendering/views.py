@@ -32,6 +32,10 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 EDITORIAL_NOTE = "http://www.w3.org/2004/02/skos/core#editorialNote"
 SHARED_KINDS = ("organisation", "model", "programme", "theme")
+DCTERMS = "http://purl.org/dc/terms/"
+# What a source document's description takes from the page itself (its description and notes are this project's).
+READ_ON_THE_PAGE = frozenset((DCTERMS + "title", DCTERMS + "publisher", DCTERMS + "issued", DCTERMS + "modified",
+                              DCTERMS + "date", CSCIP + "originalURL", "http://www.w3.org/2000/01/rdf-schema#label"))
 _PRECISE = "SELECT ?s ?g ?source WHERE {{ {branches} }}"
 
 
@@ -122,14 +126,21 @@ class EntityView:
         record's page, an evaluator by its claim's. So a statement of a shared thing outside the registry is
         sourced by the records of that graph that link its two ends (``record_sources``: claims and statement
         records of that very property first), else by the subject's own pages there (a GSS code's list).
+        A source document's title, publisher and dates are read on the page itself.
         """
         key = (subject, graph, predicate, _key(other) if other is not None else "")
         if key not in self._sources:
-            shared = subject.startswith(self._shared) and graph != self.build.base + "graph/registry"
-            found = self.records.sources(graph, subject, predicate, other) if shared and other is not None else []
+            own = self.precise.get((subject, graph))
+            registry = graph == self.build.base + "graph/registry"
+            shared = subject.startswith(self._shared) and not registry
+            found = self.records.sources(graph, subject, predicate, other) if (shared or not own) and other is not None \
+                and not registry else []
             if shared and not found and other is not None and not _key(other).startswith(self._shared):
                 found = self.precise.get((_key(other), graph), [])  # the record it points at (an adoption)
-            self._sources[key] = found or self.precise.get((subject, graph)) or [graph]
+            document = catalogue().by_iri.get(subject)
+            if document is not None and document.url and predicate in READ_ON_THE_PAGE:
+                found = [subject]
+            self._sources[key] = found or own or [graph]
         return self._sources[key]
 
     def _money(self, node: ox.BlankNode) -> Link | None:
