@@ -238,3 +238,8 @@ def test_an_organisations_models_link_to_their_pages(client):
     assert links["/id/model/family-safeguarding"] == "Family Safeguarding"
     assert links["/id/model/family-drug-and-alcohol-court"] == "Family Drug and Alcohol Court"
     assert re.search(r'It took up <a href="/id/model/family-drug-and-alcohol-court"', html)
+
+
+def test_a_strand_whose_statements_need_no_record_still_answers(client):
+    # A shared thing with statements in a compiled graph but no record linked to it there (a round 1 strand).
+    assert "CSCIP round 1" in page(client, "/id/programme/cscip-round-1-adolescents")

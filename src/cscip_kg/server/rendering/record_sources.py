@@ -73,7 +73,7 @@ def record_sources(build: Build, description: Description, shared: tuple[str, ..
     if not records.entity.startswith(shared):
         return records
     needed = _needed(build, description, shared, compiled)
-    if not needed.ends or not (needed.own or needed.ask):
+    if not needed.ends or not needed.records:
         return records
     wanted = ", ".join(sorted(needed.ends | needed.predicates))
     states = ", ".join(f"<{p}>" for p in STATES)
