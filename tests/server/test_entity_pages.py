@@ -222,12 +222,18 @@ def test_the_folded_table_names_the_page_each_fact_was_read_on_not_secondary_fac
 
 
 def test_walsalls_facts_name_the_page_of_each(client):
-    facts = dict(folded_facts(page(client, "/id/organisation/walsall")))
+    facts = folded_facts(page(client, "/id/organisation/walsall"))
     trial = "https://whatworks-csc.org.uk/research-project/family-safeguarding-model-trial-evaluation/"
-    assert facts["Family Safeguarding"] == [trial]  # adopts model: the adoption record's page
-    assert facts["Walsall: Family Safeguarding through Strengthening Families, Protecting Children (trial cohort)"] == [trial]
-    gss = facts["GSS code E08000030 (Walsall)"]
-    assert len(gss) == 1 and gss[0].startswith("https://github.com/") and "stats19" in gss[0].lower()
+    # adopts model (secondary-facts) and its lineage link: the adoption record's pages (the lineage link also
+    # has the page that dated it), each an http(s) page, the trial page among them
+    adopted = [hrefs for value, hrefs in facts if value == "Family Safeguarding"]
+    assert len(adopted) == 2 and [trial] in adopted
+    assert all(trial in hrefs and all(h.startswith("https://") for h in hrefs) for hrefs in adopted), adopted
+    record = [hrefs for value, hrefs in facts
+              if value == "Walsall: Family Safeguarding through Strengthening Families, Protecting Children (trial cohort)"]
+    assert record == [[trial]]
+    gss = [hrefs for value, hrefs in facts if value == "GSS code E08000030 (Walsall)"]
+    assert len(gss) == 1 and len(gss[0]) == 1 and gss[0][0].startswith("https://github.com/") and "stats19" in gss[0][0].lower()
 
 
 def test_an_organisations_models_link_to_their_pages(client):
