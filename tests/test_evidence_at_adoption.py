@@ -8,6 +8,7 @@ import pytest
 from cscip_kg.engine import Prepared
 from cscip_kg.queries import load_catalogue
 from tests.conftest import ROOT
+from tests.helpers import select
 
 NAMED = load_catalogue(ROOT / "queries")["evidence-at-adoption"]
 
@@ -119,3 +120,40 @@ def test_norfolk_had_north_yorkshire_s_figures_when_no_wrong_door_went_live(comp
     # Harrogate News, 3 October 2019; Norfolk's No Wrong Door went live on 1 June 2021
     assert ("no-wrong-door-looked-after-18", "yes") in norfolk
     assert ("no-wrong-door-arrests-38", "unknown") in norfolk  # the page quoting Loughborough's report states no date
+
+
+def test_sfpc_adopters_dated_by_their_own_pages_are_placed_and_the_rest_stay_unknown(safeguarding):
+    # Walsall launched in September 2020 (its page of 11 November 2020), Telford and Wrekin went live on
+    # 28 June 2021; no stored page read dates Swindon's start.
+    def rows(adopter: str) -> dict[str, dict[str, str]]:
+        return {r["finding"].rsplit("/", 1)[-1]: r for r in safeguarding
+                if r["adopter"].endswith("/organisation/" + adopter) and r["programmeLabel"].startswith("Strengthening Families")}
+
+    walsall, telford, swindon = rows("walsall"), rows("telford-and-wrekin"), rows("swindon")
+    assert {r["adopted"] for r in walsall.values()} == {"2020-09"}
+    assert {r["adopted"] for r in telford.values()} == {"2021-06-28"}
+    council_49 = "family-safeguarding-hertfordshire-child-protection-plans-49-council"  # Community Care, 9 January 2017
+    round_2 = "family-safeguarding-round-2-looked-after-up-to-30"  # the round 2 evaluation, November 2020
+    assert (walsall[council_49]["publicWhenAdopted"], walsall[round_2]["publicWhenAdopted"]) == ("yes", "no")
+    assert (telford[council_49]["publicWhenAdopted"], telford[round_2]["publicWhenAdopted"]) == ("yes", "yes")
+    assert {r["publicWhenAdopted"] for r in swindon.values()} == {"unknown"}
+
+
+def test_each_adoption_date_read_from_a_council_page_keeps_the_page_and_its_words(compiled):
+    # data/evaluation-findings/adoption-dates.ttl: the date's own statement record names the page it was read on and
+    # quotes it (stated), or says how the year was read from the page's own date (inferred).
+    rows = select(compiled, """
+        SELECT ?adoption ?date ?basis ?url ?words WHERE {
+          ?adoption a cscip:Adoption ; schema:startDate ?date ; cscip:throughProgramme programme:sfpc .
+          OPTIONAL { ?r rdf:subject ?adoption ; rdf:predicate schema:startDate ; rdf:object ?date ; cscip:basis ?basis ;
+                        dcterms:source/cscip:originalURL ?url
+                     OPTIONAL { ?r skos:note|cscip:inferenceNote ?words } } }""")
+    dated = {r["adoption"].rsplit("/", 1)[-1]: r for r in rows}
+    assert {"walsall-family-safeguarding-sfpc", "lancashire-family-safeguarding-sfpc", "telford-and-wrekin-family-safeguarding-sfpc",
+            "coventry-family-valued-sfpc", "warrington-no-wrong-door-sfpc"} <= set(dated)
+    for name, row in dated.items():
+        if name == "norfolk-no-wrong-door-sfpc":  # dated by its secondary-facts row, whose words are its datesStatedAs
+            continue
+        assert row.get("url", "").startswith("http") and row.get("words"), name
+        assert row["basis"].endswith("/stated") == (row["words"].startswith("The page:")), name
+    assert dated["telford-and-wrekin-family-safeguarding-sfpc"]["words"].endswith("go live on 28 June 2021.'")

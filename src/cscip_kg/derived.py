@@ -1,7 +1,8 @@
 """What the build derives from the graph once, so that no request has to scan the whole graph.
 
 Today: the answers of the home page's figure queries (totals, funding, by round,
-by theme), written to ``derived/answers.json`` as rows of plain strings. Other
+by theme), written to ``derived/answers.json`` as rows of plain strings, and who
+took part in what for the maps and timelines of spread (``spread.write``). Other
 things derived at build time (the search index, the lineage graph) belong next
 to ``write_derived``, each in its own function, written into the same staging
 folder before it is swapped in.
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cscip_kg import spread
 from cscip_kg.counting import NOT_A_PHASE, as_project
 from cscip_kg.engine import Engine, Prepared
 
@@ -71,6 +73,7 @@ def write_derived(engine: Engine, staging: Path) -> None:
     folder = staging / DERIVED_FOLDER
     folder.mkdir(exist_ok=True)
     _write_answers(engine, folder)
+    spread.write(engine, folder)
 
 
 def _write_answers(engine: Engine, folder: Path) -> None:

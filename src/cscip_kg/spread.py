@@ -1,6 +1,9 @@
-"""Who took part in what, for the map and the timeline of spread: read once per build.
+"""Who took part in what, for the map and the timeline of spread: derived once, by the build.
 
-A few small queries: every involvement of an organisation (an adoption, a
+``cscip-kg build`` runs a few queries (``compute``) and writes the answer to
+``derived/spread.json``; a server reads that file on first use (``load``) instead
+of scanning the whole graph (at ×100 the scan took 13 s of a first request).
+The queries: every involvement of an organisation (an adoption, a
 participation, leading or partnering a project, developing a model), the GSS
 code of each authority, the programmes with their parts and dates, and the
 places with their own evaluated findings on a model (marked on both). The
@@ -12,13 +15,18 @@ A partnership's involvement is given to each of its members too (marked
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
+from functools import cached_property
+from pathlib import Path
 
 import pyoxigraph as ox
 
+from cscip_kg.backend import Backend
 from cscip_kg.engine import Prepared
-from cscip_kg.opened import Build
+
+SPREAD_FILE = "spread.json"  # in the build's derived/ folder
 
 
 @dataclass(frozen=True)
@@ -116,31 +124,104 @@ class Spread:
         return found
 
     def stage(self, programme: str | None) -> str | None:
-        for iri in self.chain(programme):
-            stage = STAGE_OF_PROGRAMME.get(iri.rsplit("/", 1)[-1])
-            if stage is not None:
-                return stage
-        return None
+        if programme not in self._stages:  # a few hundred programmes, asked once per involvement
+            self._stages[programme] = next((STAGE_OF_PROGRAMME[slug] for iri in self.chain(programme)
+                                            if (slug := iri.rsplit("/", 1)[-1]) in STAGE_OF_PROGRAMME), None)
+        return self._stages[programme]
+
+    @cached_property
+    def _stages(self) -> dict[str | None, str | None]:
+        return {}
 
     def label(self, iri: str | None) -> str:
         return self.labels.get(iri, iri.rsplit("/", 1)[-1]) if iri else ""
 
+    # Indexes, built on first use, so that a model's or a programme's map and timeline cost what
+    # that entity has, not every involvement in the graph.
+    @cached_property
+    def _by_model(self) -> dict[str, list[Involvement]]:
+        found: dict[str, list[Involvement]] = {}
+        for i in self.involvements:
+            if i.model:
+                found.setdefault(i.model, []).append(i)
+        return found
 
-def _rows(build: Build, text: str) -> Iterable[dict[str, str]]:
-    result = build.engine.query(Prepared(text))
+    @cached_property
+    def _by_programme(self) -> dict[str, list[Involvement]]:
+        found: dict[str, list[Involvement]] = {}
+        for i in self.involvements:
+            for programme in self.chain(i.programme):
+                found.setdefault(programme, []).append(i)
+        return found
+
+    @cached_property
+    def _by_org(self) -> dict[str, list[Involvement]]:
+        found: dict[str, list[Involvement]] = {}
+        for i in self.involvements:
+            found.setdefault(i.org, []).append(i)
+        return found
+
+    @cached_property
+    def org_by_code(self) -> dict[str, str]:
+        return {code: org for org, code in self.codes.items()}
+
+    def of_model(self, model: str) -> list[Involvement]:
+        """The involvements in ``model``, in the order of ``involvements``."""
+        return self._by_model.get(model, [])
+
+    def in_programme(self, programme: str) -> list[Involvement]:
+        """The involvements through ``programme`` or any of its parts (rounds, strands)."""
+        return self._by_programme.get(programme, [])
+
+    def of_org(self, org: str) -> list[Involvement]:
+        return self._by_org.get(org, [])
+
+    def to_json(self) -> dict[str, object]:
+        return {"involvements": [list(astuple(i)) for i in self.involvements], "codes": self.codes,
+                "members": {k: sorted(v) for k, v in sorted(self.members.items())}, "wholes": self.wholes,
+                "dates": {k: list(v) for k, v in self.dates.items()}, "labels": self.labels,
+                "evaluated": {m: {p: sorted(r) for p, r in sorted(places.items())} for m, places in sorted(self.evaluated.items())}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Spread:
+        return cls([Involvement(*row) for row in data["involvements"]],  # type: ignore[attr-defined]
+                   dict(data["codes"]),  # type: ignore[call-overload]
+                   {k: set(v) for k, v in data["members"].items()},  # type: ignore[attr-defined]
+                   dict(data["wholes"]),  # type: ignore[call-overload]
+                   {k: (v[0], v[1]) for k, v in data["dates"].items()},  # type: ignore[attr-defined]
+                   dict(data["labels"]),  # type: ignore[call-overload]
+                   {m: {p: set(r) for p, r in places.items()} for m, places in data["evaluated"].items()})  # type: ignore[attr-defined]
+
+
+def write(engine: Backend, folder: Path) -> None:
+    """``compute`` into ``folder``/spread.json (the build's derived/ folder)."""
+    text = json.dumps(compute(engine).to_json(), separators=(",", ":"), sort_keys=True)
+    (folder / SPREAD_FILE).write_text(text + "\n", encoding="utf-8")
+
+
+def load(folder: Path, engine: Backend) -> Spread:
+    """What the build derived into ``folder`` (its derived/ folder); computed here only for an older build without it."""
+    path = folder / SPREAD_FILE
+    if not path.is_file():
+        return compute(engine)
+    return Spread.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _rows(engine: Backend, text: str) -> Iterable[dict[str, str]]:
+    result = engine.query(Prepared(text))
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
     for row in result:
         yield {name: row[name].value for name in names if row[name] is not None}
 
 
-def compute(build: Build) -> Spread:
+def compute(engine: Backend) -> Spread:
     projects: dict[str, dict[str, str]] = {}
-    for row in _rows(build, _PROJECTS):
+    for row in _rows(engine, _PROJECTS):
         projects.setdefault(row["project"], {}).update({k: v for k, v in row.items() if k not in projects.get(row["project"], {})})
     wholes: dict[str, str] = {}
     dates: dict[str, tuple[str, str]] = {}
-    for row in _rows(build, _PROGRAMMES):
+    for row in _rows(engine, _PROGRAMMES):
         if "whole" in row:
             wholes.setdefault(row["programme"], row["whole"])
         if "start" in row or "end" in row:
@@ -150,21 +231,21 @@ def compute(build: Build) -> Spread:
             dates[iri] = (facts.get("start", ""), facts.get("end", ""))
     codes: dict[str, str] = {}
     members: dict[str, set[str]] = {}
-    for row in _rows(build, _PLACES):
+    for row in _rows(engine, _PLACES):
         if "code" in row:
             codes.setdefault(row["org"], row["code"])
         if "member" in row:
             members.setdefault(row["org"], set()).add(row["member"])
-    involvements = sorted({_involvement(row, projects) for row in _rows(build, _INVOLVEMENTS)}, key=repr)
+    involvements = sorted({_involvement(row, projects) for row in _rows(engine, _INVOLVEMENTS)}, key=repr)
     # A partnership's involvement is also each member's, so the map can place it.
     involvements += [Involvement(m, i.how, i.programme, i.role, i.model, i.project, i.dates, i.start, i.end, i.claimed, i.org)
                      for i in list(involvements) for m in sorted(members.get(i.org, ()))]
     spread = Spread(involvements, codes, members, wholes, dates)
-    for row in _rows(build, _FINDINGS):
+    for row in _rows(engine, _FINDINGS):
         rounds = spread.evaluated.setdefault(row["model"], {}).setdefault(row["place"], set())
         if "round" in row:
             rounds.add(row["round"])
-    spread.labels = _labels(build, spread)
+    spread.labels = _labels(engine, spread)
     return spread
 
 
@@ -177,7 +258,7 @@ def _involvement(row: dict[str, str], projects: dict[str, dict[str, str]]) -> In
                        row.get("dates", ""), row.get("start", ""), row.get("end", ""), "doubt" in row)
 
 
-def _labels(build: Build, spread: Spread) -> dict[str, str]:
+def _labels(engine: Backend, spread: Spread) -> dict[str, str]:
     things = {i.org for i in spread.involvements} | set(spread.codes) | set(spread.members) | set(spread.wholes)
     things |= {place for places in spread.evaluated.values() for place in places}
     things |= set(spread.wholes.values()) | set(spread.dates)
@@ -187,7 +268,7 @@ def _labels(build: Build, spread: Spread) -> dict[str, str]:
     ordered = sorted(things)
     for start in range(0, len(ordered), 400):
         values = " ".join(str(ox.NamedNode(iri)) for iri in ordered[start:start + 400])
-        result = build.engine.query(Prepared(_LABELS.format(things=values)))
+        result = engine.query(Prepared(_LABELS.format(things=values)))
         assert isinstance(result, ox.QuerySolutions)
         for row in result:
             label = row["label"]

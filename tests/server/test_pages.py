@@ -6,10 +6,14 @@ import csv
 import io
 import json
 import re
+from decimal import Decimal
 
 import pytest
+from flask import Flask
 
 from cscip_kg.build import CompiledGraph
+from cscip_kg.figures import Figures, Group
+from cscip_kg.server.routes.pages import CHART_ROWS, charts
 from tests.helpers import select
 from tests.server.live import fetch, open_app
 from tests.server.structure import Structure, assert_accessible_page, parse
@@ -17,6 +21,9 @@ from tests.server.structure import Structure, assert_accessible_page, parse
 PAGES = ["", "themes/", "themes/residential-care", "programmes/", "programmes/sfpc", "organisations/", "organisations/leeds",
          "queries/", "queries/round1-models-fed-sfpc", "queries/projects-by-theme", "search?q=fdac", "lineage/model/no-wrong-door",
          "editor", "id/model/mockingbird", "id/project/family-safeguarding"]
+
+
+ID = "https://w3id.org/cscip-kg/id/"
 
 
 def html(server: str, path: str) -> Structure:
@@ -51,6 +58,19 @@ def test_home_figures_are_computed_from_the_graph(server, compiled: CompiledGrap
     captions = page.texts("figcaption")
     assert {"Projects by funding round", "Grants and funding by funding round", "Projects by theme"} <= set(captions)
     assert "/themes/residential-care" in page.links()
+
+
+def test_a_long_list_of_themes_charts_the_largest_and_links_the_rest(app: Flask) -> None:
+    """At scale (hundreds of themes) a chart shows the largest few and one link to the full, sortable list."""
+    themes = [Group(f"{ID}theme/t{n}", f"Theme {n}", n, n % 3, Decimal(n * 1000)) for n in range(1, 41)]
+    found = Figures(0, [], 0, 0, len(themes), 0, Decimal(0), [], sorted(themes, key=lambda g: -g.projects))
+    with app.test_request_context():
+        by_projects, by_funding = charts(found)[2:]
+    assert [bar.label for bar in by_projects.bars] == [f"Theme {n}" for n in range(40, 40 - CHART_ROWS, -1)]
+    assert by_projects.more == 40 - CHART_ROWS and by_projects.more_href == "/themes/"
+    funded = [g for g in themes if g.grants]
+    assert len(by_funding.bars) == CHART_ROWS and by_funding.more == len(funded) - CHART_ROWS
+    assert by_funding.bars[0].label == max(funded, key=lambda g: g.funding).label
 
 
 def test_the_theme_funding_chart_reads_largest_first_in_plain_words(server):

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from cscip_kg.build import CompiledGraph
+from cscip_kg.derived import DERIVED_FOLDER
+from cscip_kg.opened import open_build
 from cscip_kg.server.rendering.hexmap import ELSEWHERE, IN_GRAPH, STAGE_COLOURS, layout, model_map
 from cscip_kg.server.rendering.spread_timeline import when
-from cscip_kg.spread import Involvement, Spread
+from cscip_kg.spread import SPREAD_FILE, Involvement, Spread, compute, load
 from tests.helpers import select
 from tests.server.live import fetch
 from tests.server.structure import assert_accessible_page, parse
@@ -166,3 +169,31 @@ def test_dates_read_as_a_reader_writes_them():
     assert when("2020-09", "") == "from Sep 2020"
     assert when("", "2024-04-01") == "until 1 Apr 2024"
     assert when("", "") == ""
+
+
+
+def test_the_build_derives_the_spread_the_graph_gives(build_dir: Path) -> None:
+    """derived/spread.json (written by `build`) holds what the queries give now: pages read it, not the graph."""
+    assert (build_dir / DERIVED_FOLDER / SPREAD_FILE).is_file()
+    engine = open_build(build_dir).engine
+    derived = load(build_dir / DERIVED_FOLDER, engine)
+    assert derived == compute(engine)
+    assert derived.involvements and derived.codes and derived.labels and derived.evaluated
+
+
+def test_an_older_build_without_the_derived_spread_is_computed(build_dir: Path, tmp_path: Path) -> None:
+    engine = open_build(build_dir).engine
+    assert load(tmp_path, engine) == compute(engine)
+
+
+def test_the_indexes_give_what_a_scan_gives(build_dir: Path) -> None:
+    spread = load(build_dir / DERIVED_FOLDER, open_build(build_dir).engine)
+    models = {i.model for i in spread.involvements if i.model}
+    assert len(models) > 5
+    for model in models:
+        assert spread.of_model(model) == [i for i in spread.involvements if i.model == model]
+    for programme in set(spread.wholes) | set(spread.wholes.values()):
+        assert spread.in_programme(programme) == [i for i in spread.involvements if programme in spread.chain(i.programme)]
+    for org in {i.org for i in spread.involvements}:
+        assert spread.of_org(org) == [i for i in spread.involvements if i.org == org]
+    assert spread.org_by_code == {code: org for org, code in spread.codes.items()}

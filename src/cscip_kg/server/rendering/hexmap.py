@@ -109,7 +109,7 @@ def draw(spread: Spread, title: str, intro: str, categories: list[Category], mem
     """
     ringed = marked.orgs if marked else frozenset()
     places = layout()
-    by_code = {code: org for org, code in spread.codes.items()}
+    by_code = spread.org_by_code
     colour = {c.key: c.colour for c in categories}
     group = {c.key: c.label for c in categories}
     rows: list[Row] = []
@@ -231,9 +231,7 @@ def model_map(spread: Spread, model: str, link: Callable[[str], str | None]) -> 
                   Category("sfpc", "Strengthening Families, Protecting Children (SFPC)", STAGE_COLOURS["sfpc"]),
                   Category("sfip", "Supporting Families: Investing in Practice (SFIP)", STAGE_COLOURS["sfip"])]
     found: list[tuple[str, Involvement]] = []
-    for i in spread.involvements:
-        if i.model != model:
-            continue
+    for i in spread.of_model(model):
         stage = "round1" if i.how == "developer" or i.role == "innovator" else spread.stage(i.programme)
         if stage is not None:
             found.append((stage, i))
@@ -250,10 +248,8 @@ def model_map(spread: Spread, model: str, link: Callable[[str], str | None]) -> 
 def programme_map(spread: Spread, programme: str, link: Callable[[str], str | None]) -> SpreadMap:
     """The programme's members, coloured by the part of the programme (round, strand) or role they had."""
     found: list[tuple[str, Involvement]] = []
-    for i in spread.involvements:
+    for i in spread.in_programme(programme):
         chain = spread.chain(i.programme)
-        if programme not in chain:
-            continue
         part = chain[chain.index(programme) - 1] if chain.index(programme) > 0 else None
         found.append((spread.label(part) if part else (i.role or HOW[i.how]), i))
     keys = sorted({key for key, _i in found}, key=str.lower)

@@ -103,9 +103,7 @@ def _stage_when(spread: Spread, programmes: set[str]) -> str:
 def timeline(spread: Spread, model: str, link: Callable[[str], str | None]) -> Timeline:
     by_stage: dict[str, list[tuple[Involvement, bool]]] = {key: [] for key in STAGE_TITLES}
     innovators: set[str] = set()
-    for i in spread.involvements:
-        if i.model != model:
-            continue
+    for i in spread.of_model(model):
         stage = "round1" if i.how == "developer" else spread.stage(i.programme)
         if stage is not None:
             by_stage[stage].append((i, False))
@@ -113,8 +111,8 @@ def timeline(spread: Spread, model: str, link: Callable[[str], str | None]) -> T
                 innovators.add(i.org)
     # Partners in Practice spread practice through its partners, not through named models: show the innovators'
     # own part in it, worded so it does not claim more than the sources do.
-    by_stage["pip"] += [(i, True) for i in spread.involvements
-                        if i.org in innovators and i.how == "participation" and spread.stage(i.programme) == "pip"]
+    by_stage["pip"] += [(i, True) for org in sorted(innovators) for i in spread.of_org(org)
+                        if i.how == "participation" and spread.stage(i.programme) == "pip"]
     evaluated = spread.evaluated.get(model, {})
     stages = []
     for key, title in STAGE_TITLES.items():

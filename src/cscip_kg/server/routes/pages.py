@@ -16,6 +16,7 @@ from cscip_kg.server.rendering.humanize import count_words
 bp = Blueprint("pages", __name__)
 
 HEADLINE_QUERY = "round1-models-fed-sfpc"
+CHART_ROWS = 15  # the largest of a long list; the rest are one link away
 
 
 def figures() -> Figures:
@@ -27,16 +28,21 @@ def charts(found: Figures) -> list[Chart]:
         return url_for("profiles.theme", slug=iri.rsplit("/", 1)[-1])
 
     rounds = [g for g in found.by_round if g.projects or g.grants]
+    by_projects = found.by_theme  # ordered by projects
+    by_funding = sorted((g for g in found.by_theme if g.grants), key=lambda g: -g.funding)
+    every_theme = url_for("browse.themes")
     return [
         chart("Projects by funding round", "Round", "Projects", [(g.label, None, Decimal(g.projects), str(g.projects)) for g in rounds]),
         chart("Grants and funding by funding round", "Round", "Funding",
               [(g.label, None, g.funding, f"{pounds(g.funding)} ({count_words(g.grants, 'grant')})") for g in rounds if g.grants]),
+        # A bar chart of hundreds of themes reads as nothing: the largest few, and a link to all.
         chart("Projects by theme", "Theme", "Projects",
-              [(g.label, theme_link(g.iri), Decimal(g.projects), str(g.projects)) for g in found.by_theme]),
-        # Ordered by funding, the figure it charts (by_theme comes ordered by projects).
+              [(g.label, theme_link(g.iri), Decimal(g.projects), str(g.projects)) for g in by_projects[:CHART_ROWS]],
+              max(0, len(by_projects) - CHART_ROWS), every_theme),
         chart("Grant funding by theme", "Theme", "Funding",
               [(g.label, theme_link(g.iri), g.funding, f"{pounds(g.funding)} ({count_words(g.grants, 'grant')})")
-               for g in sorted(found.by_theme, key=lambda g: -g.funding) if g.grants]),
+               for g in by_funding[:CHART_ROWS]],
+              max(0, len(by_funding) - CHART_ROWS), every_theme),
     ]
 
 

@@ -3,27 +3,28 @@
 ``_spread_map.html`` and ``_spread_timeline.html`` call ``spread_map(iri)`` and
 ``spread_timeline(iri)``, so a page needs one include line and no view code:
 a model, programme or organisation IRI gives that entity's map, ``None`` the
-home page's map of CSCIP's reach. The involvements behind both are read once
-per build (``cache.per_build``).
+home page's map of CSCIP's reach. The involvements behind both were derived by
+the build (``spread.write``) and are read once per served build (``cache.per_build``).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, url_for
 
+from cscip_kg.derived import DERIVED_FOLDER
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.context import current_build
 from cscip_kg.server.rendering import hexmap
 from cscip_kg.server.rendering.lineage_svg import Routes
 from cscip_kg.server.rendering.spread_timeline import Timeline, timeline
 from cscip_kg.server.rendering.views import href
-from cscip_kg.spread import Spread, adoption_routes, compute
+from cscip_kg.spread import Spread, adoption_routes, load
 
 bp = Blueprint("spread", __name__)
 
 
 def spread() -> Spread:
-    return per_build("spread", compute)
+    return per_build("spread", lambda build: load(build.folder / DERIVED_FOLDER, build.engine))
 
 
 def routes() -> Routes:
@@ -50,8 +51,8 @@ def link(iri: str) -> str | None:
 @bp.app_template_global()
 def spread_map(iri: str | None) -> hexmap.SpreadMap | None:
     """The hex map for a model, programme or organisation IRI; CSCIP's reach for None; None for anything else."""
-    if iri is None:
-        return hexmap.reach_map(spread(), link)
+    if iri is None:  # every involvement in the graph: drawn once per served build
+        return per_build("reach-map", lambda _build: hexmap.reach_map(spread(), link))
     found = _kind(iri)
     maps = {"model": hexmap.model_map, "programme": hexmap.programme_map, "organisation": hexmap.organisation_map}
     if found is None or found[0] not in maps:
