@@ -204,3 +204,14 @@ def test_a_column_line_names_a_result_column_for_people(tmp_path):
     assert parse_query_file(_write(tmp_path, body)).headings == {"leadLabel": "Led by"}
     with pytest.raises(QueryFileError, match=re.escape("column is 'variable | heading'")):
         parse_query_file(_write(tmp_path, "#+ title: t\n#+ description: d\n#+ column: leadLabel\nSELECT * WHERE { ?s ?p ?o }"))
+
+
+@pytest.mark.parametrize("name", ["authority-profile", "organisation-profile"])
+def test_a_page_table_query_orders_its_rows_completely(name: str) -> None:
+    """The organisation pages merge these rows (one per source) in the order they come: an ORDER BY that leaves ties
+    let the engine's hash order through, so the same page differed between two processes."""
+    text = (ROOT_QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    projected = re.search(r"SELECT\s+(?:DISTINCT\s+)?(.*?)\s*\n?WHERE", text, re.S)
+    ordered = re.search(r"ORDER BY (.*)$", text, re.M)
+    assert projected and ordered
+    assert set(re.findall(r"\?\w+", projected.group(1))) <= set(re.findall(r"\?\w+", ordered.group(1)))

@@ -18,7 +18,7 @@ from rdflib.namespace import DCTERMS, ORG, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from cscip_kg.loader import LoadedGraph, graph_name_for
-from cscip_kg.parsed import rdflib_term
+from cscip_kg.parsed import query_union, rdflib_term
 from cscip_kg.rdf_namespaces import CSCIP, ONTOLOGY_GRAPH, SOURCE_GRAPH
 
 STATED, INFERRED, CLAIMED = CSCIP.stated, CSCIP.inferred, CSCIP.claimed
@@ -103,9 +103,7 @@ _NOT_SOURCES = {ox.NamedNode(str(g)) for g in (REGISTRY_GRAPH, ONTOLOGY_GRAPH, S
 
 def unsupported_in(store: ox.Store) -> list[Triple]:
     """unsupported() of a store holding the project's named graphs and their union as the default graph."""
-    answers = store.query(_SUPPORTED)
-    assert isinstance(answers, ox.QuerySolutions)
-    supported = {(row["s"], row["p"], row["o"]) for row in answers}
+    supported = {(row["s"], row["p"], row["o"]) for row in query_union(store, _SUPPORTED)}
     registry, kinds = ox.NamedNode(str(REGISTRY_GRAPH)), {ox.NamedNode(str(k)) for k in ORGANISATION_KINDS}
     missing = []
     for predicate in (ox.NamedNode(str(p)) for p in CHECKED):

@@ -17,8 +17,9 @@ came from). A link comes from, in this order of precedence:
    adoption through a programme links the organisation to the model, never to
    the programme;
 2. a ``cscip:Claim`` about a lineage property (its status gives the basis);
-3. a plain triple, sourced by the named graph it lives in (the registry,
-   which is no source, by the subject's ``dcterms:source``);
+3. a plain triple, sourced by the named graph it lives in, or by the page a
+   statement record about it there names, or its subject's own page there
+   (the registry, which is no source, by the subject's ``dcterms:source``);
 4. an inference: a programme spreading both a model and a project that
    implements it means the model, as spread, grew out of that project.
 """
@@ -160,9 +161,24 @@ def _plain(dataset: Dataset, kinds: set[URIRef]) -> Iterator[Link]:
                 link = found.setdefault((subject, kind, target), Link(subject, kind, target))
                 if graph.identifier == REGISTRY_GRAPH:  # the registry is no source: its entities name theirs
                     link.sources |= set(graph.objects(subject, DCTERMS.source))
-                else:
-                    link.sources.add(graph.identifier)
+                else:  # a statement record there, or the subject's own record, names the page (secondary-facts.md cites one)
+                    link.sources |= _recorded_sources(graph, subject, kind, target) or {graph.identifier}
     yield from found.values()
+
+
+SHARED_KINDS = ("organisation", "model", "programme", "theme")  # one record each, described by many sources
+
+
+def _recorded_sources(graph: Graph, subject: Node, kind: Node, target: Node) -> set[Node]:
+    """The pages a source folder names for one of its triples: a statement record's about that very triple, else
+    the subject's own (a project's page). A shared thing's own pages there are about *it* (an authority's GSS
+    code list), not about each of its edges, so they are not read that way."""
+    recorded = {source for record in graph.subjects(RDF.subject, subject)
+                if (record, RDF.predicate, kind) in graph and (record, RDF.object, target) in graph
+                for source in graph.objects(record, DCTERMS.source)}
+    if recorded or str(subject).startswith(tuple(f"{ID_BASE}{shared}/" for shared in SHARED_KINDS)):
+        return recorded
+    return set(graph.objects(subject, DCTERMS.source))
 
 
 def _inferred(dataset: Graph) -> Iterator[Link]:

@@ -2,22 +2,32 @@
 
 An SQLite file (standard library) holds every labelled entity with its kind,
 a short description and all its names, each pre-normalised (``squashed``:
-lower-case ASCII run together; its initials as acronyms). An FTS5 table with
-the trigram tokenizer over the squashed names finds candidates for substrings
-and, by shared trigrams, for misspellings ("mokingbird"); each candidate is
-then scored in Python, so ranking rules live in one readable function.
+lower-case ASCII run together; its initials as acronyms). Names are stored
+once per distinct spelling (a ``form``), and entities whose kind, label and
+names are all the same share one ``grp`` (group): a search scores forms, then
+groups, and only the page's entities are read one by one, so its cost follows
+the number of distinct names and groups that match, not the number of entities.
+Candidates come from an FTS5 trigram index over the forms' squashed names
+(substrings) and the acronym table; misspellings ("mokingbird") from the same
+FTS5 index, by how many of the query's trigrams a form shares. Each candidate
+form is then scored in Python, so ranking rules live in one readable function
+(``score_name``).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import itertools
 import re
 import sqlite3
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -25,6 +35,8 @@ from cscip_kg.backend import Backend
 from cscip_kg.engine import Prepared
 
 SEARCH_FILE = "search.sqlite"
+# The index's layout, kept in SQLite's user_version: 2 = names once per spelling, entities in groups.
+SEARCH_FORMAT = 2
 STOPWORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "with"})
 # Words people add to a place's name ("Leeds council") that the graph's name may not carry.
 GENERIC = frozenset({"council", "county", "city", "borough", "metropolitan", "district", "london", "authority", "la"})
@@ -34,7 +46,6 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 KIND_WEIGHT = {"model": 6, "programme": 5, "organisation": 5, "project": 4, "theme": 4, "grant": 2, "report": 2, "source": 1}
 KIND_LABELS = {"model": "practice model", "report": "evaluation report", "source": "source document", "def": "ontology term"}
 FUZZY_CUTOFF = 0.78
-MAX_CANDIDATES = 200
 
 _NAMES = """SELECT ?s ?name ?main ?text ?council WHERE {
   VALUES (?p ?main) { (rdfs:label true) (skos:prefLabel true) (skos:altLabel false) (dcterms:title false) }
@@ -70,45 +81,87 @@ def kind_of(iri: str, base: str) -> str:
     return "def" if iri.startswith(base + "def/") else "other"
 
 
-def write_search_db(engine: Backend, path: Path, base: str) -> None:
-    """Write the index of every labelled IRI in the graph to ``path`` (a new file)."""
+_SCHEMA = """
+  CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, label TEXT, kind TEXT, description TEXT, grp INTEGER);
+  CREATE INDEX entry_group ON entry(grp, id);
+  CREATE TABLE grp(id INTEGER PRIMARY KEY, kind TEXT, label TEXT, sort_label TEXT, size INTEGER);
+  CREATE TABLE form(id INTEGER PRIMARY KEY, name TEXT, key TEXT, words TEXT, acronyms TEXT, hidden INTEGER);
+  CREATE INDEX form_key ON form(key);
+  CREATE TABLE grp_form(grp INTEGER, form INTEGER, is_label INTEGER);
+  CREATE INDEX grp_form_form ON grp_form(form);
+  CREATE TABLE acronym(acronym TEXT, form INTEGER);
+  CREATE INDEX acronym_index ON acronym(acronym);
+  CREATE VIRTUAL TABLE form_fts USING fts5(key, content='form', content_rowid='id', tokenize='trigram');"""
+
+
+def read_names(engine: Backend) -> dict[str, dict[str, Any]]:
+    """Every labelled IRI's names, main label, first description and whether it is a council."""
     result = engine.query(Prepared(_NAMES))
     assert isinstance(result, ox.QuerySolutions)
-    entries: dict[str, dict[str, object]] = {}
+    entries: dict[str, dict[str, Any]] = {}
     for row in result:
         subject, name, main, text = row["s"], row["name"], row["main"], row["text"]
         assert isinstance(subject, ox.NamedNode) and isinstance(name, ox.Literal)
         entry = entries.setdefault(subject.value, {"label": "", "names": set(), "text": "", "council": row["council"] is not None})
-        entry["names"].add(name.value)  # type: ignore[attr-defined]
+        entry["names"].add(name.value)
         if isinstance(main, ox.Literal) and main.value == "true" and (not entry["label"] or name.language == "en"):
             entry["label"] = name.value
         if isinstance(text, ox.Literal) and not entry["text"]:
             entry["text"] = text.value
+    return entries
+
+
+class _Writer:
+    """Fills the tables: one form per distinct (name, hidden), one group per distinct (kind, label, names)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._forms: dict[tuple[str, bool], int] = {}
+        self._groups: dict[tuple[object, ...], int] = {}
+        self._sizes: Counter[int] = Counter()
+
+    def add(self, number: int, iri: str, entry: dict[str, Any], kind: str) -> None:
+        names: set[str] = entry["names"]
+        label = str(entry["label"]) or min(names)
+        # A local authority is a council whether or not its name says so ("Walsall"): findable as "council".
+        hidden = {f"{label} council"} if entry["council"] and "council" not in words(label) else set()
+        named = tuple((name, name == label, name in hidden) for name in sorted(names | hidden) if squashed(name))
+        signature = (kind, label, named)
+        group = self._groups.get(signature)
+        if group is None:
+            group = self._groups[signature] = len(self._groups) + 1
+            self._db.execute("INSERT INTO grp VALUES (?, ?, ?, ?, 0)", (group, kind, label, label.lower()))
+            self._db.executemany("INSERT INTO grp_form VALUES (?, ?, ?)",
+                                 [(group, self._form(name, is_hidden), is_label) for name, is_label, is_hidden in named])
+        self._sizes[group] += 1
+        self._db.execute("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)", (number, iri, label, kind, str(entry["text"])[:300], group))
+
+    def _form(self, name: str, hidden: bool) -> int:
+        form = self._forms.get((name, hidden))
+        if form is None:
+            form = self._forms[(name, hidden)] = len(self._forms) + 1
+            key, acronyms = squashed(name), [] if hidden else sorted(initials(name))
+            self._db.execute("INSERT INTO form VALUES (?, ?, ?, ?, ?, ?)",
+                             (form, name, key, " ".join(words(name)), " ".join(acronyms), hidden))
+            self._db.executemany("INSERT INTO acronym VALUES (?, ?)", [(a, form) for a in acronyms])
+        return form
+
+    def finish(self) -> None:
+        self._db.executemany("UPDATE grp SET size = ? WHERE id = ?", [(size, group) for group, size in self._sizes.items()])
+        self._db.execute("INSERT INTO form_fts(form_fts) VALUES ('rebuild')")
+
+
+def write_search_db(engine: Backend, path: Path, base: str) -> None:
+    """Write the index of every labelled IRI in the graph to ``path`` (a new file)."""
+    entries = read_names(engine)
     db = sqlite3.connect(path)
     try:
-        db.executescript("""
-          CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, label TEXT, kind TEXT, description TEXT);
-          CREATE TABLE name(id INTEGER PRIMARY KEY, entry INTEGER, name TEXT, key TEXT, words TEXT, acronyms TEXT, is_label INTEGER,
-                            hidden INTEGER);
-          CREATE TABLE acronym(acronym TEXT, name INTEGER);
-          CREATE INDEX acronym_index ON acronym(acronym);
-          CREATE INDEX key_index ON name(key);
-          CREATE VIRTUAL TABLE name_fts USING fts5(key, content='name', content_rowid='id', tokenize='trigram');""")
+        db.executescript(_SCHEMA)
+        db.execute(f"PRAGMA user_version = {SEARCH_FORMAT}")
+        writer = _Writer(db)
         for number, (iri, entry) in enumerate(sorted(entries.items()), 1):
-            names: set[str] = entry["names"]  # type: ignore[assignment]
-            label = str(entry["label"]) or min(names)
-            db.execute("INSERT INTO entry VALUES (?, ?, ?, ?, ?)", (number, iri, label, kind_of(iri, base), str(entry["text"])[:300]))
-            # A local authority is a council whether or not its name says so ("Walsall"): findable as "council".
-            hidden = {f"{label} council"} if entry["council"] and "council" not in words(label) else set()
-            for name in sorted(names | hidden):
-                if not squashed(name):
-                    continue
-                acronyms = sorted(initials(name)) if name not in hidden else []
-                cursor = db.execute("INSERT INTO name(entry, name, key, words, acronyms, is_label, hidden) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                    (number, name, squashed(name), " ".join(words(name)), " ".join(acronyms), name == label,
-                                     name in hidden))
-                db.executemany("INSERT INTO acronym VALUES (?, ?)", [(a, cursor.lastrowid) for a in acronyms])
-        db.execute("INSERT INTO name_fts(name_fts) VALUES ('rebuild')")
+            writer.add(number, iri, entry, kind_of(iri, base))
+        writer.finish()
         db.commit()
     finally:
         db.close()
@@ -131,7 +184,8 @@ class Found:
     kinds: list[tuple[str, int]]  # (kind, matches) over all kinds
 
 
-def score_name(query: str, query_words: list[str], key: str, name_words: list[str], acronyms: set[str], fuzzy: bool = True) -> float:
+def score_name(query: str, query_words: list[str], key: str, name_words: list[str], acronyms: set[str], fuzzy: bool = True,
+               similar: Callable[[str, str], float] | None = None) -> float:
     """How well one name matches: exact, acronym, prefix, county short form, all words, substring, then misspelling."""
     if key == query:
         return 100
@@ -146,8 +200,9 @@ def score_name(query: str, query_words: list[str], key: str, name_words: list[st
         return 60
     if len(query) > 2 and query in key:
         return 50
-    if fuzzy and len(query) >= 4 and len(set(_trigrams(query)) & set(_trigrams(key))) * 2 >= len(query) - 2:
-        ratio = max(_similar(query, text) for text in (key[:len(query) + 1], *name_words))
+    if fuzzy and len(query) >= 4 and len(_query_trigrams(query) & {key[i:i + 3] for i in range(len(key) - 2)}) * 2 >= len(query) - 2:
+        similar = similar or _similar
+        ratio = max(similar(query, text) for text in (key[:len(query) + 1], *name_words))
         if ratio >= FUZZY_CUTOFF:
             return 20 + 25 * ratio
     return 0
@@ -160,6 +215,11 @@ def _similar(query: str, text: str) -> float:
     return matcher.ratio() if matcher.quick_ratio() >= FUZZY_CUTOFF else 0.0
 
 
+@functools.lru_cache(maxsize=64)
+def _query_trigrams(query: str) -> frozenset[str]:
+    return frozenset(_trigrams(query))
+
+
 def _trigrams(text: str) -> list[str]:
     return sorted({text[i:i + 3] for i in range(len(text) - 2)})
 
@@ -168,31 +228,41 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+# Candidate forms with the groups that hold them, in each group's name order (so the first best name wins a tie).
+_CANDIDATES = """SELECT f.id, f.key, f.words, f.acronyms, f.name, f.hidden, gf.is_label, g.id, g.kind, g.label, g.sort_label, g.size
+FROM form f JOIN grp_form gf ON gf.form = f.id JOIN grp g ON g.id = gf.grp WHERE f.id IN ({forms}) ORDER BY g.id, f.name"""
+
+@dataclass
+class _Group:
+    """Entities that share kind, label and names, so score the same for any query."""
+
+    id: int
+    kind: str
+    label: str
+    sort_label: str
+    size: int
+    score: float
+    matched: str
+
+
+class OutdatedIndex(Exception):
+    """The build's search index was written by a version of cscip-kg that laid it out differently."""
+
+
 class SearchDB:
     """Read-only access to a build's search index; safe to share between a server's threads."""
 
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
+        found = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if found != SEARCH_FORMAT:
+            self._db.close()
+            raise OutdatedIndex(f"{path.name} is a search index of format {found}; this version of cscip-kg reads format "
+                                f"{SEARCH_FORMAT}: rebuild it with `cscip-kg build`")
 
     def close(self) -> None:
         self._db.close()
-
-    def _candidates(self, query: str, query_words: list[str], fuzzy: bool) -> set[int]:
-        """Rows of ``name`` that may match: acronyms and FTS5 substrings, or names sharing trigrams (``fuzzy``)."""
-        if fuzzy:  # misspellings share most trigrams: the best-ranked few hundred by bm25
-            spelled = " OR ".join(_phrase(t) for t in _trigrams(query))
-            return {r[0] for r in self._db.execute(
-                "SELECT rowid FROM name_fts WHERE name_fts MATCH ? ORDER BY rank LIMIT ?", (spelled, MAX_CANDIDATES))}
-        found = {r[0] for r in self._db.execute("SELECT name FROM acronym WHERE acronym = ?", (query,))}
-        if len(query) < 3:
-            return found | {r[0] for r in self._db.execute("SELECT id FROM name WHERE key >= ? AND key < ?", (query, query + "\x7f"))}
-        searches = [_phrase(query)] + [_phrase(w) for w in query_words if len(w) >= 3]
-        if len(query) >= 4 and query.endswith("s"):
-            searches.append(_phrase(query[:-1]))
-        for match in searches:
-            found |= {r[0] for r in self._db.execute("SELECT rowid FROM name_fts WHERE name_fts MATCH ?", (match,))}
-        return found
 
     def search(self, text: str, kind: str | None = None, page: int = 1, size: int = 20) -> Found:
         all_words = words(text)
@@ -201,27 +271,71 @@ class SearchDB:
         query = "".join(query_words)
         if not query:
             return Found([], 0, [])
-        best = self._score(query, query_words, fuzzy=False)
-        if not best and len(query) >= 4:  # nothing spelled so: look for what it may be a misspelling of
-            best = self._score(query, query_words, fuzzy=True)
-        ranked = sorted(best.values(), key=lambda h: (-h.score, h.label.lower()))
-        kinds = Counter(h.kind for h in ranked)
-        chosen = [h for h in ranked if kind is None or h.kind == kind]
-        order = sorted(kinds.items(), key=lambda kv: (-KIND_WEIGHT.get(kv[0], -5), -kv[1], kv[0]))  # things before records
-        return Found(chosen[(page - 1) * size:page * size], len(chosen), order)
-
-    def _score(self, query: str, query_words: list[str], fuzzy: bool) -> dict[str, Hit]:
         with self._lock:
-            ids = sorted(self._candidates(query, query_words, fuzzy))
-            rows = self._db.execute(
-                f"SELECT n.id, n.name, n.key, n.words, n.is_label, e.iri, e.label, e.kind, e.description, n.acronyms, n.hidden "
-                f"FROM name n JOIN entry e ON e.id = n.entry WHERE n.id IN ({','.join('?' * len(ids))})", ids).fetchall()
-        best: dict[str, Hit] = {}
-        for _id, name, key, name_words, is_label, iri, label, entry_kind, description, acronyms, hidden in rows:
-            score = score_name(query, query_words, key, name_words.split(), set(acronyms.split()), fuzzy)
-            if not score:
+            groups = self._groups(query, query_words, fuzzy=False)
+            if not groups and len(query) >= 4:  # nothing spelled so: look for what it may be a misspelling of
+                groups = self._groups(query, query_words, fuzzy=True)
+            kinds: Counter[str] = Counter()
+            for group in groups:
+                kinds[group.kind] += group.size
+            chosen = sorted((g for g in groups if kind is None or g.kind == kind), key=lambda g: (-g.score, g.sort_label))
+            hits = self._page(chosen, (page - 1) * size, size)
+        order = sorted(kinds.items(), key=lambda kv: (-KIND_WEIGHT.get(kv[0], -5), -kv[1], kv[0]))  # things before records
+        return Found(hits, sum(g.size for g in chosen), order)
+
+    def _candidates(self, query: str, query_words: list[str], fuzzy: bool) -> list[tuple[Any, ...]]:
+        """Forms that may match, one row per group holding them: acronyms and FTS5 substrings, or forms sharing enough trigrams."""
+        if fuzzy:  # a misspelling shares at least half its trigrams with the name (score_name's own test), one FTS5 list each
+            grams = _trigrams(query)
+            each = " UNION ALL ".join(["SELECT rowid AS form FROM form_fts WHERE form_fts MATCH ?"] * len(grams))
+            forms = f"SELECT form FROM ({each}) GROUP BY form HAVING COUNT(*) * 2 >= ?"
+            return self._db.execute(_CANDIDATES.format(forms=forms), (*map(_phrase, grams), len(query) - 2)).fetchall()
+        acronyms = "SELECT form FROM acronym WHERE acronym = ?"
+        if len(query) < 3:
+            forms = f"{acronyms} UNION SELECT id FROM form WHERE key >= ? AND key < ?"
+            return self._db.execute(_CANDIDATES.format(forms=forms), (query, query, query + "\x7f")).fetchall()
+        searches = [_phrase(query)] + [_phrase(w) for w in query_words if len(w) >= 3]
+        if len(query) >= 4 and query.endswith("s"):
+            searches.append(_phrase(query[:-1]))
+        forms = f"{acronyms} UNION SELECT rowid FROM form_fts WHERE form_fts MATCH ?"
+        return self._db.execute(_CANDIDATES.format(forms=forms), (query, " OR ".join(searches))).fetchall()
+
+    def _groups(self, query: str, query_words: list[str], fuzzy: bool) -> list[_Group]:
+        """The groups holding a matching form, each scored by its best name (the first in name order on a tie)."""
+        similar = functools.lru_cache(maxsize=None)(_similar)  # a word recurs in many names ("council"): compare it once
+        scores: dict[int, float] = {}
+        best: dict[int, _Group] = {}
+        for form, key, name_words, acronyms, name, hidden, is_label, *group in self._candidates(query, query_words, fuzzy):
+            if form not in scores:
+                scores[form] = score_name(query, query_words, key, name_words.split(), set(acronyms.split()), fuzzy, similar)
+            if not scores[form]:
                 continue
-            score += (3 if is_label else 0) + KIND_WEIGHT.get(entry_kind, -5)
-            if iri not in best or score > best[iri].score:
-                best[iri] = Hit(iri, label, entry_kind, description, score, "" if name == label or hidden else name)
-        return best
+            number, kind, label, sort_label, size = group
+            score = scores[form] + (3 if is_label else 0) + KIND_WEIGHT.get(kind, -5)
+            if number not in best or score > best[number].score:
+                best[number] = _Group(number, kind, label, sort_label, size, score, "" if name == label or hidden else name)
+        return list(best.values())
+
+    def _page(self, groups: list[_Group], offset: int, size: int) -> list[Hit]:
+        """Entities ``offset`` to ``offset + size`` of the ranked groups: within a block of equal score and label, by IRI."""
+        blocks: list[tuple[list[int], int, int]] = []  # (groups, first, how many) for each block of tied groups the page overlaps
+        start, end = 0, offset + size
+        for _key, tied in itertools.groupby(groups, key=lambda g: (g.score, g.sort_label)):
+            members = list(tied)
+            count = sum(g.size for g in members)
+            if start + count > offset:
+                first = max(offset - start, 0)
+                blocks.append(([g.id for g in members], first, min(count, end - start) - first))
+            start += count
+            if start >= end:
+                break
+        if not blocks:
+            return []
+        # One statement, one index range per block; the block number and the entry's number give the order back.
+        sql = " UNION ALL ".join(f"SELECT * FROM (SELECT {number}, e.id, e.iri, e.label, e.description, e.grp FROM entry e "
+                                 f"WHERE e.grp IN ({','.join('?' * len(ids))}) ORDER BY e.id LIMIT ? OFFSET ?)"
+                                 for number, (ids, _first, _take) in enumerate(blocks))
+        rows = sorted(self._db.execute(sql, [value for ids, first, take in blocks for value in (*ids, take, first)]))
+        by_id = {g.id: g for g in groups}
+        return [Hit(iri, label, by_id[group].kind, description, by_id[group].score, by_id[group].matched)
+                for _block, _id, iri, label, description, group in rows]

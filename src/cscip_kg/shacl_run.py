@@ -180,8 +180,8 @@ def _fails(store: ox.Store, node: Node, detail: shacl_core.Detail) -> bool:
     memo: dict[object, object] = {}
     subject, path = shacl_sparql.ox_term(node, memo), ox.NamedNode(str(detail.path))
     if detail.component == SH.hasValue:
-        return ox.Quad(subject, path, ox.NamedNode(str(detail.rule)), ox.DefaultGraph()) not in store  # type: ignore[arg-type]
-    return next(store.quads_for_pattern(subject, path, None, ox.DefaultGraph()), None) is None  # type: ignore[arg-type]
+        return next(store.quads_for_pattern(subject, path, ox.NamedNode(str(detail.rule)), None), None) is None  # type: ignore[arg-type]
+    return next(store.quads_for_pattern(subject, path, None, None), None) is None  # type: ignore[arg-type]
 
 
 def _detail_problem(store: ox.Store, data: Graph, node: Node, detail: shacl_core.Detail,
@@ -215,7 +215,7 @@ def _owner(store: ox.Store, node: object) -> object:
     """A blank node (e.g. an amount) is reported at the IRI that owns it."""
     seen = 0
     while isinstance(node, BNode) and seen < 5:
-        owner = next(store.quads_for_pattern(None, None, ox.BlankNode(str(node)), ox.DefaultGraph()), None)
+        owner = next(store.quads_for_pattern(None, None, ox.BlankNode(str(node)), None), None)
         if owner is None:
             break
         subject = owner.subject

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
+from cscip_kg.parsed import query_union
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
 # What pyshacl pre-binds or substitutes in a node shape's constraint besides $this ($value is bound only
 # for constraint components, not sh:sparql): leave such constraints to pyshacl. Variables it reads from
@@ -24,6 +26,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 _OTHER_VARIABLES = re.compile(r"[?$](PATH|shapesGraph|currentShape)\b")
 # A message template ({$this}, {?x}) is filled per answer by pyshacl; ours is reported as written.
 _TEMPLATE = re.compile(r"\{[?$]")
+_DATA_GRAPH = "urn:x-cscip-kg:data"
 _PROJECTS_THIS = re.compile(r"^\s*SELECT\s+(DISTINCT\s+)?\$this\s+WHERE", re.IGNORECASE)
 
 
@@ -99,9 +102,10 @@ def ox_term(term: object, memo: dict[object, object]) -> object:
 
 
 def store_of(data: Graph) -> ox.Store:
+    """The graph in a named graph of a store, which the checks query as the union of its named graphs (parsed.py)."""
     memo: dict[object, object] = {}
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(ox_term(s, memo), ox_term(p, memo), ox_term(o, memo)) for s, p, o in data)  # type: ignore[arg-type]
+    store, graph = ox.Store(), ox.NamedNode(_DATA_GRAPH)
+    store.bulk_extend(ox.Quad(ox_term(s, memo), ox_term(p, memo), ox_term(o, memo), graph) for s, p, o in data)  # type: ignore[arg-type]
     return store
 
 
@@ -109,9 +113,7 @@ def violations(store: ox.Store, constraints: list[SparqlConstraint]) -> list[tup
     """(constraint, focus node) for every focus node a constraint reports."""
     found = []
     for constraint in constraints:
-        result = store.query(constraint.query)
-        assert isinstance(result, ox.QuerySolutions)
-        for row in result:
+        for row in query_union(store, constraint.query):
             focus = row["this"]
             found.append((constraint, URIRef(focus.value) if isinstance(focus, ox.NamedNode) else BNode(focus.value)))
     return found

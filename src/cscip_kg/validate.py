@@ -17,7 +17,7 @@ from rdflib.term import Node
 from cscip_kg import basis, shacl_run
 from cscip_kg.loader import Project
 from cscip_kg.namespaces import ID_BASE, compact
-from cscip_kg.parsed import ParsedProject, parse_project, parse_shapes, rdflib_term
+from cscip_kg.parsed import ParsedProject, parse_project, parse_shapes, query_union, rdflib_term
 from cscip_kg.problems import Problem, SourceLocator
 from cscip_kg.rdf_namespaces import ONTOLOGY_GRAPH
 from cscip_kg.shacl_run import shacl_problems
@@ -47,9 +47,7 @@ SELECT ?o ?s ?p WHERE {{
 
 
 def _rows(store: ox.Store, query: str) -> Iterator[ox.QuerySolution]:
-    answers = store.query(query)
-    assert isinstance(answers, ox.QuerySolutions)
-    yield from answers
+    yield from query_union(store, query)
 
 
 def _undefined_terms(store: ox.Store, locator: SourceLocator) -> list[Problem]:
@@ -105,7 +103,7 @@ def validate_parsed(project: Project) -> tuple[list[Problem], ParsedProject]:
     """
     shapes = parse_shapes(project)
     chosen = shacl_run.plan(shapes)
-    parsed = parse_project(project, shapes, chosen.reads)
+    parsed = parse_project(project, shapes, chosen.reads, pyshacl=len(chosen.rest) > 0)
     locator = SourceLocator(parsed.files, project.root)
     store = parsed.store
     problems = _undefined_terms(store, locator) + _dangling_iris(store, locator) + _without_basis(store, locator)

@@ -194,3 +194,58 @@ def test_pages_carry_a_description_a_canonical_link_and_open_graph_tags(client, 
     assert words in meta["description"] and meta["og:description"] == meta["description"], meta
     assert meta["og:title"] and meta["og:title"] in found.texts("title")[0]
     assert [e.attrs["href"] for e in found.all("link", rel="canonical")] == [f"http://localhost{path}"]
+
+
+def folded_facts(html: str) -> list[tuple[str, list[str]]]:
+    """The folded property table's rows as (value text, hrefs of its Stated by cell)."""
+    table = re.search(r'<table class="props" aria-labelledby="says">(.*?)</table>', html, re.S)
+    assert table, "no folded property table"
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", table[1], re.S):
+        cells = re.findall(r"<td\b[^>]*>(.*?)</td>", row, re.S)
+        if len(cells) == 2:
+            text = " ".join(re.sub(r"<[^>]+>", " ", cells[0]).split())
+            rows.append((text, re.findall(r'<a href="([^"]+)"', cells[1])))
+    assert rows, "the folded property table has no rows"
+    return rows
+
+
+@pytest.mark.parametrize("path", ["/id/organisation/walsall", "/id/model/family-safeguarding", "/id/programme/sfpc",
+                                  "/id/organisation/tyneside-alliance", "/id/organisation/north-tyneside",
+                                  "/id/organisation/what-works-for-childrens-social-care"])
+def test_the_folded_table_names_the_page_each_fact_was_read_on_not_secondary_facts(client, path):
+    # A shared thing's edge in secondary-facts.md (an adoption shortcut, a GSS code, an evaluator, a member) is
+    # stated by the page of the record standing for it, never by the compiled file or the derived lineage graph.
+    for value, hrefs in folded_facts(page(client, path)):
+        assert hrefs, (path, value)
+        assert "/id/source/secondary-facts" not in hrefs and "/graph/lineage" not in hrefs, (path, value, hrefs)
+
+
+def test_walsalls_facts_name_the_page_of_each(client):
+    facts = folded_facts(page(client, "/id/organisation/walsall"))
+    trial = "https://whatworks-csc.org.uk/research-project/family-safeguarding-model-trial-evaluation/"
+    # adopts model (secondary-facts) and its lineage link: the adoption record's pages (the lineage link also
+    # has the page that dated it), each an http(s) page, the trial page among them
+    adopted = [hrefs for value, hrefs in facts if value == "Family Safeguarding"]
+    assert len(adopted) == 2 and [trial] in adopted
+    assert all(trial in hrefs and all(h.startswith("https://") for h in hrefs) for hrefs in adopted), adopted
+    record = [hrefs for value, hrefs in facts
+              if value == "Walsall: Family Safeguarding through Strengthening Families, Protecting Children (trial cohort)"]
+    assert record == [[trial]]
+    gss = [hrefs for value, hrefs in facts if value == "GSS code E08000030 (Walsall)"]
+    assert len(gss) == 1 and len(gss[0]) == 1 and gss[0][0].startswith("https://github.com/") and "stats19" in gss[0][0].lower()
+
+
+def test_an_organisations_models_link_to_their_pages(client):
+    html = page(client, "/id/organisation/walsall")
+    took_up = [e for e in section(html, "lineage").all("td", data_label="Took up")]
+    assert {" ".join(e.text.split()) for e in took_up} == {"Family Safeguarding", "Family Drug and Alcohol Court"}
+    links = section(html, "lineage").links()
+    assert links["/id/model/family-safeguarding"] == "Family Safeguarding"
+    assert links["/id/model/family-drug-and-alcohol-court"] == "Family Drug and Alcohol Court"
+    assert re.search(r'It took up <a href="/id/model/family-drug-and-alcohol-court"', html)
+
+
+def test_a_strand_whose_statements_need_no_record_still_answers(client):
+    # A shared thing with statements in a compiled graph but no record linked to it there (a round 1 strand).
+    assert "CSCIP round 1" in page(client, "/id/programme/cscip-round-1-adolescents")

@@ -62,10 +62,10 @@ def remote_server(build_dir: Path, store: Store) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture()
-def version_b(build_dir: Path, tmp_path: Path) -> Path:
-    """Another build: one source graph fewer, one triple more, a new version."""
-    out = tmp_path / "build-b"
+@pytest.fixture(scope="session")
+def version_b(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Another build: one source graph fewer, one triple more, a new version (read only, like build_dir)."""
+    out = tmp_path_factory.mktemp("version-b") / "build-b"
     shutil.copytree(build_dir, out)
     store = ox.Store()
     store.bulk_load(path=out / "cscip-kg.trig", format=ox.RdfFormat.TRIG)

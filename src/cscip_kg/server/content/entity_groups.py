@@ -137,9 +137,9 @@ def organisation(facts: Facts) -> Page:
         summary.append(["It led ", count_words(len(led), "project"), " and was a partner in ", count_words(len(partnered), "other"),
                         " in the programmes recorded here."])
     adopted = [row for row in took_part if row[0].startswith("adopted ")]
+    models = _models_taken_up(facts)
     if adopted:
-        summary.append(["It took up ", *listed([[row[0][len("adopted "):], " through ", row[1], _role(row[3])] for row in adopted]),
-                        "."])
+        summary.append(["It took up ", *listed([[models(row), " through ", row[1], _role(row[3])] for row in adopted]), "."])
     counts = Counter(row[0] for row in took_part if not row[0].startswith("adopted ") and row[0] != "GSS code")
     if counts:
         summary.append(["Its roles in the sources: ", *joined([f"{role} ({n})" for role, n in sorted(counts.items())]), "."])
@@ -150,7 +150,7 @@ def organisation(facts: Facts) -> Page:
     spread = lineage_section(facts, skip=(CSCIP + "adoptsModel",) if adopted else (), partials=SPREAD_MAPS)
     if adopted:
         spread.table = Table(["Took up", "Through", "Details", "Basis", "Stated by"],
-                             [[[Link(r[0][len("adopted "):])], [r[1]], [Link(r[3])] if r[3] else [], [Link(basis_words(r[4]))],
+                             [[[models(r)], [r[1]], [Link(r[3])] if r[3] else [], [Link(basis_words(r[4]))],
                                source_links(facts.build, r[5])] for r in adopted])
         spread.caption = "Models it took up"
     evaluated = [seq(row[1], f" ({row[0]})") for row in took_part if "evaluat" in row[0]]
@@ -159,6 +159,17 @@ def organisation(facts: Facts) -> Page:
                 spread, profile,
                 sources_section(facts)]
     return Page("organisation", kinds[0][:1].upper() + kinds[0][1:] if kinds else "Organisation", summary, facts_list, sections)
+
+
+def _models_taken_up(facts: Facts) -> Callable[[tuple[str, Link, str, str, str, list[str]]], Link]:
+    """An "adopted <model>" row's model as a link to its page (the organisation's adoptsModel edges name it;
+    an adoption no source states for certain has none, and stays words)."""
+    pages = {link.text: link for link in facts.links(CSCIP + "adoptsModel") if link.href}
+
+    def model(row: tuple[str, Link, str, str, str, list[str]]) -> Link:
+        name = row[0][len("adopted "):]
+        return pages.get(name, Link(name))
+    return model
 
 
 def _role(detail: str) -> str:

@@ -137,12 +137,12 @@ class Facts:
     def all_sources(self) -> list[Link]:
         """Every page that states something on this page, each once."""
         keys: list[str] = []
-        for s, _p, o, g in self.d.quads:
+        for s, p, o, g in self.d.quads:
             subject = s if s == self.iri or isinstance(s, ox.BlankNode) else None
             if subject is None and o != self.iri:
                 continue
-            owner = self.view.iri if subject is not None else s.value
-            keys.extend(self.view.sources_of(owner, g.value))
+            owner, other = (self.view.iri, o) if subject is not None else (s.value, self.iri)
+            keys.extend(self.view.sources_of(owner, g.value, p.value, other))
         return sorted(source_links(self.build, keys), key=lambda link: (link.href is None or not link.href.startswith("http"),
                                                                          link.text.lower()))
 

@@ -21,7 +21,8 @@ from cscip_kg.server.rendering.basis import Basis, basis_in_words, disagreement_
 from cscip_kg.server.rendering.humanize import literal_words, money
 from cscip_kg.server.rendering.jsonld import jsonld
 from cscip_kg.server.rendering.links import Link, href
-from cscip_kg.server.rendering.source_links import source_links
+from cscip_kg.server.rendering.record_sources import key_of, record_sources
+from cscip_kg.server.rendering.source_links import catalogue, source_links
 from cscip_kg.server.rendering.vocabulary import LABELS
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -31,6 +32,10 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 EDITORIAL_NOTE = "http://www.w3.org/2004/02/skos/core#editorialNote"
 SHARED_KINDS = ("organisation", "model", "programme", "theme")
+DCTERMS = "http://purl.org/dc/terms/"
+# What a source document's description takes from the page itself (its description and notes are this project's).
+READ_ON_THE_PAGE = frozenset((DCTERMS + "title", DCTERMS + "publisher", DCTERMS + "issued", DCTERMS + "modified",
+                              DCTERMS + "date", CSCIP + "originalURL", "http://www.w3.org/2000/01/rdf-schema#label"))
 _PRECISE = "SELECT ?s ?g ?source WHERE {{ {branches} }}"
 
 
@@ -71,12 +76,13 @@ class EntityView:
         self.title = description.label(description.iri) or short(self.iri, build.prefixes)
         self.types = [self.link(t) for t in description.types()]
         self.precise = precise_sources(build, description)
-        self._sources: dict[tuple[str, str], list[str]] = {}
+        self._sources: dict[tuple[str, str, str, str], list[str]] = {}
         self._shared = tuple(f"{build.base}id/{kind}/" for kind in SHARED_KINDS)
+        self.records = record_sources(build, description, self._shared, compiled_graphs(build, description))
         self.bases = self._bases()
         self.rows = self._rows(description.iri, skip_types=True)
         self.kinds = self._kinds()
-        self.incoming = [Row(self.link(ox.NamedNode(p)), [self.value(s, g, s) for s, g in values.items()])
+        self.incoming = [Row(self.link(ox.NamedNode(p)), [self.value(s, g, s, p) for s, g in values.items()])
                          for p, values in sorted(description.incoming().items(), key=lambda kv: self._sort_key(kv[0]))]
         self.disputes = self._disputes()
         prefix = request.script_root + "/" + path
@@ -95,13 +101,14 @@ class EntityView:
             return Link(literal_words(term.value, term.datatype.value))
         return Link("")
 
-    def value(self, term: Term, graphs: list[str], subject: Term | None = None) -> Value:
-        """A value with the sources of its statement: the subject's own ``dcterms:source`` in each graph
-        that states it (a cited page) where it names one, else that graph's source document."""
+    def value(self, term: Term, graphs: list[str], subject: Term | None = None, predicate: str = "") -> Value:
+        """A value with the sources of its statement (``sources_of``); ``subject`` is the statement's subject
+        where that is not this entity (a row of what points at it), ``predicate`` its property."""
         note = term.language if isinstance(term, ox.Literal) and term.language not in (None, "en") else ""
         keys: list[str] = []
+        owner, other = (_key(subject), self.d.iri) if subject is not None else (self.iri, term)
         for graph in graphs:
-            keys.extend(self.sources_of(_key(subject) if subject is not None else self.iri, graph))
+            keys.extend(self.sources_of(owner, graph, predicate, other))
         sources = source_links(self.build, keys)
         if isinstance(term, ox.BlankNode):
             amount = self._money(term)
@@ -110,17 +117,30 @@ class EntityView:
             return Value(self.link(term), note, sources, self._rows(term))
         return Value(self.link(term), note, sources)
 
-    def sources_of(self, subject: str, graph: str) -> list[str]:
-        """The pages a statement in ``graph`` about ``subject`` comes from: the pages the subject names with
-        ``dcterms:source`` in that graph, else the graph's own source. A shared thing (an organisation, model,
-        programme or theme) names in a source folder the pages about *it*, not about every edge from it
-        (an adoption shortcut in secondary-facts is stated by the adoption record's page), so only its
-        registry entry is read that way."""
-        key = (subject, graph)
+    def sources_of(self, subject: str, graph: str, predicate: str = "", other: Term | None = None) -> list[str]:
+        """The pages a statement in ``graph`` about ``subject`` (linking it to ``other``) comes from: the pages the
+        subject names with ``dcterms:source`` in that graph, else the graph's own source.
+
+        A shared thing (an organisation, model, programme or theme) names in a source folder the pages about
+        *it*, not about every edge from it: an adoption shortcut in secondary-facts is stated by the adoption
+        record's page, an evaluator by its claim's. So a statement of a shared thing outside the registry is
+        sourced by the records of that graph that link its two ends (``record_sources``: claims and statement
+        records of that very property first), else by the subject's own pages there (a GSS code's list).
+        A source document's title, publisher and dates are read on the page itself.
+        """
+        key = (subject, graph, predicate, _key(other) if other is not None else "")
         if key not in self._sources:
-            shared = subject.startswith(self._shared)
-            precise = None if shared and graph != self.build.base + "graph/registry" else self.precise.get(key)
-            self._sources[key] = precise or [graph]
+            own = self.precise.get((subject, graph))
+            registry = graph == self.build.base + "graph/registry"
+            shared = subject.startswith(self._shared) and not registry
+            found = self.records.sources(graph, subject, predicate, other) if (shared or not own) and other is not None \
+                and not registry else []
+            if shared and not found and other is not None and not _key(other).startswith(self._shared):
+                found = self.precise.get((_key(other), graph), [])  # the record it points at (an adoption)
+            document = catalogue().by_iri.get(subject)
+            if document is not None and document.url and predicate in READ_ON_THE_PAGE:
+                found = [subject]
+            self._sources[key] = found or own or [graph]
         return self._sources[key]
 
     def _money(self, node: ox.BlankNode) -> Link | None:
@@ -175,7 +195,8 @@ class EntityView:
         for predicate, values in sorted(self.d.grouped(subject).items(), key=lambda kv: self._sort_key(kv[0])):
             if skip_types and predicate == RDF_TYPE:
                 continue
-            row = Row(self.link(ox.NamedNode(predicate)), [self.value(o, g) for o, g in values.items()])
+            row = Row(self.link(ox.NamedNode(predicate)),
+                      [self.value(o, g, None, predicate) for o, g in values.items()])
             if subject == self.d.iri:
                 for value, term in zip(row.values, values, strict=True):
                     value.basis = self.bases.get((predicate, term), "")
@@ -184,7 +205,7 @@ class EntityView:
 
 
 def _key(term: Term) -> str:
-    return term.value if isinstance(term, ox.NamedNode) else str(term)
+    return key_of(term)
 
 
 def precise_sources(build: Build, description: Description) -> dict[tuple[str, str], list[str]]:
@@ -199,6 +220,15 @@ def precise_sources(build: Build, description: Description) -> dict[tuple[str, s
     for row in result:
         found.setdefault((row["s"].value, row["g"].value), []).append(row["source"].value)
     return found
+
+
+def compiled_graphs(build: Build, description: Description) -> set[str]:
+    """The graphs of this description that are no web page of their own: a compilation (secondary-facts.md) or a
+    derived graph (lineage), whose records name the pages. A web page's graph is stated by that page."""
+    sources = catalogue().by_iri
+    registry = build.base + "graph/registry"
+    return {g.value for *_rest, g in description.quads if g.value != registry
+            and not (g.value in sources and sources[g.value].url)}
 
 
 def graph_label(build: Build, iri: str) -> str | None:

@@ -60,5 +60,9 @@ def editor() -> str:
         "query": with_prefixes(given, build.prefixes) if given else "",
         "prefixes": build.prefixes,
         "start": with_prefixes(START, build.prefixes),
+        # Result IRIs minted here open this server's page for them, as the site's own tables do: the canonical
+        # base (w3id.org) would leave the instance, and does not answer offline or on another deployment.
+        "base": build.base,
+        "local": request.script_root + "/",
     }
     return render_template("editor.html", build=build, config=config)

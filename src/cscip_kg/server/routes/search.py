@@ -14,7 +14,7 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
 from cscip_kg.opened import Build
-from cscip_kg.search_db import KIND_LABELS, SEARCH_FILE, Found, SearchDB
+from cscip_kg.search_db import KIND_LABELS, SEARCH_FILE, Found, OutdatedIndex, SearchDB
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.context import current_build, negotiated
 from cscip_kg.server.rendering import formats
@@ -32,7 +32,10 @@ def _open(build: Build) -> SearchDB:
     path = build.folder / SEARCH_FILE
     if not path.is_file():
         raise ServiceUnavailable(f"this build has no search index ({SEARCH_FILE}); rebuild it with `cscip-kg build`")
-    return SearchDB(path)
+    try:
+        return SearchDB(path)
+    except OutdatedIndex as error:
+        raise ServiceUnavailable(f"this build's search index is outdated: {error}") from error
 
 
 def search_db() -> SearchDB:

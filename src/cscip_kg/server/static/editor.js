@@ -23,9 +23,24 @@
   if (first) { yasgui.addTab(true, first); }
   window.cscipYasgui = yasgui;
 
+  // YASR links every result IRI to the IRI itself, in a new window; one minted here goes to this
+  // server's own page for it instead, in this window, as the site's tables do.
+  function localLinks() {
+    element.querySelectorAll("a.iri").forEach(function (link) {
+      var iri = link.getAttribute("href") || "";
+      if (iri.indexOf(config.base) === 0) {
+        link.setAttribute("href", config.local + iri.substring(config.base.length));
+        link.setAttribute("title", iri);
+        link.removeAttribute("target");
+        link.removeAttribute("ref");
+      }
+    });
+  }
+
   // YASGUI's markup has gaps that screen readers trip on; mend them whenever it redraws.
   // A tab's aria-controls names a panel YASGUI creates only when the tab is first opened.
   function mend() {
+    localLinks();
     element.querySelectorAll("a[role=tab][aria-controls]").forEach(function (tabLink) {
       if (!document.getElementById(tabLink.getAttribute("aria-controls"))) { tabLink.removeAttribute("aria-controls"); }
     });
