@@ -63,12 +63,18 @@ WHERE {{
 }
 
 
-def rows(engine: object, query: str) -> Rows:
-    """A SELECT's answer as rows of plain strings ("" for unbound); ``engine`` is any Backend."""
+def table(engine: object, query: str) -> tuple[list[str], list[list[str]]]:
+    """A SELECT's variables and its rows of plain strings ("" for unbound); ``engine`` is any Backend."""
     result = engine.query(Prepared(query))  # type: ignore[attr-defined]
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
-    return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
+    return names, [[row[n].value if row[n] is not None else "" for n in names] for row in result]
+
+
+def rows(engine: object, query: str) -> Rows:
+    """A SELECT's answer as rows of plain strings ("" for unbound), keyed by variable."""
+    names, values = table(engine, query)
+    return [dict(zip(names, row, strict=True)) for row in values]
 
 
 def write_derived(engine: Engine, staging: Path) -> None:
@@ -91,11 +97,9 @@ def _write_listings(engine: Engine, folder: Path) -> None:
     target = folder / LISTINGS_FOLDER
     target.mkdir(exist_ok=True)
     for name, query in LISTING_QUERIES.items():
-        result = engine.query(Prepared(query))
-        assert isinstance(result, ox.QuerySolutions)
-        variables = [v.value for v in result.variables]
-        table = {"variables": variables, "rows": [[row[v].value if row[v] is not None else "" for v in variables] for row in result]}
-        (target / f"{name}.json").write_text(json.dumps(table, ensure_ascii=False) + "\n", encoding="utf-8")
+        variables, values = table(engine, query)
+        answer = {"variables": variables, "rows": values}
+        (target / f"{name}.json").write_text(json.dumps(answer, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def read_listing(build_folder: Path, name: str) -> Rows | None:

@@ -23,9 +23,10 @@ import pyoxigraph as ox
 from cscip_kg.anchored import each_iri
 from cscip_kg.describe import Description, Term
 from cscip_kg.engine import Prepared
+from cscip_kg.namespaces import CSCIP_NS
 from cscip_kg.opened import Build
 
-CSCIP = "https://w3id.org/cscip-kg/def/"
+CSCIP = CSCIP_NS
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SOURCE = "http://purl.org/dc/terms/source"
 RECORD_KINDS = ("adoption", "participation", "membership", "development", "identifier", "link", "claim", "statement")
