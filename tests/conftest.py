@@ -64,6 +64,13 @@ def build_dir(compiled: CompiledGraph, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture(scope="session")
+def query_cmd(project: Project, build_dir: Path) -> list[str]:
+    """`cscip-kg query` on the checkout with the session's build of it, which it opens instead of parsing data/
+    (a second per run); tests/test_cli_query.py shows both ways answer the same."""
+    return ["--root", str(project.root), "query", "--build", str(build_dir)]
+
+
+@pytest.fixture(scope="session")
 def server(build_dir: Path) -> Iterator[str]:
     """The one live server over the build with default settings, shared by every test that needs the wire."""
     with running_server(build_dir) as url:

@@ -43,8 +43,8 @@ def test_headline_answer_names_its_sources(project):
         assert "source/dfe-insights-2021" in row["sources"]
 
 
-def test_same_query_answers_for_sfip(project):
-    result = CliRunner().invoke(main, ["--root", str(project.root), "query", "round1-models-fed-sfpc",
+def test_same_query_answers_for_sfip(query_cmd):
+    result = CliRunner().invoke(main, [*query_cmd, "round1-models-fed-sfpc",
                                        "--param", "programme=programme:sfip", "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert {a[1] for a in _answer(result.output)} == {

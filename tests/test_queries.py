@@ -177,10 +177,10 @@ def test_every_named_query_file_is_complete_sparql(path):
         pytest.fail(f"{path.name} is not complete SPARQL on its own (a PREFIX line missing?): {error}")
 
 
-def test_an_ad_hoc_file_runs_without_a_header(tmp_path, project):
+def test_an_ad_hoc_file_runs_without_a_header(tmp_path, query_cmd):
     path = _write(tmp_path, "PREFIX cscip: <https://w3id.org/cscip-kg/def/>\nSELECT (COUNT(*) AS ?n) WHERE { ?m a cscip:PracticeModel }",
                   "My Ad Hoc Query.rq")
-    result = CliRunner().invoke(main, ["--root", str(project.root), "query", str(path), "--format", "csv"])
+    result = CliRunner().invoke(main, [*query_cmd, str(path), "--format", "csv"])
     assert result.exit_code == 0, result.output
     assert int(result.stdout.splitlines()[1]) > 0
 

@@ -19,8 +19,8 @@ NWD_SFPC = {"middlesbrough", "rochdale", "redcar-and-cleveland", "warrington", "
 STATGEO = "http://statistics.data.gov.uk/id/statistical-geography/"
 
 
-def _query(project, *args: str) -> list[dict[str, str]]:
-    result = CliRunner().invoke(main, ["--root", str(project.root), "query", *args, "--format", "csv"])
+def _query(query_cmd: list[str], *args: str) -> list[dict[str, str]]:
+    result = CliRunner().invoke(main, [*query_cmd, *args, "--format", "csv"])
     assert result.exit_code == 0, result.output
     return list(csv.DictReader(io.StringIO(result.output)))
 
@@ -29,8 +29,8 @@ def _slug(iri: str) -> str:
     return iri.rsplit("/", 1)[1]
 
 
-def test_where_did_family_safeguarding_spread(project):
-    found = [r for r in _query(project, "lineage", "--param", "entity=model:family-safeguarding")
+def test_where_did_family_safeguarding_spread(query_cmd):
+    found = [r for r in _query(query_cmd, "lineage", "--param", "entity=model:family-safeguarding")
              if r["direction"] == "descendant" and r["kind"].endswith("/adoptsModel")]
     by_org: dict[str, list[dict[str, str]]] = {}
     for row in found:
@@ -45,8 +45,8 @@ def test_where_did_family_safeguarding_spread(project):
         assert all(r["sources"].startswith("http") and r["basis"] == "stated" for r in rows_)
 
 
-def test_lineage_from_the_round_1_project_reaches_every_adopter_with_its_path(project):
-    found = _query(project, "lineage", "--param", "entity=project:family-safeguarding")
+def test_lineage_from_the_round_1_project_reaches_every_adopter_with_its_path(query_cmd):
+    found = _query(query_cmd, "lineage", "--param", "entity=project:family-safeguarding")
     # Each row is a hop from ?via (the entity or a node reached before) to ?node.
     hops = {(_slug(r["node"]), _slug(r["via"])) for r in found if r["direction"] == "descendant"}
     reached = {node for node, _ in hops}
@@ -59,8 +59,8 @@ def test_lineage_from_the_round_1_project_reaches_every_adopter_with_its_path(pr
     assert {"family-safeguarding", "cscip-round-1"} <= ancestors  # the model, the round
 
 
-def test_the_six_no_wrong_door_sfpc_adopters(project):
-    found = _query(project, "adopters-of-model", "--param", "model=model:no-wrong-door")
+def test_the_six_no_wrong_door_sfpc_adopters(query_cmd):
+    found = _query(query_cmd, "adopters-of-model", "--param", "model=model:no-wrong-door")
     sfpc = {_slug(r["organisation"]): r for r in found if r["programme"].endswith("/sfpc")}
     assert {k for k, r in sfpc.items() if r["role"] != "innovator"} == NWD_SFPC
     assert sfpc["north-yorkshire"]["role"] == "innovator"
@@ -68,9 +68,9 @@ def test_the_six_no_wrong_door_sfpc_adopters(project):
     assert all(r["sources"].startswith("http") for r in sfpc.values())
 
 
-def test_spread_by_programme_counts(project):
+def test_spread_by_programme_counts(query_cmd):
     counts = {(_slug(r["model"]), _slug(r["programme"])): int(r["authorities"])
-              for r in _query(project, "spread-by-programme")}
+              for r in _query(query_cmd, "spread-by-programme")}
     # 6 adopters and the innovator per SFPC model; 4 round 2 Family Safeguarding authorities.
     assert counts[("family-safeguarding", "sfpc")] == 7
     assert counts[("family-valued", "sfpc")] == 7
@@ -207,8 +207,8 @@ def test_qualified_records_agree_with_their_plain_edges(compiled):
           FILTER NOT EXISTS { ?prog cscip:participant ?org } }""") == []
 
 
-def test_conflicting_claims_lists_each_source(project):
-    found = _query(project, "conflicting-claims")
+def test_conflicting_claims_lists_each_source(query_cmd):
+    found = _query(query_cmd, "conflicting-claims")
     fgc = {(r["value"], r["url"]) for r in found if r["subject"].endswith("/sfip-family-group-conferencing")}
     assert {v for v, _ in fgc} == {"21", "22"}
     assert all(u.startswith("http") for _, u in fgc)
@@ -222,8 +222,8 @@ def test_conflicting_claims_lists_each_source(project):
     assert amounts == {"£3.2m over 2 years", "£1.6m for 2 years"}
 
 
-def test_authority_profile_names_its_sources(project):
-    found = _query(project, "authority-profile", "--param", "organisation=organisation:walsall")
+def test_authority_profile_names_its_sources(query_cmd):
+    found = _query(query_cmd, "authority-profile", "--param", "organisation=organisation:walsall")
     roles = {r["role"] for r in found}
     assert {"adopted Family Safeguarding", "adopted Family Drug and Alcohol Court", "GSS code"} <= roles
     assert all(r["source"] for r in found)

@@ -49,7 +49,7 @@ class Build:
         return "/" + iri[len(self.base):] if iri.startswith(self.base) else None
 
 
-def _manifest(folder: Path) -> dict[str, Any]:
+def read_manifest(folder: Path) -> dict[str, Any]:
     path = folder / MANIFEST_FILE
     hint = f"run `cscip-kg build --out {folder}` (or `make run`) to make one"
     if not path.is_file():
@@ -82,7 +82,7 @@ def open_build(folder: Path, connect: Connect = embedded) -> Build:
     folder provides the rest (manifest, VoID, downloads, named queries).
     """
     folder = folder.resolve()
-    manifest = _manifest(folder)
+    manifest = read_manifest(folder)
     base = manifest["base_iri"]
     try:
         engine = connect(folder, manifest["version"], base)

@@ -138,8 +138,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "https://w3id.org/cscip-kg/",
             "IRI base `build` mints the graph's entities, terms and graphs under; the server answers for that base.",
             check=_base_iri, flags=(BUILD,)),
-    Setting("build", "build", "Folder `build` writes and `serve` serves (relative to root unless absolute).", check=_folder,
-            flags=(SERVE, PUBLISH)),
+    Setting("build", "build", "Folder `build` writes and `serve` serves (relative to root unless absolute); `query` "
+            "answers from it when it holds a build of the current inputs.", check=_folder, flags=(SERVE, PUBLISH, QUERY)),
     Setting("host", "127.0.0.1", "Interface `serve` listens on.", check=_host, flags=(SERVE,)),
     Setting("port", 8000, "Port `serve` listens on (0 picks a free one and prints it).", int, 0, 65535, flags=(SERVE,)),
     Setting("threads", 8, "Worker threads of the WSGI server.", int, 1, 256, flags=(SERVE,)),

@@ -137,15 +137,15 @@ def _cli(*args: str) -> str:
 
 
 @functools.cache
-def _embedded_cli(name: str) -> str:
-    """The embedded CLI's answer, run once per query for both stores: each run parses the whole project (seconds)."""
-    return _cli("query", name, "--format", "json")
+def _embedded_cli(name: str, build: str) -> str:
+    """The embedded CLI's answer from the session's build, run once per query for both stores."""
+    return _cli("query", name, "--build", build, "--format", "json")
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
-def test_every_named_query_answers_the_same_from_the_cli(name, store, request):
+def test_every_named_query_answers_the_same_from_the_cli(name, store, request, build_dir):
     query = CATALOGUE[name].bind({})
-    embedded = _embedded_cli(name)
+    embedded = _embedded_cli(name, str(build_dir))
     remote = _cli("query", name, "--format", "json", "--store", store.query_url, "--store-timeout", "120")
     assert rows(remote.encode(), query) == rows(embedded.encode(), query)
     if request.node.callspec.params.get("store") != "oxigraph":
