@@ -8,6 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from cscip_kg.build import compile_graph
@@ -38,12 +39,14 @@ def test_generated_data_conforms(synthetic: Path):
     assert [str(p) for p in validate(Project(synthetic / "project"))] == []
 
 
-@pytest.mark.xfail(reason="the generator derives the lineage graph from its N-Quads, compile_graph from the parsed "
-                          "project; their triple counts differ slightly (not yet traced: found at wrap-up)")
 def test_generated_data_conforms_and_doubles_the_graph(synthetic: Path):
     compiled = compile_graph(Project(synthetic / "project"))  # raises if a shape fails
     manifest = json.loads((synthetic / "build" / "manifest.json").read_text())
-    assert manifest["triples"] == len(compiled.loaded.union())
+    # Counted as a store holds them: pyoxigraph rewrites some literals on load ("5"^^xsd:nonNegativeInteger is
+    # stored as 5, an xsd:integer; oxigraph issue #526), so two statements rdflib keeps apart can be one there.
+    stored = ox.Store()
+    stored.load(compiled.loaded.union().serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    assert manifest["triples"] == len(stored)
     assert manifest["triples"] > 7000  # twice the real graph, less the ontology it does not copy
 
 

@@ -182,13 +182,20 @@ def _recorded_sources(graph: Graph, subject: Node, kind: Node, target: Node) -> 
 
 
 def _inferred(dataset: Graph) -> Iterator[Link]:
+    # One link per (model, project), however many programmes give the reason (SFIP and its strand both do):
+    # its note names each of them and it cites all their sources, so no reason depends on which came first.
+    reasons: dict[tuple[Node, Node], set[Node]] = {}
     for programme, model in dataset.subject_objects(CSCIP.spreadsModel):
         for project in dataset.objects(programme, CSCIP.spreadsProject):
             if (project, CSCIP.implementsModel, model) in dataset or (project, CSCIP.usesModel, model) in dataset:
-                note = Literal(f"{_label(dataset, programme)} spreads both the model and {_label(dataset, project)}, "
-                               "which implements it, so the model as spread grew out of that project", lang="en")
-                sources = set(dataset.objects(programme, DCTERMS.source))
-                yield Link(model, CSCIP.grewOutOf, project, None, CSCIP.inferred, sources, [(CSCIP.inferenceNote, note)])
+                reasons.setdefault((model, project), set()).add(programme)
+    for (model, project), programmes in sorted(reasons.items()):
+        names = sorted(_label(dataset, programme) for programme in programmes)
+        spread = f"{' and '.join(names)} spread" if len(names) > 1 else f"{names[0]} spreads"
+        note = Literal(f"{spread} both the model and {_label(dataset, project)}, which implements it, so the model as "
+                       "spread grew out of that project", lang="en")
+        sources = {source for programme in programmes for source in dataset.objects(programme, DCTERMS.source)}
+        yield Link(model, CSCIP.grewOutOf, project, None, CSCIP.inferred, sources, [(CSCIP.inferenceNote, note)])
 
 
 def _label(dataset: Graph, node: Node) -> str:
