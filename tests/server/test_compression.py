@@ -101,9 +101,19 @@ def test_head_has_the_headers_of_get(server: str, path: str):
         assert head.headers[header] == get.headers[header], header
 
 
-def test_downloads_are_never_compressed_and_keep_ranges(server: str):
-    whole = fetch(server + "download/cscip-kg.ttl", headers={"Accept-Encoding": "gzip"})
-    assert whole.status == 200 and "Content-Encoding" not in whole.headers
+def test_a_download_is_sent_from_the_builds_gzip_copy(server: str):
+    plain = fetch(server + "download/cscip-kg.nt")
+    packed = fetch(server + "download/cscip-kg.nt", headers={"Accept-Encoding": "gzip"})
+    assert packed.status == 200 and packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.body) == plain.body and int(packed.headers["Content-Length"]) == len(packed.body)
+    assert packed.headers["Content-Type"] == plain.headers["Content-Type"] and packed.headers["ETag"] != plain.headers["ETag"]
+    assert "accept-encoding" in vary(packed.headers) and "Content-Encoding" not in plain.headers
+    again = fetch(server + "download/cscip-kg.nt", headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status == 304
+
+
+def test_a_range_of_a_download_is_of_the_identity_bytes(server: str):
+    whole = fetch(server + "download/cscip-kg.ttl")
     part = fetch(server + "download/cscip-kg.ttl", headers={"Accept-Encoding": "gzip", "Range": "bytes=0-99"})
     assert part.status == 206 and "Content-Encoding" not in part.headers and part.body == whole.body[:100]
 
