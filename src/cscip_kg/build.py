@@ -171,7 +171,7 @@ def write_dumps(compiled: CompiledGraph, out: Path, base: str = BASE) -> list[Pa
 
 def precompress(dump: Path) -> Path:
     """``dump``.gz beside it, which /download/ sends to a client that accepts gzip (a tenth of the bytes for
-    N-Triples; ~4 s CPU for 333 MB at x100), since compressing a dump per request would cost that every time."""
+    N-Triples; 3.1 s CPU for its 333 MB at x100), since compressing a dump per request would cost that every time."""
     packed = dump.with_name(dump.name + GZIP_SUFFIX)
     with dump.open("rb") as source, packed.open("wb") as sink, \
             gzip.GzipFile(filename="", mode="wb", fileobj=sink, compresslevel=6, mtime=0) as target:

