@@ -1,9 +1,10 @@
 """gzip content coding: whether a request accepts it, whether an answer is worth it, and the bytes.
 
-Shared by the answers cache (http_cache.py, pages and query answers) and the static files
-(static_files.py). Only gzip is offered: every client that compresses speaks it, and the
-standard library writes it. The bytes are written with a fixed mtime, so the same answer
-always compresses to the same bytes (one ETag, however often it is recompressed).
+Shared by the answers cache (http_cache.py, pages and query answers), the static files
+(static_files.py) and the downloads (routes/downloads.py, which send the build's .gz copies).
+Only gzip is offered: every client that compresses speaks it, and the standard library
+writes it. The bytes are written with a fixed mtime, so the same answer always compresses
+to the same bytes (one ETag, however often it is recompressed).
 """
 
 from __future__ import annotations

@@ -18,8 +18,9 @@ answer varies on Accept). That makes four things cheap and safe:
 
 It wraps the WSGI application, so it sees the final headers (CORS, security) and stores
 them with the body. HEAD runs as GET, so its headers (length, encoding, ETag) are the
-GET's. POSTs, errors and downloads (sent as files, with their own ETag, Range and no
-gzip) pass through untouched; static files have their own view (static_files.py).
+GET's. POSTs and errors pass through untouched, and so do downloads (sent as files, with
+their own ETag and Range, gzip only from the build's .gz copy) and static files (their own
+view, static_files.py).
 """
 
 from __future__ import annotations
