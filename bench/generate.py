@@ -38,7 +38,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from cscip_kg import __version__  # noqa: E402
-from cscip_kg.build import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, VOID_FILE, content_version, write_search  # noqa: E402
+from cscip_kg.build import (  # noqa: E402
+    DUMPS,
+    MANIFEST_FILE,
+    QUERIES_FOLDER,
+    STORE_FOLDER,
+    VOID_FILE,
+    content_version,
+    precompress,
+    write_search,
+)
 from cscip_kg.derived import write_derived  # noqa: E402
 from cscip_kg.engine import Engine  # noqa: E402
 from cscip_kg.lineage import LINEAGE_GRAPH, derive  # noqa: E402
@@ -185,6 +194,7 @@ def write_build(nquads: Path, out: Path, source: Path, scale: int) -> dict[str, 
             ox.serialize(named, build / name, fmt, prefixes=PREFIXES)
         else:
             ox.serialize(_default_triples(store), build / name, fmt, prefixes=PREFIXES if fmt != ox.RdfFormat.N_TRIPLES else None)
+        precompress(build / name)  # as `build` does, so /download/ answers gzip here too
     (build / VOID_FILE).write_text(void_turtle(store, triples, build), encoding="utf-8")
     shutil.copytree(source / "queries", build / QUERIES_FOLDER)
     sizes = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from decimal import Decimal
@@ -109,8 +110,11 @@ def test_build_writes_every_dump_and_round_trips(project, compiled, tmp_path):
     result = run(project, "build", "--out", str(out))
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["cscip-kg.jsonld", "cscip-kg.nt", "cscip-kg.rdf", "cscip-kg.trig", "cscip-kg.ttl",
-                     "derived", "manifest.json", "queries", "search.sqlite", "store", "void.ttl"]
+    dumps = ["cscip-kg.jsonld", "cscip-kg.nt", "cscip-kg.rdf", "cscip-kg.trig", "cscip-kg.ttl"]
+    assert names == sorted([*dumps, *(dump + ".gz" for dump in dumps),
+                            "derived", "manifest.json", "queries", "search.sqlite", "store", "void.ttl"])
+    for dump in dumps:
+        assert gzip.decompress((out / (dump + ".gz")).read_bytes()) == (out / dump).read_bytes(), dump
     assert sorted(p.name for p in (out / "queries").iterdir()) == sorted(p.name for p in project.queries_dir.glob("*.rq"))
     union = compiled.loaded.union()
     for name, fmt in (("cscip-kg.ttl", "turtle"), ("cscip-kg.nt", "nt"), ("cscip-kg.jsonld", "json-ld"),

@@ -9,6 +9,7 @@ half-written output behind and a running server stays on its last good build.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -26,7 +27,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from cscip_kg import __version__
 from cscip_kg.derived import write_derived
 from cscip_kg.engine import Engine, named_quads
-from cscip_kg.layout import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, TRIG_FILE, VOID_FILE
+from cscip_kg.layout import DUMPS, GZIP_SUFFIX, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, TRIG_FILE, VOID_FILE
 from cscip_kg.lineage import add_lineage
 from cscip_kg.loader import LoadedGraph, Project, load
 from cscip_kg.namespaces import BASE, prefixes_for
@@ -151,6 +152,7 @@ def write_dumps(compiled: CompiledGraph, out: Path, base: str = BASE) -> list[Pa
                 ox.serialize(named_quads(engine.store), staging / name, ox.RdfFormat.TRIG, prefixes=prefixes_for(base))
             else:
                 union.serialize(destination=staging / name, format=fmt, encoding="utf-8")
+            precompress(staging / name)
         describe(union, staging, base).serialize(destination=staging / VOID_FILE, format="turtle", encoding="utf-8")
         # The named queries travel with the build, so a deployment needs nothing but this folder.
         shutil.copytree(compiled.project.queries_dir, staging / QUERIES_FOLDER)
@@ -165,6 +167,16 @@ def write_dumps(compiled: CompiledGraph, out: Path, base: str = BASE) -> list[Pa
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sorted(out.iterdir())
+
+
+def precompress(dump: Path) -> Path:
+    """``dump``.gz beside it, which /download/ sends to a client that accepts gzip (a tenth of the bytes for
+    N-Triples; 3.1 s CPU for its 333 MB at x100), since compressing a dump per request would cost that every time."""
+    packed = dump.with_name(dump.name + GZIP_SUFFIX)
+    with dump.open("rb") as source, packed.open("wb") as sink, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=sink, compresslevel=6, mtime=0) as target:
+        shutil.copyfileobj(source, target, 2**20)
+    return packed
 
 
 def write_search(engine: Engine, folder: Path, base: str) -> None:

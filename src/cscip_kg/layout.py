@@ -15,6 +15,7 @@ DUMPS: tuple[tuple[str, str, str], ...] = (
     ("cscip-kg.trig", "trig", "application/trig"),
 )
 VOID_FILE = "void.ttl"
+GZIP_SUFFIX = ".gz"  # each dump is written gzipped beside itself too, for /download/ to send when accepted
 TRIG_FILE = "cscip-kg.trig"
 MANIFEST_FILE = "manifest.json"
 QUERIES_FOLDER = "queries"

@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from cscip_kg.bounded import QueryPool
 from cscip_kg.layout import MANIFEST_FILE, STORE_FOLDER
 from cscip_kg.opened import Build, NoBuild, open_build
+from cscip_kg.server import static_files
 from cscip_kg.server.backends import connect_for, store_unavailable
 from cscip_kg.server.context import EXTENSION, POOL, error_response, plain_error
 from cscip_kg.server.http_cache import ResponseCache
@@ -64,7 +65,7 @@ PREFLIGHT_HEADERS = {
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app over the build folder the settings name; raises NoBuild if there is none."""
     settings = resolve(config)
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # static_files serves /static/ (versioned URLs, gzip)
     app.config["CSCIP_KG"] = settings
     app.config["MAX_CONTENT_LENGTH"] = settings["max_body"]
     build = open_build(build_folder(settings), connect_for(settings))
@@ -78,6 +79,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (api.bp, query_pages.bp, search.bp, lineage.bp, profiles.bp, editor.bp, browse.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(spread_pages.bp)  # template globals for the map and timeline partials
+    static_files.register(app)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StoreUnavailable, store_unavailable)
     app.before_request(_check_query_string)

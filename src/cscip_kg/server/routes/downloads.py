@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, render_template, send_file
+from flask import Blueprint, Response, render_template, request, send_file
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from cscip_kg.layout import DUMPS, VOID_FILE
+from cscip_kg.layout import DUMPS, GZIP_SUFFIX, VOID_FILE
 from cscip_kg.opened import Build
+from cscip_kg.server.compression import GZIP, wants_gzip
 from cscip_kg.server.context import current_build, negotiated
 from cscip_kg.server.rendering import formats
 
@@ -31,7 +32,18 @@ def download(name: str) -> BaseResponse:
     media = FILES[name]
     if media.startswith("text/"):
         media += "; charset=utf-8"
-    return send_file(current_build().folder / name, mimetype=media, as_attachment=False, etag=current_build().version)
+    build = current_build()
+    # The build's gzip copy when accepted (never for a Range: its offsets count the identity bytes); older builds have none.
+    packed = build.folder / (name + GZIP_SUFFIX)
+    if not packed.is_file():
+        return send_file(build.folder / name, mimetype=media, as_attachment=False, etag=build.version)
+    if wants_gzip(request.environ):
+        response = send_file(packed, mimetype=media, as_attachment=False, etag=f"{build.version}-{GZIP}")
+        response.content_encoding = GZIP
+    else:
+        response = send_file(build.folder / name, mimetype=media, as_attachment=False, etag=build.version)
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 @bp.route("/.well-known/void")
