@@ -49,8 +49,10 @@ lint: setup
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
+# Two processes, a test file to each at a time (a file's fixtures, e.g. its stores, stay in one process).
+TEST_PROCESSES ?= 2
 test: setup chromium virtuoso lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile
 
 validate: setup
 	$(BIN)/cscip-kg validate
