@@ -81,7 +81,7 @@ def answer_job(query: Callable[[Prepared], QueryResult], prefixes: dict[str, str
     if isinstance(result, ox.QueryBoolean):
         return Outcome("results", job.results_format, write_boolean(bool(result), job.results_format), 1)
     variables = [v.value for v in result.variables]
-    rows = [[solution[v] for v in variables] for solution in itertools.islice(result, job.max_rows + 1)]
+    rows = [list(solution) for solution in itertools.islice(result, job.max_rows + 1)]  # values in variable order
     truncated = len(rows) > job.max_rows
     rows = rows[:job.max_rows]
     body = write_solutions(variables, rows, job.results_format, truncated, job.max_rows)
