@@ -91,6 +91,38 @@ def test_every_link_has_a_kind_basis_and_source(compiled):
         assert len(set(lineage.subjects(PROV.qualifiedInfluence, link))) == 1, link
 
 
+# What lineage.rq once joined across the graph for each row, and what the build now writes on each link.
+_SAID = {
+    "basis": "?link cscip:basis ?term . ?term skos:prefLabel|rdfs:label ?label BIND(STR(?label) AS ?value)",
+    "sources": "?link dcterms:source ?source OPTIONAL { ?source cscip:originalURL|cscip:localFile ?page } "
+               "BIND(STR(COALESCE(?page, ?source)) AS ?value)",
+    "dates": "?link cscip:datesStatedAs|schema:startDate ?date BIND(STR(?date) AS ?value)",
+}
+_SHOWN = {"basis": "?link cscip:basisLabel ?value", "sources": "?link cscip:sourceURLs ?value",
+          "dates": "?link cscip:dateText ?value"}
+
+
+def _per_link(engine, pattern: str) -> dict[str, set[str]]:
+    query = ("PREFIX cscip: <https://w3id.org/cscip-kg/def/> PREFIX dcterms: <http://purl.org/dc/terms/> "
+             "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+             "PREFIX schema: <https://schema.org/> "
+             f"SELECT ?link ?value WHERE {{ ?link a cscip:LineageLink . {pattern} }}")
+    found: dict[str, set[str]] = {}
+    for row in engine.query(Prepared(query)):
+        value = row["value"].value if row["value"] is not None else ""
+        found.setdefault(row["link"].value, set()).update(value.split(" ") if value else ())
+    return found
+
+
+def test_each_link_shows_what_the_graph_says_of_it(compiled):
+    for column, pattern in _SAID.items():
+        said, shown = _per_link(compiled.engine, pattern), _per_link(compiled.engine, _SHOWN[column])
+        assert said == {link: values for link, values in shown.items() if values}, column
+    every = _per_link(compiled.engine, "OPTIONAL { ?link cscip:linkKind ?value }")
+    assert set(_per_link(compiled.engine, _SHOWN["sources"])) == set(every)  # a link with no source shows ""
+    assert set(_per_link(compiled.engine, _SHOWN["basis"])) == set(every)  # lineage.rq groups its lookups under it
+
+
 def test_an_adoption_through_a_programme_never_links_to_the_programme(compiled):
     lineage = compiled.dataset.graph(LINEAGE_GRAPH)
     for link in lineage.subjects(CSCIP.linkKind, CSCIP.adoptsModel):

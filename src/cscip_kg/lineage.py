@@ -5,7 +5,10 @@ Which properties are lineage links is read from the ontology (see
 ``cscip:LineageLink`` (a ``prov:Influence``): the influencee has it as
 ``prov:qualifiedInfluence``, the influencer is ``prov:influencer``, and it
 carries its kind, programme or project, role, dates, basis and the sources of
-the facts it came from. A direct ``cscip:lineageLink`` per linked pair keeps
+the facts it came from, and what a row of queries/lineage.rq shows of it in one
+value each (``cscip:basisLabel``, ``cscip:sourceURLs``, ``cscip:dateText``), so the
+query reads one node per row instead of joining across the graph. A direct
+``cscip:lineageLink`` per linked pair keeps
 transitive walks fast; a link into an organisation (a property whose range is
 org:Organization, i.e. cscip:developedBy) gets none, so no walk passes through
 an organisation (what Hertfordshire adopted is not where Family Safeguarding
@@ -31,7 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from cscip_kg.lineage_rule import lineage_closure
@@ -107,8 +110,9 @@ def derive(dataset: Dataset, ontology: Graph) -> Graph:
 def _facts(dataset: Dataset, ontology: Graph, kinds: set[URIRef]) -> Graph:
     """The triples of every source graph that the derivation reads, in one graph (a small union)."""
     wanted = {*kinds, *ontology.subjects(UNQUALIFIED_FORM), *_influencer_properties(ontology), *CARRIED,
-              DCTERMS.source, RDFS.label, CSCIP.basis, CSCIP.claimStatus, CSCIP.claimSubject, CSCIP.claimProperty,
-              CSCIP.claimValue, CSCIP.implementsModel, CSCIP.usesModel, CSCIP.spreadsModel, CSCIP.spreadsProject}
+              DCTERMS.source, RDFS.label, CSCIP.originalURL, CSCIP.localFile, CSCIP.basis, CSCIP.claimStatus,
+              CSCIP.claimSubject, CSCIP.claimProperty, CSCIP.claimValue, CSCIP.implementsModel, CSCIP.usesModel,
+              CSCIP.spreadsModel, CSCIP.spreadsProject}
     facts = Graph()
     for graph in dataset.graphs():
         for prop in wanted:
@@ -226,7 +230,28 @@ def _write(dataset: Graph, ontology: Graph, links: list[Link]) -> Graph:
             graph.add((iri, DCTERMS.source, source))
         for prop, value in link.details:
             graph.add((iri, prop, value))
+        for prop, value in _shown(dataset, ontology, link):
+            graph.add((iri, prop, value))
     return graph
+
+
+def _shown(dataset: Graph, ontology: Graph, link: Link) -> Iterator[tuple[URIRef, Literal]]:
+    """What a row of queries/lineage.rq shows of the link, as the query once computed it from the graph.
+
+    Each is one lookup on the link: read across the graph, the basis's words, each source's page
+    and the dates' text cost the query two or three lookups a row, and the sources a GROUP BY.
+    """
+    words = {str(label) for prop in (SKOS.prefLabel, RDFS.label) for label in ontology.objects(link.basis, prop)}
+    for word in sorted(words) or [str(link.basis).rsplit("/", 1)[-1]]:
+        yield CSCIP.basisLabel, Literal(word)
+    pages: set[str] = set()
+    for source in link.sources:  # a source document's page, else the source itself (a web page's graph)
+        pages |= {str(page) for prop in (CSCIP.originalURL, CSCIP.localFile) for page in dataset.objects(source, prop)} \
+            or {str(source)}
+    yield CSCIP.sourceURLs, Literal(" ".join(sorted(pages)))
+    for prop, value in link.details:
+        if prop in (CSCIP.datesStatedAs, SCHEMA.startDate):
+            yield CSCIP.dateText, Literal(str(value))
 
 
 def add_lineage(dataset: Dataset, ontology: Graph) -> int:
