@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cscip_kg.backend import Backend
+from cscip_kg.layout import sqlite_format
 from cscip_kg.spread import Involvement, Routes, Spread, adoption_routes, compute
 
 SPREAD_DB = "spread.sqlite"  # in the build's derived/ folder
@@ -110,17 +111,6 @@ class SpreadDB:
         self.model = lru_cache(maxsize=32)(self._model)
         self.programme = lru_cache(maxsize=32)(self._programme)
         self.organisation = lru_cache(maxsize=32)(self._organisation)
-
-    @staticmethod
-    def readable(path: Path) -> bool:
-        """Whether ``path`` is a spread file of the layout this version reads."""
-        if not path.is_file():
-            return False
-        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-        try:
-            return bool(db.execute("PRAGMA user_version").fetchone()[0] == SPREAD_FORMAT)
-        finally:
-            db.close()
 
     def close(self) -> None:
         self._db.close()
@@ -252,4 +242,4 @@ class Computed:
 def open_slices(folder: Path, engine: Backend) -> Slices:
     """The spread the build derived into ``folder`` (its derived/ folder); computed from ``engine`` for an older build."""
     path = folder / SPREAD_DB
-    return SpreadDB(path) if SpreadDB.readable(path) else Computed(engine)
+    return SpreadDB(path) if sqlite_format(path) == SPREAD_FORMAT else Computed(engine)
