@@ -4,7 +4,8 @@ Today: the answers of the home page's figure queries (totals, funding, by round,
 by theme), written to ``derived/answers.json``, and of the browse pages' listing
 queries (listing_queries.py), one file each in ``derived/listings/``, all as rows
 of plain strings, and who took part in what for the maps and timelines of spread
-(``spread.write``). Other things derived at build time (the search index, the
+(``spread_db.derive``: SQLite, so that each map reads only its own part), and the source documents
+every "Stated by" link names (``source_catalogue.write``, looked up by key). Other things derived at build time (the search index, the
 lineage graph) belong next to ``write_derived``, each in its own function,
 written into the same staging folder before it is swapped in.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cscip_kg import spread
+from cscip_kg import source_catalogue, spread_db
 from cscip_kg.counting import NOT_A_PHASE, as_project
 from cscip_kg.engine import Engine, Prepared
 from cscip_kg.listing_queries import LISTING_QUERIES
@@ -83,7 +84,8 @@ def write_derived(engine: Engine, staging: Path) -> None:
     folder.mkdir(exist_ok=True)
     _write_answers(engine, folder)
     _write_listings(engine, folder)
-    spread.write(engine, folder)
+    spread_db.derive(engine, folder)
+    source_catalogue.write(engine, folder)
 
 
 def _write_answers(engine: Engine, folder: Path) -> None:

@@ -6,6 +6,9 @@ import what writing one needs (rdflib's parsers, pyshacl).
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 # file name, rdflib format, media type
 DUMPS: tuple[tuple[str, str, str], ...] = (
     ("cscip-kg.ttl", "turtle", "text/turtle"),
@@ -20,3 +23,14 @@ TRIG_FILE = "cscip-kg.trig"
 MANIFEST_FILE = "manifest.json"
 QUERIES_FOLDER = "queries"
 STORE_FOLDER = "store"  # pyoxigraph's RocksDB store: `serve` and `publish` open it read-only
+
+
+def sqlite_format(path: Path) -> int | None:
+    """The layout number a derived SQLite file keeps in its user_version (0 if none); None when there is no file."""
+    if not path.is_file():
+        return None
+    db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        db.close()

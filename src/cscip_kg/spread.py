@@ -1,8 +1,8 @@
 """Who took part in what, for the map and the timeline of spread: derived once, by the build.
 
-``cscip-kg build`` runs a few queries (``compute``) and writes the answer to
-``derived/spread.json``; a server reads that file on first use (``load``) instead
-of scanning the whole graph (at ×100 the scan took 13 s of a first request).
+``cscip-kg build`` runs a few queries (``compute``) and stores the answer in
+``derived/spread.sqlite`` (spread_db.py); a server reads from it only what each map
+needs instead of scanning the whole graph (at ×100 the scan took 13 s of a first request).
 The queries: every involvement of an organisation (an adoption, a
 participation, leading or partnering a project, developing a model), the GSS
 code of each authority, the programmes with their parts and dates, and the
@@ -15,18 +15,14 @@ A partnership's involvement is given to each of its members too (marked
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 
 import pyoxigraph as ox
 
 from cscip_kg.backend import Backend
 from cscip_kg.engine import Prepared
-
-SPREAD_FILE = "spread.json"  # in the build's derived/ folder
 
 
 @dataclass(frozen=True)
@@ -114,6 +110,9 @@ class Spread:
     labels: dict[str, str] = field(default_factory=dict)
     # model IRI → place with its own findings on the model → the rounds of the projects those findings are about
     evaluated: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    # GSS code → the organisation the map places there, when this is a part of the whole (spread_db.py): ``codes``
+    # then holds only the part's organisations. None: worked out from ``codes``.
+    places: dict[str, str] | None = field(default=None, compare=False, repr=False)
 
     def chain(self, programme: str | None) -> list[str]:
         """The programme and everything it is part of, innermost first."""
@@ -163,7 +162,7 @@ class Spread:
 
     @cached_property
     def org_by_code(self) -> dict[str, str]:
-        return {code: org for org, code in self.codes.items()}
+        return self.places if self.places is not None else {code: org for org, code in self.codes.items()}
 
     def of_model(self, model: str) -> list[Involvement]:
         """The involvements in ``model``, in the order of ``involvements``."""
@@ -175,36 +174,6 @@ class Spread:
 
     def of_org(self, org: str) -> list[Involvement]:
         return self._by_org.get(org, [])
-
-    def to_json(self) -> dict[str, object]:
-        return {"involvements": [list(astuple(i)) for i in self.involvements], "codes": self.codes,
-                "members": {k: sorted(v) for k, v in sorted(self.members.items())}, "wholes": self.wholes,
-                "dates": {k: list(v) for k, v in self.dates.items()}, "labels": self.labels,
-                "evaluated": {m: {p: sorted(r) for p, r in sorted(places.items())} for m, places in sorted(self.evaluated.items())}}
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> Spread:
-        return cls([Involvement(*row) for row in data["involvements"]],  # type: ignore[attr-defined]
-                   dict(data["codes"]),  # type: ignore[call-overload]
-                   {k: set(v) for k, v in data["members"].items()},  # type: ignore[attr-defined]
-                   dict(data["wholes"]),  # type: ignore[call-overload]
-                   {k: (v[0], v[1]) for k, v in data["dates"].items()},  # type: ignore[attr-defined]
-                   dict(data["labels"]),  # type: ignore[call-overload]
-                   {m: {p: set(r) for p, r in places.items()} for m, places in data["evaluated"].items()})  # type: ignore[attr-defined]
-
-
-def write(engine: Backend, folder: Path) -> None:
-    """``compute`` into ``folder``/spread.json (the build's derived/ folder)."""
-    text = json.dumps(compute(engine).to_json(), separators=(",", ":"), sort_keys=True)
-    (folder / SPREAD_FILE).write_text(text + "\n", encoding="utf-8")
-
-
-def load(folder: Path, engine: Backend) -> Spread:
-    """What the build derived into ``folder`` (its derived/ folder); computed here only for an older build without it."""
-    path = folder / SPREAD_FILE
-    if not path.is_file():
-        return compute(engine)
-    return Spread.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
 def _rows(engine: Backend, text: str) -> Iterable[dict[str, str]]:

@@ -10,7 +10,7 @@ import pytest
 from cscip_kg.build import CompiledGraph
 from cscip_kg.namespaces import ENTITY_KINDS, ID_BASE
 from cscip_kg.server.context import current_build
-from cscip_kg.server.routes.spread_pages import spread
+from cscip_kg.server.routes.spread_pages import slices
 from tests.helpers import select
 from tests.server.live import fetch, open_app, page
 
@@ -140,7 +140,7 @@ def test_a_page_is_built_from_a_few_queries_each_anchored_on_the_entity(build_di
     with open_app({"build": str(build_dir), "cache_mb": 0, "workers": 1}) as app:
         with app.test_request_context():
             engine = current_build().engine
-            spread()  # the map's reading of who took part in what is made once per build, not per page
+            slices()  # the maps read who took part in what from the build (an older build: computed once), not per page
         calls: list[str] = []
         original = engine.query
 

@@ -11,9 +11,11 @@ import pytest
 from cscip_kg.build import CompiledGraph
 from cscip_kg.derived import DERIVED_FOLDER
 from cscip_kg.opened import open_build
+from cscip_kg.server.rendering import hexmap as maps
 from cscip_kg.server.rendering.hexmap import ELSEWHERE, IN_GRAPH, STAGE_COLOURS, layout, model_map
-from cscip_kg.server.rendering.spread_timeline import when
-from cscip_kg.spread import SPREAD_FILE, Involvement, Spread, compute, load
+from cscip_kg.server.rendering.spread_timeline import timeline, when
+from cscip_kg.spread import Involvement, Spread, adoption_routes, compute
+from cscip_kg.spread_db import SPREAD_DB, Computed, SpreadDB, open_slices
 from tests.helpers import select
 from tests.server.live import fetch
 from tests.server.structure import assert_accessible_page, parse
@@ -173,21 +175,26 @@ def test_dates_read_as_a_reader_writes_them():
 
 
 def test_the_build_derives_the_spread_the_graph_gives(build_dir: Path) -> None:
-    """derived/spread.json (written by `build`) holds what the queries give now: pages read it, not the graph."""
-    assert (build_dir / DERIVED_FOLDER / SPREAD_FILE).is_file()
+    """derived/spread.sqlite (written by `build`) holds what the queries give now: pages read it, not the graph."""
     engine = open_build(build_dir).engine
-    derived = load(build_dir / DERIVED_FOLDER, engine)
-    assert derived == compute(engine)
-    assert derived.involvements and derived.codes and derived.labels and derived.evaluated
+    derived = open_slices(build_dir / DERIVED_FOLDER, engine)
+    assert isinstance(derived, SpreadDB)
+    whole = derived.everything()
+    assert whole == compute(engine)
+    assert whole.involvements and whole.codes and whole.labels and whole.evaluated
 
 
 def test_an_older_build_without_the_derived_spread_is_computed(build_dir: Path, tmp_path: Path) -> None:
     engine = open_build(build_dir).engine
-    assert load(tmp_path, engine) == compute(engine)
+    older = open_slices(tmp_path, engine)
+    assert isinstance(older, Computed)
+    assert older.spread == compute(engine)
+    (tmp_path / SPREAD_DB).write_bytes(b"")  # not a spread file of this layout: computed too, never misread
+    assert isinstance(open_slices(tmp_path, engine), Computed)
 
 
 def test_the_indexes_give_what_a_scan_gives(build_dir: Path) -> None:
-    spread = load(build_dir / DERIVED_FOLDER, open_build(build_dir).engine)
+    spread = SpreadDB(build_dir / DERIVED_FOLDER / SPREAD_DB).everything()
     models = {i.model for i in spread.involvements if i.model}
     assert len(models) > 5
     for model in models:
@@ -197,3 +204,31 @@ def test_the_indexes_give_what_a_scan_gives(build_dir: Path) -> None:
     for org in {i.org for i in spread.involvements}:
         assert spread.of_org(org) == [i for i in spread.involvements if i.org == org]
     assert spread.org_by_code == {code: org for org, code in spread.codes.items()}
+
+
+def test_each_map_read_from_its_own_slice_is_the_map_of_the_whole(build_dir: Path) -> None:
+    """A model's, programme's or organisation's map and timeline, the reach map and the lineage diagrams' routes,
+    each drawn from the part of derived/spread.sqlite it reads, are what the whole spread draws."""
+    db = SpreadDB(build_dir / DERIVED_FOLDER / SPREAD_DB)
+    whole = db.everything()
+
+    def link(iri: str) -> str:
+        return "/page/" + iri
+
+    models = {i.model for i in whole.involvements if i.model}
+    programmes = set(whole.wholes) | set(whole.wholes.values()) | {i.programme for i in whole.involvements if i.programme}
+    organisations = {i.org for i in whole.involvements} | set(whole.codes) | set(whole.members)
+    assert len(models) > 5 and len(programmes) > 5 and len(organisations) > 50
+    for model in sorted(models):
+        assert maps.model_map(db.model(model), model, link) == maps.model_map(whole, model, link), model
+        assert timeline(db.model(model), model, link) == timeline(whole, model, link), model
+    for programme in sorted(programmes):
+        assert maps.programme_map(db.programme(programme), programme, link) == maps.programme_map(whole, programme, link)
+    for organisation in sorted(organisations):
+        found = maps.organisation_map(db.organisation(organisation), organisation, link)
+        assert found == maps.organisation_map(whole, organisation, link), organisation
+    assert maps.reach_map(db.reach(), link) == maps.reach_map(whole, link)
+    routes, expected = db.routes(), adoption_routes(whole)
+    assert routes.through == expected.through and routes.chains == expected.chains
+    named = {p for chain in expected.chains.values() for p in chain}
+    assert {p: routes.labels.get(p) for p in named} == {p: expected.labels.get(p) for p in named}

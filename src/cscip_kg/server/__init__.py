@@ -80,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(spread_pages.bp)  # template globals for the map and timeline partials
     static_files.register(app)
+    _compile_templates(app)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StoreUnavailable, store_unavailable)
     app.before_request(_check_query_string)
@@ -88,6 +89,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     built = datetime.fromtimestamp((build.folder / MANIFEST_FILE).stat().st_mtime, UTC)
     app.wsgi_app = ResponseCache(app.wsgi_app, build.version, built, settings["cache_mb"] * 2**20)  # type: ignore[method-assign]
     return app
+
+
+def _compile_templates(app: Flask) -> None:
+    # Compiled here, as the build is opened here, rather than by the first request of each page: the home page's
+    # four templates were 20 of the 45 ms of its first answer at x100. Jinja keeps them for the app's lifetime.
+    for name in app.jinja_env.list_templates():
+        app.jinja_env.get_template(name)
 
 
 # The named queries pages run by name. A build without one was made by an older cscip-kg: its pages

@@ -3,66 +3,29 @@
 The graph describes every source document (``cscip:SourceDocument``: label,
 ``cscip:originalURL``); the pages that secondary-facts.md cites are each a
 source document of their own, and a fact from that file names its page with
-``dcterms:source``. This module reads that catalogue once per build and turns a
-source IRI, or an original URL as a named query returns it, into a link to the
-page itself (or to the source's own page here when it has no address).
+``dcterms:source``. The build derives that catalogue (source_catalogue.py); this
+module looks up a source IRI, or an original URL as a named query returns it, one
+key at a time, and turns it into a link to the page itself (or to the source's
+own page here when it has no address).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import pyoxigraph as ox
-
-from cscip_kg.engine import Prepared
+from cscip_kg.derived import DERIVED_FOLDER
 from cscip_kg.opened import Build
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.rendering.humanize import host
 from cscip_kg.server.rendering.links import Link, href
-
-_SOURCES = """SELECT ?source ?label ?url ?file WHERE {
-  ?source a <https://w3id.org/cscip-kg/def/SourceDocument> .
-  OPTIONAL { ?source <http://www.w3.org/2000/01/rdf-schema#label> ?label }
-  OPTIONAL { ?source <https://w3id.org/cscip-kg/def/originalURL> ?url }
-  OPTIONAL { ?source <https://w3id.org/cscip-kg/def/localFile> ?file }
-}"""
-
-
-@dataclass(frozen=True)
-class Source:
-    iri: str
-    label: str
-    url: str | None
-    file: str | None
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    by_iri: dict[str, Source]
-    by_url: dict[str, Source]
-    by_file: dict[str, Source]
+from cscip_kg.source_catalogue import Catalogue, open_catalogue
 
 
 def catalogue() -> Catalogue:
-    return per_build("source-catalogue", _catalogue)
-
-
-def _catalogue(build: Build) -> Catalogue:
-    result = build.engine.query(Prepared(_SOURCES))
-    assert isinstance(result, ox.QuerySolutions)
-    found: dict[str, Source] = {}
-    for row in result:
-        iri = row["source"].value
-        label, url, file = (row[k].value if row[k] is not None else None for k in ("label", "url", "file"))
-        if iri not in found or (label and not found[iri].label):
-            found[iri] = Source(iri, label or "", url, file)
-    return Catalogue(found, {s.url: s for s in found.values() if s.url}, {s.file: s for s in found.values() if s.file})
+    return per_build("source-catalogue", lambda build: open_catalogue(build.folder / DERIVED_FOLDER, build.engine))
 
 
 def source_link(build: Build, key: str) -> Link:
     """A source IRI, original URL or local file name as a link to the page it names."""
-    sources = catalogue()
-    source = sources.by_iri.get(key) or sources.by_url.get(key) or sources.by_file.get(key)
+    source = catalogue().find(key)
     if source is None:
         if key.startswith(("http://", "https://")):
             local = href(build, key)

@@ -137,7 +137,7 @@ class EntityView:
                 and not registry else []
             if shared and not found and other is not None and not _key(other).startswith(self._shared):
                 found = self.precise.get((_key(other), graph), [])  # the record it points at (an adoption)
-            document = catalogue().by_iri.get(subject)
+            document = catalogue().source(subject)
             if document is not None and document.url and predicate in READ_ON_THE_PAGE:
                 found = [subject]
             self._sources[key] = found or own or [graph]
@@ -225,10 +225,10 @@ def precise_sources(build: Build, description: Description) -> dict[tuple[str, s
 def compiled_graphs(build: Build, description: Description) -> set[str]:
     """The graphs of this description that are no web page of their own: a compilation (secondary-facts.md) or a
     derived graph (lineage), whose records name the pages. A web page's graph is stated by that page."""
-    sources = catalogue().by_iri
+    sources = catalogue()
     registry = build.base + "graph/registry"
     return {g.value for *_rest, g in description.quads if g.value != registry
-            and not (g.value in sources and sources[g.value].url)}
+            and not ((source := sources.source(g.value)) is not None and source.url)}
 
 
 def graph_label(build: Build, iri: str) -> str | None:

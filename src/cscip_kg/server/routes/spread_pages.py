@@ -4,7 +4,7 @@
 ``spread_timeline(iri)``, so a page needs one include line and no view code:
 a model, programme or organisation IRI gives that entity's map, ``None`` the
 home page's map of CSCIP's reach. The involvements behind both were derived by
-the build (``spread.write``) and are read once per served build (``cache.per_build``).
+the build (``spread_db``); each map reads only its own entity's part of them.
 """
 
 from __future__ import annotations
@@ -18,18 +18,18 @@ from cscip_kg.server.rendering import hexmap
 from cscip_kg.server.rendering.lineage_svg import Routes
 from cscip_kg.server.rendering.spread_timeline import Timeline, timeline
 from cscip_kg.server.rendering.views import href
-from cscip_kg.spread import Spread, adoption_routes, load
+from cscip_kg.spread_db import Slices, open_slices
 
 bp = Blueprint("spread", __name__)
 
 
-def spread() -> Spread:
-    return per_build("spread", lambda build: load(build.folder / DERIVED_FOLDER, build.engine))
+def slices() -> Slices:
+    return per_build("spread", lambda build: open_slices(build.folder / DERIVED_FOLDER, build.engine))
 
 
 def routes() -> Routes:
     """Which programme each adoption came through, for grouping adopters on lineage diagrams."""
-    return per_build("spread-routes", lambda _build: adoption_routes(spread()))
+    return per_build("spread-routes", lambda _build: slices().routes())
 
 
 def _kind(iri: str) -> tuple[str, str] | None:
@@ -51,13 +51,19 @@ def link(iri: str) -> str | None:
 @bp.app_template_global()
 def spread_map(iri: str | None) -> hexmap.SpreadMap | None:
     """The hex map for a model, programme or organisation IRI; CSCIP's reach for None; None for anything else."""
-    if iri is None:  # every involvement in the graph: drawn once per served build
-        return per_build("reach-map", lambda _build: hexmap.reach_map(spread(), link))
+    if iri is None:  # every involvement in a stage of spread: drawn once per served build
+        return per_build("reach-map", lambda _build: hexmap.reach_map(slices().reach(), link))
     found = _kind(iri)
-    maps = {"model": hexmap.model_map, "programme": hexmap.programme_map, "organisation": hexmap.organisation_map}
-    if found is None or found[0] not in maps:
+    if found is None:
         return None
-    return maps[found[0]](spread(), iri, link)
+    kind = found[0]
+    if kind == "model":
+        return hexmap.model_map(slices().model(iri), iri, link)
+    if kind == "programme":
+        return hexmap.programme_map(slices().programme(iri), iri, link)
+    if kind == "organisation":
+        return hexmap.organisation_map(slices().organisation(iri), iri, link)
+    return None
 
 
 @bp.app_template_global()
@@ -65,4 +71,4 @@ def spread_timeline(iri: str | None) -> Timeline | None:
     """A practice model's timeline of spread; None for anything else."""
     if iri is None or (found := _kind(iri)) is None or found[0] != "model":
         return None
-    return timeline(spread(), iri, link)
+    return timeline(slices().model(iri), iri, link)
