@@ -6,15 +6,16 @@ lower-case ASCII run together; its words; its initials as acronyms). Names are
 stored once per distinct spelling (a ``form``), and entities whose kind, label
 and names are all the same share one ``grp`` (group).
 
-A search is one SQL statement: candidate forms come from the acronym table, an
-FTS5 trigram index over the squashed names (substrings) and a table of each
-form's words (word prefixes); each is scored by the tiers of ``score_name``,
-written as a CASE (search_sql.py); each group takes its best name; the total
-and per-kind counts are sums of group sizes, and the page is the first groups
-by score and label. Python then reads only the page's entities, so its cost
-follows the page, not the number of names that match. Misspellings
-("mokingbird") are scored in Python (difflib), over the forms that share
-enough of the query's trigrams, and handed to the same statement as JSON.
+A search is one SQL statement (search_sql.py): candidate forms come from the
+acronym table, an FTS5 trigram index over the squashed names (substrings) and a
+table of each form's words (word prefixes); each is scored by the tiers of
+``score_name`` written as a CASE; each group takes its best name; the total and
+per-kind counts are sums of group sizes, and the page is the first groups by
+score and label. Python then reads only the page's entities and names, so its
+work follows the page, not the number of names that match. Misspellings
+("mokingbird") are scored in SQL too, from difflib's ratios (which SQL cannot
+compute) worked out in Python over the distinct words and starts of names (a
+few thousand at most), not over every name.
 """
 
 from __future__ import annotations
@@ -99,6 +100,8 @@ _SCHEMA = """
   CREATE TABLE acronym(acronym TEXT, form INTEGER);
   CREATE INDEX acronym_index ON acronym(acronym);
   CREATE TABLE form_word(word TEXT, form INTEGER, PRIMARY KEY (word, form)) WITHOUT ROWID;
+  CREATE TABLE vocabulary(word TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TABLE start(length INTEGER, k TEXT, PRIMARY KEY (length, k)) WITHOUT ROWID;
   CREATE VIRTUAL TABLE form_fts USING fts5(key, content='form', content_rowid='id', tokenize='trigram');"""
 
 
@@ -164,6 +167,9 @@ class _Writer:
     def finish(self) -> None:
         self._db.executemany("UPDATE grp SET size = ? WHERE id = ?", [(size, group) for group, size in self._sizes.items()])
         self._db.execute("INSERT INTO form_fts(form_fts) VALUES ('rebuild')")
+        self._db.execute("INSERT INTO vocabulary SELECT DISTINCT word FROM form_word")
+        for length in range(5, search_sql.START_MAX + 1):  # a misspelling of 4 letters or more is compared with 5 or more
+            self._db.execute("INSERT INTO start SELECT DISTINCT ?, substr(key, 1, ?) FROM form", (length, length))
 
 
 def write_search_db(engine: Backend, path: Path, base: str) -> None:
@@ -234,6 +240,18 @@ def _similar(query: str, text: str) -> float:
     return matcher.ratio() if matcher.quick_ratio() >= FUZZY_CUTOFF else 0.0
 
 
+def _closest(query: str, texts: list[str]) -> dict[str, float]:
+    """The texts close enough to the query, with their ratios; most fail a cheap bound on difflib's quick_ratio first."""
+    others = str.maketrans("", "", query)  # deletes the query's letters: what is left of a text cannot match
+    found = {}
+    for text in texts:
+        if 2.0 * (len(text) - len(text.translate(others))) / (len(query) + len(text)) >= FUZZY_CUTOFF:
+            ratio = _similar(query, text)
+            if ratio >= FUZZY_CUTOFF:
+                found[text] = ratio
+    return found
+
+
 @functools.lru_cache(maxsize=64)
 def _query_trigrams(query: str) -> frozenset[str]:
     return frozenset(_trigrams(query))
@@ -256,12 +274,11 @@ class _Group:
 
 @dataclass
 class _Scoring:
-    """How forms are scored: by SQL (``expression`` over form ``f``), or by Python for misspellings (``scores``)."""
+    """How forms are scored: ``scored`` (SELECT form, score) over all that match, ``expression`` for form ``f`` alone."""
 
-    scored: str  # SELECT form, score
+    scored: str
     params: dict[str, Any]
-    expression: str = "0"
-    scores: dict[int, float] | None = None
+    expression: str | None  # None for misspellings: the page's names are scored by score_name itself
 
 
 class OutdatedIndex(Exception):
@@ -299,26 +316,24 @@ class SearchDB:
             if not counts and len(query) >= 4:  # nothing spelled so: look for what it may be a misspelling of
                 scoring = self._misspellings(query, query_words)
                 counts, groups = self._rank(scoring, kind, offset + size)
-            hits = self._page(groups, offset, size, scoring)
+            rows = self._page(groups, offset, size)
+            matched = self._matched(sorted({group for *_, group in rows}), scoring, query, query_words) if rows else {}
+        by_id = {g.id: g for g in groups}
+        hits = [Hit(iri, label, by_id[group].kind, description, by_id[group].score, matched[group])
+                for iri, label, description, group in rows]
         order = sorted(counts.items(), key=lambda kv: (-KIND_WEIGHT.get(kv[0], -5), -kv[1], kv[0]))  # things before records
         return Found(hits, sum(n for k, n in counts.items() if kind in (None, k)), order)
 
     def _misspellings(self, query: str, query_words: list[str]) -> _Scoring:
-        """Forms sharing at least half the query's trigrams (score_name's own test), scored in Python: difflib has no SQL."""
+        """score_name's misspelling tier in SQL, with difflib's ratios (no SQL) for the distinct words and starts of names."""
+        params: dict[str, Any] = {"lo": len(query) - len(query) // 3, "hi": len(query) + len(query) // 3, "n1": len(query) + 1}
         grams = _trigrams(query)
-        similar = functools.lru_cache(maxsize=None)(_similar)  # a word recurs in many names ("council"): compare it once
-        sql = search_sql.MISSPELT.format(sharing=search_sql.sharing(len(grams)))
-        scores = {}
-        for form, key, name_words, acronyms in self._db.execute(sql, (*map(search_sql.phrase, grams), len(query) - 2)):
-            score = score_name(query, query_words, key, name_words.split(), set(acronyms.split()), True, similar)
-            if score:
-                scores[form] = score
-        return _Scoring(search_sql.FUZZY_SCORED, {"scores": json.dumps(scores)}, scores=scores)
+        for name, sql in (("words", search_sql.VOCABULARY), ("starts", search_sql.starts(grams, params))):
+            params[name] = json.dumps(_closest(query, [text for (text,) in self._db.execute(sql, params)]))
+        return _Scoring(search_sql.misspelt(query, query_words, grams, params), params, None)
 
     def _rank(self, scoring: _Scoring, kind: str | None, end: int) -> tuple[dict[str, int], list[_Group]]:
         """Entities per kind, and the ranked groups holding the first ``end`` entities (with every group tied with the last)."""
-        if scoring.scores == {}:
-            return {}, []
         params = scoring.params | {"kind": kind, "limit": end + 1}
         rows = self._db.execute(search_sql.rank(scoring.scored, KIND_WEIGHT, -5, tied=False), params).fetchall()
         counts = {k: n for part, k, n, *_ in rows if part == 0}
@@ -331,7 +346,7 @@ class SearchDB:
             groups = [g for g in groups[:end] if (g.score, g.sort_label) != (last.score, last.sort_label)] + block
         return counts, groups  # a last group past ``end`` starts after the page: _page stops before it
 
-    def _page(self, groups: list[_Group], offset: int, size: int, scoring: _Scoring) -> list[Hit]:
+    def _page(self, groups: list[_Group], offset: int, size: int) -> list[tuple[str, str, str, int]]:
         """Entities ``offset`` to ``offset + size`` of the ranked groups: within a block of equal score and label, by IRI."""
         blocks: list[tuple[list[int], int, int]] = []  # (groups, first, how many) for each block of tied groups the page overlaps
         start, end = 0, offset + size
@@ -351,17 +366,15 @@ class SearchDB:
                                  f"WHERE e.grp IN ({','.join('?' * len(ids))}) ORDER BY e.id LIMIT ? OFFSET ?)"
                                  for number, (ids, _first, _take) in enumerate(blocks))
         rows = sorted(self._db.execute(sql, [value for ids, first, take in blocks for value in (*ids, take, first)]))
-        by_id = {g.id: g for g in groups}
-        matched = self._matched(sorted({group for *_, group in rows}), scoring)
-        return [Hit(iri, label, by_id[group].kind, description, by_id[group].score, matched[group])
-                for _block, _id, iri, label, description, group in rows]
+        return [(iri, label, description, group) for _block, _id, iri, label, description, group in rows]
 
-    def _matched(self, groups: list[int], scoring: _Scoring) -> dict[int, str]:
+    def _matched(self, groups: list[int], scoring: _Scoring, query: str, query_words: list[str]) -> dict[int, str]:
         """The name each group was found by, when it is not the label: its best, the first in name order on a tie."""
-        sql = search_sql.NAMES.format(expression=scoring.expression, groups=",".join(map(str, groups)))
+        sql = search_sql.NAMES.format(expression=scoring.expression or "0", groups=",".join(map(str, groups)))
         best: dict[int, tuple[float, str]] = {}
-        for group, form, name, hidden, is_label, score in self._db.execute(sql, scoring.params if scoring.scores is None else {}):
-            score = scoring.scores.get(form, 0) if scoring.scores is not None else score
+        for group, name, hidden, is_label, key, name_words, acronyms, score in self._db.execute(sql, scoring.params):
+            if scoring.expression is None:
+                score = score_name(query, query_words, key, name_words.split(), set(acronyms.split()), True)
             if score and (group not in best or score + 3 * is_label > best[group][0]):
                 best[group] = (score + 3 * is_label, "" if is_label or hidden else name)
         return {group: name for group, (_score, name) in best.items()}

@@ -27,16 +27,9 @@ SELECT * FROM (SELECT 1, kind, size, id, score, sort_label FROM matched WHERE (:
 # Groups tied with the page's last one (same score and label): their entities interleave by number, so all are needed.
 TIED = "AND score = :tie_score AND sort_label = :tie_label"
 
-# Misspellings are scored in Python (difflib) and come in as a JSON object {form: score}.
-FUZZY_SCORED = "SELECT CAST(key AS INTEGER) AS form, value AS score FROM json_each(:scores)"
-
-# A form that shares at least half the query's trigrams, counted on the FTS5 index: one MATCH per trigram.
-_SHARING = "SELECT form FROM ({each}) GROUP BY form HAVING COUNT(*) * 2 >= ?"
-MISSPELT = "SELECT f.id, f.key, f.words, f.acronyms FROM form f WHERE f.id IN ({sharing})"
-
 # The page's groups' names in name order with their scores, so the first best name is the one shown as matched.
-NAMES = """SELECT gf.grp, f.id, f.name, f.hidden, gf.is_label, {expression} FROM grp_form gf JOIN form f ON f.id = gf.form
-WHERE gf.grp IN ({groups}) ORDER BY gf.grp, f.name"""
+NAMES = """SELECT gf.grp, f.name, f.hidden, gf.is_label, f.key, f.words, f.acronyms, {expression}
+FROM grp_form gf JOIN form f ON f.id = gf.form WHERE gf.grp IN ({groups}) ORDER BY gf.grp, f.name"""
 
 
 def phrase(text: str) -> str:
@@ -50,13 +43,19 @@ def county(query: str) -> bool:
 
 def score_expression(query: str, query_words: list[str]) -> tuple[str, dict[str, Any]]:
     """A CASE giving ``score_name(query, ..., fuzzy=False)`` for form ``f``, 0 when the form is not a candidate at all."""
-    params: dict[str, Any] = {"q": query, "n": len(query), "acronym": f" {query} "}
+    params: dict[str, Any] = {}
     if len(query) < 3:  # one or two letters: only an acronym or the start of a name
         candidate = "substr(f.key, 1, :n) = :q OR instr(f.acronyms, :acronym)"
     else:  # the query, each word of three letters or more, or a county's stem somewhere in the name
         stems = [query, *(w for w in query_words if len(w) >= 3), *([query[:-1]] if county(query) else [])]
         params |= {f"stem{i}": stem for i, stem in enumerate(stems)}
         candidate = " OR ".join(["instr(f.acronyms, :acronym)", *(f"instr(f.key, :stem{i})" for i in range(len(stems)))])
+    return f"CASE WHEN NOT ({candidate}) THEN 0 {_tiers(query, query_words, params)} ELSE 0 END", params
+
+
+def _tiers(query: str, query_words: list[str], params: dict[str, Any]) -> str:
+    """score_name's tiers before misspellings, as WHEN clauses over form ``f`` (adds to ``params``)."""
+    params |= {"q": query, "n": len(query), "acronym": f" {query} "}
     tiers = ["WHEN f.key = :q THEN 100", "WHEN instr(f.acronyms, :acronym) THEN 80", "WHEN substr(f.key, 1, :n) = :q THEN 70"]
     if county(query):
         params["shire"] = " " + query[:-1]
@@ -66,15 +65,58 @@ def score_expression(query: str, query_words: list[str]) -> tuple[str, dict[str,
         tiers.append("WHEN " + " AND ".join(f"instr(f.words, :word{i})" for i in range(len(query_words))) + " THEN 60")
     if len(query) > 2:
         tiers.append("WHEN instr(f.key, :q) THEN 50")
-    return f"CASE WHEN NOT ({candidate}) THEN 0 {' '.join(tiers)} ELSE 0 END", params
+    return " ".join(tiers)
+
+
+def misspelt(query: str, query_words: list[str], grams: list[str], params: dict[str, Any]) -> str:
+    """SELECT form, score as ``score_name(query, ..., fuzzy=True)`` gives, over the forms that can score above 0.
+
+    Those are the forms with a word, or a start (the key's first len(query) + 1 letters), close enough to the
+    query: ``params`` holds them as JSON objects {text: difflib ratio} (``words`` and ``starts``), worked out
+    in Python over the distinct words and starts (``VOCABULARY``, ``STARTS``), which are far fewer than forms.
+    A multi-word query's forms whose words all start with a query word score 60 whether close or not.
+    """
+    params |= {"need": len(query) - 2, "n1": len(query) + 1} | {f"gram{i}": gram for i, gram in enumerate(grams)}
+    shared = " + ".join(f"(instr(f.key, :gram{i}) > 0)" for i in range(len(grams)))  # the query's trigrams in the key
+    sources = ["SELECT fw.form, w.value AS r FROM json_each(:words) w JOIN form_word fw ON fw.word = w.key",
+               "SELECT f.id, s.value FROM json_each(:starts) s JOIN form f ON f.key >= s.key AND f.key < s.key || char(127) "
+               "AND substr(f.key, 1, :n1) = s.key"]
+    if len(query_words) > 1:
+        params |= {"first": query_words[0], "first_end": query_words[0] + "\x7f"}
+        sources.append("SELECT form, 0 FROM form_word WHERE word >= :first AND word < :first_end")
+    return (f"SELECT f.id AS form, CASE {_tiers(query, query_words, params)} "
+            f"WHEN best.r > 0 AND ({shared}) * 2 >= :need THEN 20 + 25 * best.r ELSE 0 END AS score "
+            f"FROM (SELECT form, MAX(r) AS r FROM ({' UNION ALL '.join(sources)}) GROUP BY form) best JOIN form f ON f.id = best.form")
+
+
+# Texts a misspelling is compared with (score_name): the distinct words, and the distinct starts of names, of a length
+# difflib may find close (:lo to :hi letters). Starts of up to START_MAX letters are listed by length at build time;
+# a longer query's are read from the forms that share at least half its trigrams (the misspelling tier's own test).
+VOCABULARY = "SELECT word FROM vocabulary WHERE length(word) BETWEEN :lo AND :hi"
+START_MAX = 16
+STARTS = "SELECT k FROM start WHERE length = :n1 AND length(k) BETWEEN :lo AND :hi"
+_SHARED_STARTS = """SELECT DISTINCT substr(key, 1, :n1) AS k FROM form WHERE id IN (
+  SELECT form FROM ({each}) GROUP BY form HAVING COUNT(*) * 2 >= :need) AND length(k) BETWEEN :lo AND :hi"""
+
+
+def starts(grams: list[str], params: dict[str, Any]) -> str:
+    """The statement listing the starts of names a query may be a misspelling of (adds to ``params``)."""
+    if params["n1"] <= START_MAX:
+        return STARTS
+    params |= {f"phrase{i}": phrase(gram) for i, gram in enumerate(grams)} | {"need": params["n1"] - 3}
+    each = " UNION ALL ".join(f"SELECT rowid AS form FROM form_fts WHERE form_fts MATCH :phrase{i}" for i in range(len(grams)))
+    return _SHARED_STARTS.format(each=each)
 
 
 def candidate_forms(query: str, query_words: list[str], params: dict[str, Any]) -> str:
-    """Forms that may score above 0, through indexes; a superset, as the CASE decides (adds to ``params``)."""
+    """Forms that may score above 0, through indexes; a superset, as the CASE decides (adds to ``params``).
+
+    UNION ALL, not UNION: the caller's ``IN (...)`` keeps each form once, and a UNION would sort them once more.
+    """
     sources = ["SELECT form FROM acronym WHERE acronym = :q"]
     if len(query) < 3:
         params["end"] = query + "\x7f"  # keys are [0-9a-z]: every key starting with q sorts below q + DEL
-        return " UNION ".join([*sources, "SELECT id FROM form WHERE key >= :q AND key < :end"])
+        return " UNION ALL ".join([*sources, "SELECT id FROM form WHERE key >= :q AND key < :end"])
     # Exact, prefix and substring tiers hold the query; a county's stem holds query less its s.
     params["match"] = " OR ".join(phrase(t) for t in [query, *([query[:-1]] if county(query) else [])])
     sources.append("SELECT rowid FROM form_fts WHERE form_fts MATCH :match")
@@ -82,7 +124,7 @@ def candidate_forms(query: str, query_words: list[str], params: dict[str, Any]) 
     if len(query_words) > 1 and len(longest) >= 3:  # every query word starts a word of the name: so does the longest
         params |= {"longest": longest, "longest_end": longest + "\x7f"}
         sources.append("SELECT form FROM form_word WHERE word >= :longest AND word < :longest_end")
-    return " UNION ".join(sources)
+    return " UNION ALL ".join(sources)
 
 
 def rank(scored: str, weights: dict[str, int], other: int, tied: bool) -> str:
@@ -91,6 +133,3 @@ def rank(scored: str, weights: dict[str, int], other: int, tied: bool) -> str:
     weight = "CASE g.kind " + " ".join(f"WHEN '{kind}' THEN {w}" for kind, w in weights.items()) + f" ELSE {other} END"
     return _RANK.format(scored=scored, weight=weight, tie=TIED if tied else "")
 
-
-def sharing(grams: int) -> str:
-    return _SHARING.format(each=" UNION ALL ".join(["SELECT rowid AS form FROM form_fts WHERE form_fts MATCH ?"] * grams))
