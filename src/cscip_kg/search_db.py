@@ -240,12 +240,15 @@ def _similar(query: str, text: str) -> float:
     return matcher.ratio() if matcher.quick_ratio() >= FUZZY_CUTOFF else 0.0
 
 
-def _closest(query: str, texts: list[str]) -> dict[str, float]:
-    """The texts close enough to the query, with their ratios; most fail a cheap bound on difflib's quick_ratio first."""
-    others = str.maketrans("", "", query)  # deletes the query's letters: what is left of a text cannot match
+def _closest(query: str, lines: str | None) -> dict[str, float]:
+    """The texts (one a line) close enough to the query, with their ratios; most fail a cheap bound on quick_ratio first."""
+    if not lines:
+        return {}
+    # What is left of a text once the query's letters are deleted cannot match: one translate for all the texts.
+    texts, unmatched = lines.split("\n"), lines.translate(str.maketrans("", "", query)).split("\n")
     found = {}
-    for text in texts:
-        if 2.0 * (len(text) - len(text.translate(others))) / (len(query) + len(text)) >= FUZZY_CUTOFF:
+    for text, rest in zip(texts, unmatched, strict=True):
+        if 2.0 * (len(text) - len(rest)) / (len(query) + len(text)) >= FUZZY_CUTOFF:  # as difflib works out a ratio
             ratio = _similar(query, text)
             if ratio >= FUZZY_CUTOFF:
                 found[text] = ratio
@@ -329,7 +332,7 @@ class SearchDB:
         params: dict[str, Any] = {"lo": len(query) - len(query) // 3, "hi": len(query) + len(query) // 3, "n1": len(query) + 1}
         grams = _trigrams(query)
         for name, sql in (("words", search_sql.VOCABULARY), ("starts", search_sql.starts(grams, params))):
-            params[name] = json.dumps(_closest(query, [text for (text,) in self._db.execute(sql, params)]))
+            params[name] = json.dumps(_closest(query, self._db.execute(sql, params).fetchone()[0]))
         return _Scoring(search_sql.misspelt(query, query_words, grams, params), params, None)
 
     def _rank(self, scoring: _Scoring, kind: str | None, end: int) -> tuple[dict[str, int], list[_Group]]:
@@ -372,9 +375,10 @@ class SearchDB:
         """The name each group was found by, when it is not the label: its best, the first in name order on a tie."""
         sql = search_sql.NAMES.format(expression=scoring.expression or "0", groups=",".join(map(str, groups)))
         best: dict[int, tuple[float, str]] = {}
+        similar = functools.lru_cache(maxsize=None)(_similar)  # the page's names share words ("council"): compare each once
         for group, name, hidden, is_label, key, name_words, acronyms, score in self._db.execute(sql, scoring.params):
             if scoring.expression is None:
-                score = score_name(query, query_words, key, name_words.split(), set(acronyms.split()), True)
+                score = score_name(query, query_words, key, name_words.split(), set(acronyms.split()), True, similar)
             if score and (group not in best or score + 3 * is_label > best[group][0]):
                 best[group] = (score + 3 * is_label, "" if is_label or hidden else name)
         return {group: name for group, (_score, name) in best.items()}

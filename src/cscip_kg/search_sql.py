@@ -92,11 +92,12 @@ def misspelt(query: str, query_words: list[str], grams: list[str], params: dict[
 # Texts a misspelling is compared with (score_name): the distinct words, and the distinct starts of names, of a length
 # difflib may find close (:lo to :hi letters). Starts of up to START_MAX letters are listed by length at build time;
 # a longer query's are read from the forms that share at least half its trigrams (the misspelling tier's own test).
-VOCABULARY = "SELECT word FROM vocabulary WHERE length(word) BETWEEN :lo AND :hi"
+# Each gives the texts as one string, a line each: thousands of rows cost more to hand to Python one by one.
+VOCABULARY = "SELECT group_concat(word, char(10)) FROM vocabulary WHERE length(word) BETWEEN :lo AND :hi"
 START_MAX = 16
-STARTS = "SELECT k FROM start WHERE length = :n1 AND length(k) BETWEEN :lo AND :hi"
-_SHARED_STARTS = """SELECT DISTINCT substr(key, 1, :n1) AS k FROM form WHERE id IN (
-  SELECT form FROM ({each}) GROUP BY form HAVING COUNT(*) * 2 >= :need) AND length(k) BETWEEN :lo AND :hi"""
+STARTS = "SELECT group_concat(k, char(10)) FROM start WHERE length = :n1 AND length(k) BETWEEN :lo AND :hi"
+_SHARED_STARTS = """SELECT group_concat(k, char(10)) FROM (SELECT DISTINCT substr(key, 1, :n1) AS k FROM form WHERE id IN (
+  SELECT form FROM ({each}) GROUP BY form HAVING COUNT(*) * 2 >= :need) AND length(k) BETWEEN :lo AND :hi)"""
 
 
 def starts(grams: list[str], params: dict[str, Any]) -> str:
