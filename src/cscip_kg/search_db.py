@@ -92,17 +92,24 @@ _SCHEMA = """
   CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, label TEXT, kind TEXT, description TEXT, grp INTEGER);
   CREATE INDEX entry_group ON entry(grp, id);
   CREATE TABLE grp(id INTEGER PRIMARY KEY, kind TEXT, label TEXT, sort_label TEXT, size INTEGER);
+  -- A group's kind, size and place in label order beside each of its names: a search ranks groups from this table alone.
   CREATE TABLE form(id INTEGER PRIMARY KEY, name TEXT, key TEXT, words TEXT, acronyms TEXT, shires TEXT, hidden INTEGER);
   CREATE INDEX form_key ON form(key);
-  CREATE TABLE grp_form(grp INTEGER, form INTEGER, is_label INTEGER);
-  CREATE INDEX grp_form_form ON grp_form(form, grp, is_label);
-  CREATE INDEX grp_form_grp ON grp_form(grp);
+  CREATE TABLE grp_form(grp INTEGER, form INTEGER, is_label INTEGER, kind TEXT, size INTEGER, label_rank INTEGER);
   CREATE TABLE acronym(acronym TEXT, form INTEGER);
   CREATE INDEX acronym_index ON acronym(acronym);
   CREATE TABLE form_word(word TEXT, form INTEGER, PRIMARY KEY (word, form)) WITHOUT ROWID;
   CREATE TABLE vocabulary(word TEXT PRIMARY KEY) WITHOUT ROWID;
   CREATE TABLE start(length INTEGER, k TEXT, PRIMARY KEY (length, k)) WITHOUT ROWID;
   CREATE VIRTUAL TABLE form_fts USING fts5(key, content='form', content_rowid='id', tokenize='trigram');"""
+
+
+# Once every group is written: sizes and label order copied beside the names, then the indexes over them.
+_GROUPED = """
+  UPDATE grp_form SET size = g.size, label_rank = g.label_rank
+  FROM (SELECT id, size, DENSE_RANK() OVER (ORDER BY sort_label) AS label_rank FROM grp) g WHERE g.id = grp_form.grp;
+  CREATE INDEX grp_form_form ON grp_form(form, grp, is_label, kind, size, label_rank);
+  CREATE INDEX grp_form_grp ON grp_form(grp);"""
 
 
 def padded(items: list[str]) -> str:
@@ -147,8 +154,8 @@ class _Writer:
         if group is None:
             group = self._groups[signature] = len(self._groups) + 1
             self._db.execute("INSERT INTO grp VALUES (?, ?, ?, ?, 0)", (group, kind, label, label.lower()))
-            self._db.executemany("INSERT INTO grp_form VALUES (?, ?, ?)",
-                                 [(group, self._form(name, is_hidden), is_label) for name, is_label, is_hidden in named])
+            self._db.executemany("INSERT INTO grp_form VALUES (?, ?, ?, ?, 0, 0)",
+                                 [(group, self._form(name, is_hidden), is_label, kind) for name, is_label, is_hidden in named])
         self._sizes[group] += 1
         self._db.execute("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)", (number, iri, label, kind, str(entry["text"])[:300], group))
 
@@ -166,6 +173,7 @@ class _Writer:
 
     def finish(self) -> None:
         self._db.executemany("UPDATE grp SET size = ? WHERE id = ?", [(size, group) for group, size in self._sizes.items()])
+        self._db.executescript(_GROUPED)
         self._db.execute("INSERT INTO form_fts(form_fts) VALUES ('rebuild')")
         self._db.execute("INSERT INTO vocabulary SELECT DISTINCT word FROM form_word")
         for length in range(5, search_sql.START_MAX + 1):  # a misspelling of 4 letters or more is compared with 5 or more
@@ -270,7 +278,7 @@ class _Group:
 
     id: int
     kind: str
-    sort_label: str
+    label_rank: int  # the label's place in label order (lower case), equal labels equal
     size: int
     score: float
 
@@ -341,19 +349,19 @@ class SearchDB:
         rows = self._db.execute(search_sql.rank(scoring.scored, KIND_WEIGHT, -5, tied=False), params).fetchall()
         counts = {k: n for part, k, n, *_ in rows if part == 0}
         groups = [_Group(number, k, label, n, score) for part, k, n, number, score, label in rows if part == 1]
-        if len(groups) > end and (groups[end].score, groups[end].sort_label) == (groups[end - 1].score, groups[end - 1].sort_label):
+        if len(groups) > end and (groups[end].score, groups[end].label_rank) == (groups[end - 1].score, groups[end - 1].label_rank):
             last = groups[end - 1]  # its block may go on past the groups fetched: fetch the whole block
-            params |= {"tie_score": last.score, "tie_label": last.sort_label, "limit": -1}
+            params |= {"tie_score": last.score, "tie_label": last.label_rank, "limit": -1}
             tied = self._db.execute(search_sql.rank(scoring.scored, KIND_WEIGHT, -5, tied=True), params).fetchall()
             block = [_Group(number, k, label, n, score) for part, k, n, number, score, label in tied if part == 1]
-            groups = [g for g in groups[:end] if (g.score, g.sort_label) != (last.score, last.sort_label)] + block
+            groups = [g for g in groups[:end] if (g.score, g.label_rank) != (last.score, last.label_rank)] + block
         return counts, groups  # a last group past ``end`` starts after the page: _page stops before it
 
     def _page(self, groups: list[_Group], offset: int, size: int) -> list[tuple[str, str, str, int]]:
         """Entities ``offset`` to ``offset + size`` of the ranked groups: within a block of equal score and label, by IRI."""
         blocks: list[tuple[list[int], int, int]] = []  # (groups, first, how many) for each block of tied groups the page overlaps
         start, end = 0, offset + size
-        for _key, tied in itertools.groupby(groups, key=lambda g: (g.score, g.sort_label)):
+        for _key, tied in itertools.groupby(groups, key=lambda g: (g.score, g.label_rank)):
             members = list(tied)
             count = sum(g.size for g in members)
             if start + count > offset:

@@ -13,19 +13,20 @@ from __future__ import annotations
 
 from typing import Any
 
-# One row per kind (0, kind, entities), then the page's groups (1, kind, size, id, score, sort_label) in rank order:
-# one statement, so the scored forms and groups are computed once for the counts and the page.
+# One row per kind (0, kind, entities), then the page's groups (1, kind, size, id, score, label_rank) in rank order:
+# one statement, so the scored forms and groups are computed once for the counts and the page. grp_form carries each
+# group's kind, size and place in label order, so ranking reads no other table (a fifth less CPU at 34,000 names).
 _RANK = """WITH scored AS MATERIALIZED ({scored}),
 matched AS MATERIALIZED (
-  SELECT g.id, g.kind, g.sort_label, g.size, MAX(s.score + 3 * gf.is_label) + {weight} AS score
-  FROM scored s JOIN grp_form gf ON gf.form = s.form JOIN grp g ON g.id = gf.grp WHERE s.score > 0 GROUP BY g.id)
-SELECT 0, kind, SUM(size), 0, 0, '' FROM matched GROUP BY kind
+  SELECT gf.grp AS id, gf.kind, gf.label_rank, gf.size, MAX(s.score + 3 * gf.is_label) + {weight} AS score
+  FROM scored s JOIN grp_form gf ON gf.form = s.form WHERE s.score > 0 GROUP BY gf.grp)
+SELECT 0, kind, SUM(size), 0, 0, 0 FROM matched GROUP BY kind
 UNION ALL
-SELECT * FROM (SELECT 1, kind, size, id, score, sort_label FROM matched WHERE (:kind IS NULL OR kind = :kind) {tie}
-  ORDER BY score DESC, sort_label, id LIMIT :limit)"""
+SELECT * FROM (SELECT 1, kind, size, id, score, label_rank FROM matched WHERE (:kind IS NULL OR kind = :kind) {tie}
+  ORDER BY score DESC, label_rank, id LIMIT :limit)"""
 
 # Groups tied with the page's last one (same score and label): their entities interleave by number, so all are needed.
-TIED = "AND score = :tie_score AND sort_label = :tie_label"
+TIED = "AND score = :tie_score AND label_rank = :tie_label"
 
 # The page's groups' names in name order with their scores, so the first best name is the one shown as matched.
 NAMES = """SELECT gf.grp, f.name, f.hidden, gf.is_label, f.key, f.words, f.acronyms, {expression}
@@ -131,6 +132,6 @@ def candidate_forms(query: str, query_words: list[str], params: dict[str, Any]) 
 def rank(scored: str, weights: dict[str, int], other: int, tied: bool) -> str:
     """The statement giving counts per kind and the ranked groups over the forms ``scored`` gives (form, score)."""
     assert all(kind.replace("-", "").isalnum() for kind in weights)  # written into the SQL: the code's own names only
-    weight = "CASE g.kind " + " ".join(f"WHEN '{kind}' THEN {w}" for kind, w in weights.items()) + f" ELSE {other} END"
+    weight = "CASE gf.kind " + " ".join(f"WHEN '{kind}' THEN {w}" for kind, w in weights.items()) + f" ELSE {other} END"
     return _RANK.format(scored=scored, weight=weight, tie=TIED if tied else "")
 
