@@ -348,12 +348,12 @@ class SearchDB:
         params = scoring.params | {"kind": kind, "limit": end + 1}
         rows = self._db.execute(search_sql.rank(scoring.scored, KIND_WEIGHT, -5, tied=False), params).fetchall()
         counts = {k: n for part, k, n, *_ in rows if part == 0}
-        groups = [_Group(number, k, label, n, score) for part, k, n, number, score, label in rows if part == 1]
+        groups = [_Group(number, k, rank, n, score) for part, k, n, number, score, rank in rows if part == 1]
         if len(groups) > end and (groups[end].score, groups[end].label_rank) == (groups[end - 1].score, groups[end - 1].label_rank):
             last = groups[end - 1]  # its block may go on past the groups fetched: fetch the whole block
-            params |= {"tie_score": last.score, "tie_label": last.label_rank, "limit": -1}
+            params |= {"tie_score": last.score, "tie_rank": last.label_rank, "limit": -1}
             tied = self._db.execute(search_sql.rank(scoring.scored, KIND_WEIGHT, -5, tied=True), params).fetchall()
-            block = [_Group(number, k, label, n, score) for part, k, n, number, score, label in tied if part == 1]
+            block = [_Group(number, k, rank, n, score) for part, k, n, number, score, rank in tied if part == 1]
             groups = [g for g in groups[:end] if (g.score, g.label_rank) != (last.score, last.label_rank)] + block
         return counts, groups  # a last group past ``end`` starts after the page: _page stops before it
 

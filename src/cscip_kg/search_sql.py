@@ -26,7 +26,7 @@ SELECT * FROM (SELECT 1, kind, size, id, score, label_rank FROM matched WHERE (:
   ORDER BY score DESC, label_rank, id LIMIT :limit)"""
 
 # Groups tied with the page's last one (same score and label): their entities interleave by number, so all are needed.
-TIED = "AND score = :tie_score AND label_rank = :tie_label"
+TIED = "AND score = :tie_score AND label_rank = :tie_rank"
 
 # The page's groups' names in name order with their scores, so the first best name is the one shown as matched.
 NAMES = """SELECT gf.grp, f.name, f.hidden, gf.is_label, f.key, f.words, f.acronyms, {expression}
