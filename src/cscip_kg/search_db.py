@@ -320,9 +320,10 @@ class SearchDB:
             return Found([], 0, [])
         offset = (page - 1) * size
         with self._lock:
-            expression, params = search_sql.score_expression(query, query_words)
+            expression, candidates_expression, params = search_sql.score_expression(query, query_words)
             forms = search_sql.candidate_forms(query, query_words, params)
-            scoring = _Scoring(f"SELECT f.id AS form, {expression} AS score FROM form f WHERE f.id IN ({forms})", params, expression)
+            scoring = _Scoring(f"SELECT f.id AS form, {candidates_expression} AS score FROM form f WHERE f.id IN ({forms})",
+                               params, expression)
             counts, groups = self._rank(scoring, kind, offset + size)
             if not counts and len(query) >= 4:  # nothing spelled so: look for what it may be a misspelling of
                 scoring = self._misspellings(query, query_words)
