@@ -2,7 +2,7 @@
 
 Scoring in SQL rather than in Python keeps a search's Python work to the page:
 with 34,000 names containing "council" (×100 with distinct names), scoring each
-in Python cost 0.4–0.7 s. The tiers here must say what ``search_db.score_name``
+in Python cost 0.2–0.4 s CPU. The tiers here must say what ``search_db.score_name``
 says for every form (the tests compare the two on every name); the form table
 holds each name's words, acronyms and county words padded with spaces
 (``search_db.padded``), so ``instr`` finds a whole acronym (" nw ") or a word
