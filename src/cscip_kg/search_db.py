@@ -2,16 +2,20 @@
 
 An SQLite file (standard library) holds every labelled entity with its kind,
 a short description and all its names, each pre-normalised (``squashed``:
-lower-case ASCII run together; its initials as acronyms). Names are stored
-once per distinct spelling (a ``form``), and entities whose kind, label and
-names are all the same share one ``grp`` (group): a search scores forms, then
-groups, and only the page's entities are read one by one, so its cost follows
-the number of distinct names and groups that match, not the number of entities.
-Candidates come from an FTS5 trigram index over the forms' squashed names
-(substrings) and the acronym table; misspellings ("mokingbird") from the same
-FTS5 index, by how many of the query's trigrams a form shares. Each candidate
-form is then scored in Python, so ranking rules live in one readable function
-(``score_name``).
+lower-case ASCII run together; its words; its initials as acronyms). Names are
+stored once per distinct spelling (a ``form``), and entities whose kind, label
+and names are all the same share one ``grp`` (group).
+
+A search is one SQL statement (search_sql.py): candidate forms come from the
+acronym table, an FTS5 trigram index over the squashed names (substrings) and a
+table of each form's words (word prefixes); each is scored by the tiers of
+``score_name`` written as a CASE; each group takes its best name; the total and
+per-kind counts are sums of group sizes, and the page is the first groups by
+score and label. Python then reads only the page's entities and names, so its
+work follows the page, not the number of names that match. Misspellings
+("mokingbird") are scored in SQL too, from difflib's ratios (which SQL cannot
+compute) worked out in Python over the distinct words and starts of names (a
+few thousand at most), not over every name.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import difflib
 import functools
 import itertools
+import json
 import re
 import sqlite3
 import threading
@@ -31,12 +36,14 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from cscip_kg import search_sql
 from cscip_kg.backend import Backend
 from cscip_kg.engine import Prepared
 
 SEARCH_FILE = "search.sqlite"
-# The index's layout, kept in SQLite's user_version: 2 = names once per spelling, entities in groups.
-SEARCH_FORMAT = 2
+# The index's layout, kept in SQLite's user_version: 2 = names once per spelling, entities in groups;
+# 3 = padded words and acronyms, county words and a word table, for scoring in SQL.
+SEARCH_FORMAT = 3
 STOPWORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "with"})
 # Words people add to a place's name ("Leeds council") that the graph's name may not carry.
 GENERIC = frozenset({"council", "county", "city", "borough", "metropolitan", "district", "london", "authority", "la"})
@@ -85,13 +92,29 @@ _SCHEMA = """
   CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, label TEXT, kind TEXT, description TEXT, grp INTEGER);
   CREATE INDEX entry_group ON entry(grp, id);
   CREATE TABLE grp(id INTEGER PRIMARY KEY, kind TEXT, label TEXT, sort_label TEXT, size INTEGER);
-  CREATE TABLE form(id INTEGER PRIMARY KEY, name TEXT, key TEXT, words TEXT, acronyms TEXT, hidden INTEGER);
+  -- A group's kind, size and place in label order beside each of its names: a search ranks groups from this table alone.
+  CREATE TABLE form(id INTEGER PRIMARY KEY, name TEXT, key TEXT, words TEXT, acronyms TEXT, shires TEXT, hidden INTEGER);
   CREATE INDEX form_key ON form(key);
-  CREATE TABLE grp_form(grp INTEGER, form INTEGER, is_label INTEGER);
-  CREATE INDEX grp_form_form ON grp_form(form);
+  CREATE TABLE grp_form(grp INTEGER, form INTEGER, is_label INTEGER, kind TEXT, size INTEGER, label_rank INTEGER);
   CREATE TABLE acronym(acronym TEXT, form INTEGER);
   CREATE INDEX acronym_index ON acronym(acronym);
+  CREATE TABLE form_word(word TEXT, form INTEGER, PRIMARY KEY (word, form)) WITHOUT ROWID;
+  CREATE TABLE vocabulary(word TEXT PRIMARY KEY) WITHOUT ROWID;
+  CREATE TABLE start(length INTEGER, k TEXT, PRIMARY KEY (length, k)) WITHOUT ROWID;
   CREATE VIRTUAL TABLE form_fts USING fts5(key, content='form', content_rowid='id', tokenize='trigram');"""
+
+
+# Once every group is written: sizes and label order copied beside the names, then the indexes over them.
+_GROUPED = """
+  UPDATE grp_form SET size = g.size, label_rank = g.label_rank
+  FROM (SELECT id, size, DENSE_RANK() OVER (ORDER BY sort_label) AS label_rank FROM grp) g WHERE g.id = grp_form.grp;
+  CREATE INDEX grp_form_form ON grp_form(form, grp, is_label, kind, size, label_rank);
+  CREATE INDEX grp_form_grp ON grp_form(grp);"""
+
+
+def padded(items: list[str]) -> str:
+    """Space-separated with a space either side, so SQL's instr finds a whole item (" nw ") or a prefix (" north")."""
+    return f" {' '.join(items)} "
 
 
 def read_names(engine: Backend) -> dict[str, dict[str, Any]]:
@@ -131,8 +154,8 @@ class _Writer:
         if group is None:
             group = self._groups[signature] = len(self._groups) + 1
             self._db.execute("INSERT INTO grp VALUES (?, ?, ?, ?, 0)", (group, kind, label, label.lower()))
-            self._db.executemany("INSERT INTO grp_form VALUES (?, ?, ?)",
-                                 [(group, self._form(name, is_hidden), is_label) for name, is_label, is_hidden in named])
+            self._db.executemany("INSERT INTO grp_form VALUES (?, ?, ?, ?, 0, 0)",
+                                 [(group, self._form(name, is_hidden), is_label, kind) for name, is_label, is_hidden in named])
         self._sizes[group] += 1
         self._db.execute("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)", (number, iri, label, kind, str(entry["text"])[:300], group))
 
@@ -140,20 +163,30 @@ class _Writer:
         form = self._forms.get((name, hidden))
         if form is None:
             form = self._forms[(name, hidden)] = len(self._forms) + 1
-            key, acronyms = squashed(name), [] if hidden else sorted(initials(name))
-            self._db.execute("INSERT INTO form VALUES (?, ?, ?, ?, ?, ?)",
-                             (form, name, key, " ".join(words(name)), " ".join(acronyms), hidden))
+            key, acronyms, name_words = squashed(name), [] if hidden else sorted(initials(name)), words(name)
+            shires = [w for w in name_words if w.endswith("shire")]  # for the county short forms (Herts)
+            self._db.execute("INSERT INTO form VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             (form, name, key, padded(name_words), padded(acronyms), padded(shires), hidden))
             self._db.executemany("INSERT INTO acronym VALUES (?, ?)", [(a, form) for a in acronyms])
+            self._db.executemany("INSERT INTO form_word VALUES (?, ?)", [(w, form) for w in set(name_words)])
         return form
 
     def finish(self) -> None:
         self._db.executemany("UPDATE grp SET size = ? WHERE id = ?", [(size, group) for group, size in self._sizes.items()])
+        self._db.executescript(_GROUPED)
         self._db.execute("INSERT INTO form_fts(form_fts) VALUES ('rebuild')")
+        self._db.execute("INSERT INTO vocabulary SELECT DISTINCT word FROM form_word")
+        for length in range(5, search_sql.START_MAX + 1):  # a misspelling of 4 letters or more is compared with 5 or more
+            self._db.execute("INSERT INTO start SELECT DISTINCT ?, substr(key, 1, ?) FROM form", (length, length))
 
 
 def write_search_db(engine: Backend, path: Path, base: str) -> None:
     """Write the index of every labelled IRI in the graph to ``path`` (a new file)."""
-    entries = read_names(engine)
+    write_entries(read_names(engine), path, base)
+
+
+def write_entries(entries: dict[str, dict[str, Any]], path: Path, base: str) -> None:
+    """Write the index of ``entries`` (as ``read_names`` gives them) to ``path`` (a new file)."""
     db = sqlite3.connect(path)
     try:
         db.executescript(_SCHEMA)
@@ -215,6 +248,21 @@ def _similar(query: str, text: str) -> float:
     return matcher.ratio() if matcher.quick_ratio() >= FUZZY_CUTOFF else 0.0
 
 
+def _closest(query: str, lines: str | None) -> dict[str, float]:
+    """The texts (one a line) close enough to the query, with their ratios; most fail a cheap bound on quick_ratio first."""
+    if not lines:
+        return {}
+    # What is left of a text once the query's letters are deleted cannot match: one translate for all the texts.
+    texts, unmatched = lines.split("\n"), lines.translate(str.maketrans("", "", query)).split("\n")
+    found = {}
+    for text, rest in zip(texts, unmatched, strict=True):
+        if 2.0 * (len(text) - len(rest)) / (len(query) + len(text)) >= FUZZY_CUTOFF:  # as difflib works out a ratio
+            ratio = _similar(query, text)
+            if ratio >= FUZZY_CUTOFF:
+                found[text] = ratio
+    return found
+
+
 @functools.lru_cache(maxsize=64)
 def _query_trigrams(query: str) -> frozenset[str]:
     return frozenset(_trigrams(query))
@@ -224,25 +272,24 @@ def _trigrams(text: str) -> list[str]:
     return sorted({text[i:i + 3] for i in range(len(text) - 2)})
 
 
-def _phrase(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-# Candidate forms with the groups that hold them, in each group's name order (so the first best name wins a tie).
-_CANDIDATES = """SELECT f.id, f.key, f.words, f.acronyms, f.name, f.hidden, gf.is_label, g.id, g.kind, g.label, g.sort_label, g.size
-FROM form f JOIN grp_form gf ON gf.form = f.id JOIN grp g ON g.id = gf.grp WHERE f.id IN ({forms}) ORDER BY g.id, f.name"""
-
 @dataclass
 class _Group:
     """Entities that share kind, label and names, so score the same for any query."""
 
     id: int
     kind: str
-    label: str
-    sort_label: str
+    label_rank: int  # the label's place in label order (lower case), equal labels equal
     size: int
     score: float
-    matched: str
+
+
+@dataclass
+class _Scoring:
+    """How forms are scored: ``scored`` (SELECT form, score) over all that match, ``expression`` for form ``f`` alone."""
+
+    scored: str
+    params: dict[str, Any]
+    expression: str | None  # None for misspellings: the page's names are scored by score_name itself
 
 
 class OutdatedIndex(Exception):
@@ -271,56 +318,51 @@ class SearchDB:
         query = "".join(query_words)
         if not query:
             return Found([], 0, [])
+        offset = (page - 1) * size
         with self._lock:
-            groups = self._groups(query, query_words, fuzzy=False)
-            if not groups and len(query) >= 4:  # nothing spelled so: look for what it may be a misspelling of
-                groups = self._groups(query, query_words, fuzzy=True)
-            kinds: Counter[str] = Counter()
-            for group in groups:
-                kinds[group.kind] += group.size
-            chosen = sorted((g for g in groups if kind is None or g.kind == kind), key=lambda g: (-g.score, g.sort_label))
-            hits = self._page(chosen, (page - 1) * size, size)
-        order = sorted(kinds.items(), key=lambda kv: (-KIND_WEIGHT.get(kv[0], -5), -kv[1], kv[0]))  # things before records
-        return Found(hits, sum(g.size for g in chosen), order)
+            expression, candidates_expression, params = search_sql.score_expression(query, query_words)
+            forms = search_sql.candidate_forms(query, query_words, params)
+            scoring = _Scoring(f"SELECT f.id AS form, {candidates_expression} AS score FROM form f WHERE f.id IN ({forms})",
+                               params, expression)
+            counts, groups = self._rank(scoring, kind, offset + size)
+            if not counts and len(query) >= 4:  # nothing spelled so: look for what it may be a misspelling of
+                scoring = self._misspellings(query, query_words)
+                counts, groups = self._rank(scoring, kind, offset + size)
+            rows = self._page(groups, offset, size)
+            matched = self._matched(sorted({group for *_, group in rows}), scoring, query, query_words) if rows else {}
+        by_id = {g.id: g for g in groups}
+        hits = [Hit(iri, label, by_id[group].kind, description, by_id[group].score, matched[group])
+                for iri, label, description, group in rows]
+        order = sorted(counts.items(), key=lambda kv: (-KIND_WEIGHT.get(kv[0], -5), -kv[1], kv[0]))  # things before records
+        return Found(hits, sum(n for k, n in counts.items() if kind in (None, k)), order)
 
-    def _candidates(self, query: str, query_words: list[str], fuzzy: bool) -> list[tuple[Any, ...]]:
-        """Forms that may match, one row per group holding them: acronyms and FTS5 substrings, or forms sharing enough trigrams."""
-        if fuzzy:  # a misspelling shares at least half its trigrams with the name (score_name's own test), one FTS5 list each
-            grams = _trigrams(query)
-            each = " UNION ALL ".join(["SELECT rowid AS form FROM form_fts WHERE form_fts MATCH ?"] * len(grams))
-            forms = f"SELECT form FROM ({each}) GROUP BY form HAVING COUNT(*) * 2 >= ?"
-            return self._db.execute(_CANDIDATES.format(forms=forms), (*map(_phrase, grams), len(query) - 2)).fetchall()
-        acronyms = "SELECT form FROM acronym WHERE acronym = ?"
-        if len(query) < 3:
-            forms = f"{acronyms} UNION SELECT id FROM form WHERE key >= ? AND key < ?"
-            return self._db.execute(_CANDIDATES.format(forms=forms), (query, query, query + "\x7f")).fetchall()
-        searches = [_phrase(query)] + [_phrase(w) for w in query_words if len(w) >= 3]
-        if len(query) >= 4 and query.endswith("s"):
-            searches.append(_phrase(query[:-1]))
-        forms = f"{acronyms} UNION SELECT rowid FROM form_fts WHERE form_fts MATCH ?"
-        return self._db.execute(_CANDIDATES.format(forms=forms), (query, " OR ".join(searches))).fetchall()
+    def _misspellings(self, query: str, query_words: list[str]) -> _Scoring:
+        """score_name's misspelling tier in SQL, with difflib's ratios (no SQL) for the distinct words and starts of names."""
+        params: dict[str, Any] = {"lo": len(query) - len(query) // 3, "hi": len(query) + len(query) // 3, "n1": len(query) + 1}
+        grams = _trigrams(query)
+        for name, sql in (("words", search_sql.VOCABULARY), ("starts", search_sql.starts(grams, params))):
+            params[name] = json.dumps(_closest(query, self._db.execute(sql, params).fetchone()[0]))
+        return _Scoring(search_sql.misspelt(query, query_words, grams, params), params, None)
 
-    def _groups(self, query: str, query_words: list[str], fuzzy: bool) -> list[_Group]:
-        """The groups holding a matching form, each scored by its best name (the first in name order on a tie)."""
-        similar = functools.lru_cache(maxsize=None)(_similar)  # a word recurs in many names ("council"): compare it once
-        scores: dict[int, float] = {}
-        best: dict[int, _Group] = {}
-        for form, key, name_words, acronyms, name, hidden, is_label, *group in self._candidates(query, query_words, fuzzy):
-            if form not in scores:
-                scores[form] = score_name(query, query_words, key, name_words.split(), set(acronyms.split()), fuzzy, similar)
-            if not scores[form]:
-                continue
-            number, kind, label, sort_label, size = group
-            score = scores[form] + (3 if is_label else 0) + KIND_WEIGHT.get(kind, -5)
-            if number not in best or score > best[number].score:
-                best[number] = _Group(number, kind, label, sort_label, size, score, "" if name == label or hidden else name)
-        return list(best.values())
+    def _rank(self, scoring: _Scoring, kind: str | None, end: int) -> tuple[dict[str, int], list[_Group]]:
+        """Entities per kind, and the ranked groups holding the first ``end`` entities (with every group tied with the last)."""
+        params = scoring.params | {"kind": kind, "limit": end + 1}
+        rows = self._db.execute(search_sql.rank(scoring.scored, KIND_WEIGHT, -5, tied=False), params).fetchall()
+        counts = {k: n for part, k, n, *_ in rows if part == 0}
+        groups = [_Group(number, k, rank, n, score) for part, k, n, number, score, rank in rows if part == 1]
+        if len(groups) > end and (groups[end].score, groups[end].label_rank) == (groups[end - 1].score, groups[end - 1].label_rank):
+            last = groups[end - 1]  # its block may go on past the groups fetched: fetch the whole block
+            params |= {"tie_score": last.score, "tie_rank": last.label_rank, "limit": -1}
+            tied = self._db.execute(search_sql.rank(scoring.scored, KIND_WEIGHT, -5, tied=True), params).fetchall()
+            block = [_Group(number, k, rank, n, score) for part, k, n, number, score, rank in tied if part == 1]
+            groups = [g for g in groups[:end] if (g.score, g.label_rank) != (last.score, last.label_rank)] + block
+        return counts, groups  # a last group past ``end`` starts after the page: _page stops before it
 
-    def _page(self, groups: list[_Group], offset: int, size: int) -> list[Hit]:
+    def _page(self, groups: list[_Group], offset: int, size: int) -> list[tuple[str, str, str, int]]:
         """Entities ``offset`` to ``offset + size`` of the ranked groups: within a block of equal score and label, by IRI."""
         blocks: list[tuple[list[int], int, int]] = []  # (groups, first, how many) for each block of tied groups the page overlaps
         start, end = 0, offset + size
-        for _key, tied in itertools.groupby(groups, key=lambda g: (g.score, g.sort_label)):
+        for _key, tied in itertools.groupby(groups, key=lambda g: (g.score, g.label_rank)):
             members = list(tied)
             count = sum(g.size for g in members)
             if start + count > offset:
@@ -336,6 +378,16 @@ class SearchDB:
                                  f"WHERE e.grp IN ({','.join('?' * len(ids))}) ORDER BY e.id LIMIT ? OFFSET ?)"
                                  for number, (ids, _first, _take) in enumerate(blocks))
         rows = sorted(self._db.execute(sql, [value for ids, first, take in blocks for value in (*ids, take, first)]))
-        by_id = {g.id: g for g in groups}
-        return [Hit(iri, label, by_id[group].kind, description, by_id[group].score, by_id[group].matched)
-                for _block, _id, iri, label, description, group in rows]
+        return [(iri, label, description, group) for _block, _id, iri, label, description, group in rows]
+
+    def _matched(self, groups: list[int], scoring: _Scoring, query: str, query_words: list[str]) -> dict[int, str]:
+        """The name each group was found by, when it is not the label: its best, the first in name order on a tie."""
+        sql = search_sql.NAMES.format(expression=scoring.expression or "0", groups=",".join(map(str, groups)))
+        best: dict[int, tuple[float, str]] = {}
+        similar = functools.lru_cache(maxsize=None)(_similar)  # the page's names share words ("council"): compare each once
+        for group, name, hidden, is_label, key, name_words, acronyms, score in self._db.execute(sql, scoring.params):
+            if scoring.expression is None:
+                score = score_name(query, query_words, key, name_words.split(), set(acronyms.split()), True, similar)
+            if score and (group not in best or score + 3 * is_label > best[group][0]):
+                best[group] = (score + 3 * is_label, "" if is_label or hidden else name)
+        return {group: name for group, (_score, name) in best.items()}
