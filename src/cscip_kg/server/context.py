@@ -37,24 +37,35 @@ def negotiated(offered: tuple[formats.Format, ...]) -> formats.Format:
     """The format this request asks for among ``offered`` (``format=`` first, then Accept), or 400/406."""
     accept = request.headers.get("Accept", "")
     override = request.values.get("format")
-    try:
-        if len(accept) > MAX_REMEMBERED_ACCEPT or len(override or "") > MAX_REMEMBERED_ACCEPT:
-            return formats.negotiate(request.accept_mimetypes, offered, override)
-        return _negotiate(accept, override, offered)
-    except formats.UnknownFormat as error:
-        raise BadRequest(str(error)) from None
-    except formats.NotAcceptable as error:
-        raise NotAcceptable(str(error)) from None
+    if len(accept) > MAX_REMEMBERED_ACCEPT or len(override or "") > MAX_REMEMBERED_ACCEPT:
+        outcome = _outcome(request.accept_mimetypes, override, offered)
+    else:
+        outcome = _negotiate(accept, override, offered)
+    if isinstance(outcome, formats.Format):
+        return outcome
+    refusal, message = outcome
+    raise refusal(message)
 
 
 # Clients send a handful of distinct Accept headers, and matching one against ~20 media types
-# is 0.1-0.2 ms of every request that enters Flask; remember the outcome (errors are not remembered).
+# is 0.1-0.2 ms of every request that enters Flask; remember the outcome, a refusal included: /sparql
+# asks for a graph format and a results format on every query, and one of the two is always refused.
 MAX_REMEMBERED_ACCEPT = 512
+Refusal = tuple[type[BadRequest] | type[NotAcceptable], str]
 
 
 @lru_cache(maxsize=256)
-def _negotiate(accept: str, override: str | None, offered: tuple[formats.Format, ...]) -> formats.Format:
-    return formats.negotiate(parse_accept_header(accept, MIMEAccept), offered, override)
+def _negotiate(accept: str, override: str | None, offered: tuple[formats.Format, ...]) -> formats.Format | Refusal:
+    return _outcome(parse_accept_header(accept, MIMEAccept), override, offered)
+
+
+def _outcome(accept: MIMEAccept, override: str | None, offered: tuple[formats.Format, ...]) -> formats.Format | Refusal:
+    try:
+        return formats.negotiate(accept, offered, override)
+    except formats.UnknownFormat as error:
+        return BadRequest, str(error)
+    except formats.NotAcceptable as error:
+        return NotAcceptable, str(error)
 
 
 def plain_error(status: int, message: str) -> Response:
