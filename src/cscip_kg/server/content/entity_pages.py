@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from cscip_kg.namespaces import CSCIP_NS
 from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, report_documents
 from cscip_kg.server.content.lineage_words import lineage_words
 from cscip_kg.server.rendering.humanize import Money, basis_words, count_words, pounds
@@ -23,7 +24,7 @@ from cscip_kg.server.rendering.links import Cell, Link, Table, href
 from cscip_kg.server.rendering.source_links import source_links
 from cscip_kg.server.rendering.views import EntityView, short
 
-CSCIP = "https://w3id.org/cscip-kg/def/"
+CSCIP = CSCIP_NS
 SCHEMA = "https://schema.org/"
 DCTERMS = "http://purl.org/dc/terms/"
 SKOS = "http://www.w3.org/2004/02/skos/core#"

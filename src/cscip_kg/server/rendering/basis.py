@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-CSCIP = "https://w3id.org/cscip-kg/def/"
+from cscip_kg.namespaces import CSCIP_NS
+
+CSCIP = CSCIP_NS
 STATED, INFERRED, CLAIMED = "stated", "inferred", "claimed"
 # A qualified record's cscip:claimStatus gives its basis (the ontology's skos:broadMatch).
 _STATUS_BASIS = {"Stated": STATED, "Conflicting": CLAIMED, "Uncertain": CLAIMED, "Inferred": INFERRED}

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from cscip_kg.namespaces import CSCIP_NS
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
-CSCIP = "https://w3id.org/cscip-kg/def/"
+CSCIP = CSCIP_NS
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 

@@ -14,7 +14,7 @@ from flask import request, url_for
 from cscip_kg.anchored import each_iri
 from cscip_kg.describe import RDF_TYPE, Description, Term
 from cscip_kg.engine import Prepared
-from cscip_kg.namespaces import compact
+from cscip_kg.namespaces import CSCIP_NS, compact
 from cscip_kg.opened import Build
 from cscip_kg.server.rendering import formats
 from cscip_kg.server.rendering.basis import Basis, basis_in_words, disagreement_in_words, kind_of
@@ -27,7 +27,7 @@ from cscip_kg.server.rendering.vocabulary import LABELS
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SCHEMA = "https://schema.org/"
-CSCIP = "https://w3id.org/cscip-kg/def/"
+CSCIP = CSCIP_NS
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 EDITORIAL_NOTE = "http://www.w3.org/2004/02/skos/core#editorialNote"
