@@ -93,7 +93,8 @@ PROGRAMMES = _query(f"""{entities('kind')} {entities('parent')} (MIN(STR(?start_
   OPTIONAL { ?item_ dcterms:isPartOf ?parent_ . ?parent_ rdfs:label ?parent_l }
   OPTIONAL { ?item_ schema:startDate ?start_ }
   OPTIONAL { ?item_ schema:endDate ?end_ }
-  OPTIONAL { ?grant cscip:round|cscip:strand ?item_ }
+  # Grants only (projects carry cscip:round too), counted for the round or strand and every programme above it.
+  OPTIONAL { ?grant a cscip:Grant ; (cscip:round|cscip:strand)/dcterms:isPartOf* ?item_ }
   OPTIONAL { ?item_ cscip:spreadsModel ?model_ . ?model_ rdfs:label ?model_l }""")
 
 THEMES = _query(f"""(COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?report) AS ?reports) {entities('round')}""", """

@@ -147,3 +147,15 @@ def test_browse_pages_read_the_listing_the_build_wrote_and_ask_the_store_only_fo
     def by_item(found: dict[str, Any]) -> list[Any]:  # rows the sort leaves tied may come in either order
         return sorted(found["rows"], key=lambda row: row["item"][0]["iri"])
     assert by_item(older) == by_item(as_json(client, "/themes.json?size=500")) and older["total"] == 13
+
+
+def test_programmes_count_grants_not_projects_and_roll_up_to_their_programme(client, compiled: CompiledGraph):
+    # A round's projects carry cscip:round as its grants do; the count once took both (round 1: 113 for 53 grants).
+    rows = {r["item"][0]["iri"].rsplit("/", 1)[1]: r["grants"] for r in as_json(client, "/programmes.json?size=100")["rows"]}
+    expected = {r["p"].rsplit("/", 1)[1]: int(r["n"]) for r in select(compiled, """
+        SELECT ?p (COUNT(DISTINCT ?g) AS ?n) WHERE { ?p a ?kind . VALUES ?kind { cscip:Programme cscip:FundingRound cscip:Strand }
+          OPTIONAL { ?g a cscip:Grant ; (cscip:round|cscip:strand)/dcterms:isPartOf* ?p } } GROUP BY ?p""")}
+    assert rows == expected
+    assert rows["cscip-round-1"] == as_json(client, "/grants.json?round=https://w3id.org/cscip-kg/id/programme/cscip-round-1")["total"]
+    assert rows["cscip"] == rows["cscip-round-1"] + rows["cscip-round-2"] + rows["cscip-round-3"] > 0
+    assert rows["partners-in-practice-round-1"] == 0  # its page says the sources record no grants for it

@@ -249,3 +249,13 @@ def test_an_organisations_models_link_to_their_pages(client):
 def test_a_strand_whose_statements_need_no_record_still_answers(client):
     # A shared thing with statements in a compiled graph but no record linked to it there (a round 1 strand).
     assert "CSCIP round 1" in page(client, "/id/programme/cscip-round-1-adolescents")
+
+
+def test_a_round_names_its_projects_leads_among_its_organisations(client: FlaskClient, compiled: CompiledGraph):
+    # Round 1's 53 projects have leads; the key facts once counted only participation records there (0).
+    leads = {r["o"] for r in select(compiled, """SELECT DISTINCT ?o WHERE {
+        ?p a cscip:Project ; cscip:round programme:cscip-round-1 ; cscip:leadOrganisation ?o }""")}
+    html = page(client, "/id/programme/cscip-round-1")
+    found = re.search(r"<dt>Organisations named</dt><dd>\s*(?:<[^>]+>)*\s*(\d+)", html)
+    assert found, "no count of organisations named"
+    assert int(found[1]) >= len(leads) > 0

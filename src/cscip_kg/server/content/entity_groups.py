@@ -9,7 +9,7 @@ the builder for an entity's kind.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 from flask import url_for
@@ -35,7 +35,7 @@ from cscip_kg.server.content.entity_pages import (
     sources_section,
     total,
 )
-from cscip_kg.server.content.entity_queries import ProjectFacts, disputed, projects, records
+from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, disputed, projects, records
 from cscip_kg.server.content.named import run, table
 from cscip_kg.server.rendering.humanize import basis_words, count_words, date_words
 from cscip_kg.server.rendering.links import Cell, Link, Table
@@ -44,6 +44,11 @@ from cscip_kg.server.rendering.tables import people_table
 from cscip_kg.server.rendering.views import EntityView
 
 KINDS = {CSCIP + "FundingRound": "Funding round", CSCIP + "Strand": "Strand", CSCIP + "Programme": "Programme"}
+
+
+def named_organisations(found: Sequence[ProjectFacts], members: Sequence[RecordFacts]) -> set[str]:
+    """Who the graph names in a programme: its projects' leads and those who took part or took up a model through it."""
+    return {iri for p in found for iri in p.leads} | {r.organisation[0] for r in members}
 
 
 def programme(facts: Facts) -> Page:
@@ -71,7 +76,7 @@ def programme(facts: Facts) -> Page:
     facts_list: list[tuple[str, Cell]] = [("Funding", [funding] if funding else [Link("not stated")]),
                                           ("Grants recorded to its projects", [granted] if granted else []),
                                           ("Part of", parents), ("Parts", facts.links(DCTERMS + "isPartOf", incoming=True)),
-                                          ("Organisations named", [Link(str(len({r.organisation[0] for r in members})))])]
+                                          ("Organisations named", [Link(str(len(named_organisations(found, members))))])]
     # A round's projects are under Funding; listing each again as "is the round of" says nothing new.
     spread = lineage_section(facts, skip=(CSCIP + "round",), partials=SPREAD_MAPS)
     if members:
