@@ -232,3 +232,15 @@ def test_each_map_read_from_its_own_slice_is_the_map_of_the_whole(build_dir: Pat
     assert routes.through == expected.through and routes.chains == expected.chains
     named = {p for chain in expected.chains.values() for p in chain}
     assert {p: routes.labels.get(p) for p in named} == {p: expected.labels.get(p) for p in named}
+
+
+@pytest.mark.parametrize("path", ["organisations/rees-centre", "id/model/attachment-theory",
+                                  "programmes/covid-19-vulnerable-children-package"])
+def test_a_map_or_timeline_of_an_entity_that_took_part_in_nothing_is_titled_by_its_label(server, compiled: CompiledGraph, path):
+    # The build labels only what took part in something; these three did not, and were titled by their IRI's slug.
+    slug = path.rstrip("/").rsplit("/", 1)[1]
+    label = select(compiled, f'SELECT ?l WHERE {{ ?x rdfs:label ?l FILTER(STRENDS(STR(?x), "/{slug}")) }}')[0]["l"]
+    text = page_text(server, path)
+    titles = re.findall(r"(?:Where|How|Who took part in) (.+?)(?: is| spread|$)", text, re.M)
+    assert titles and all(slug not in title for title in titles), titles
+    assert any(label in title for title in titles), (label, titles)

@@ -9,15 +9,18 @@ the build (``spread_db``); each map reads only its own entity's part of them.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from flask import Blueprint, url_for
 
 from cscip_kg.derived import DERIVED_FOLDER
+from cscip_kg.engine import Prepared
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.context import current_build
 from cscip_kg.server.rendering import hexmap
 from cscip_kg.server.rendering.lineage_svg import Routes
 from cscip_kg.server.rendering.spread_timeline import Timeline, timeline
 from cscip_kg.server.rendering.views import href
+from cscip_kg.spread import Spread
 from cscip_kg.spread_db import Slices, open_slices
 
 bp = Blueprint("spread", __name__)
@@ -58,12 +61,25 @@ def spread_map(iri: str | None) -> hexmap.SpreadMap | None:
         return None
     kind = found[0]
     if kind == "model":
-        return hexmap.model_map(slices().model(iri), iri, link)
+        return hexmap.model_map(_named(slices().model(iri), iri), iri, link)
     if kind == "programme":
-        return hexmap.programme_map(slices().programme(iri), iri, link)
+        return hexmap.programme_map(_named(slices().programme(iri), iri), iri, link)
     if kind == "organisation":
-        return hexmap.organisation_map(slices().organisation(iri), iri, link)
+        return hexmap.organisation_map(_named(slices().organisation(iri), iri), iri, link)
     return None
+
+
+def _named(spread: Spread, iri: str) -> Spread:
+    """The slice, sure to hold the entity's own label: the build labels only what took part in something, and a
+    model nobody took up or a charity on no map would otherwise be titled by its IRI's last segment."""
+    if iri not in spread.labels:
+        result = current_build().engine.query(Prepared(f"SELECT ?label WHERE {{ {ox.NamedNode(iri)} rdfs:label ?label }}"))
+        assert isinstance(result, ox.QuerySolutions)
+        labels = [row["label"] for row in result if isinstance(row["label"], ox.Literal)]
+        english = [label.value for label in labels if label.language in (None, "en")]
+        if english or labels:
+            spread.labels[iri] = min(english or [label.value for label in labels])
+    return spread
 
 
 @bp.app_template_global()
@@ -71,4 +87,4 @@ def spread_timeline(iri: str | None) -> Timeline | None:
     """A practice model's timeline of spread; None for anything else."""
     if iri is None or (found := _kind(iri)) is None or found[0] != "model":
         return None
-    return timeline(slices().model(iri), iri, link)
+    return timeline(_named(slices().model(iri), iri), iri, link)
