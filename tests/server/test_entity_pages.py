@@ -259,3 +259,12 @@ def test_a_round_names_its_projects_leads_among_its_organisations(client: FlaskC
     found = re.search(r"<dt>Organisations named</dt><dd>\s*(?:<[^>]+>)*\s*(\d+)", html)
     assert found, "no count of organisations named"
     assert int(found[1]) >= len(leads) > 0
+
+
+def test_a_disagreement_about_a_findings_figure_says_what_was_measured_and_comes_after_the_summary(client: FlaskClient):
+    # It once opened the page as "value: sources disagree: 66 / 67", no unit, no subject, above the summary.
+    html = page(client, "/id/project/family-safeguarding")
+    assert html.index('class="summary"') < html.index('class="disputes"')
+    disputes = " ".join(re.sub(r"<[^>]+>", " ", re.search(r'class="disputes".*?</section>', html, re.S)[0]).split())
+    assert "figures its evaluations gave" in disputes and "police call-outs by 66%" in disputes and "by 67%" in disputes
+    assert "<dt>value</dt>" not in html

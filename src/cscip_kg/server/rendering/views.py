@@ -30,6 +30,7 @@ SCHEMA = "https://schema.org/"
 CSCIP = CSCIP_NS
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 EDITORIAL_NOTE = "http://www.w3.org/2004/02/skos/core#editorialNote"
 SHARED_KINDS = ("organisation", "model", "programme", "theme")
 DCTERMS = "http://purl.org/dc/terms/"
@@ -170,20 +171,27 @@ class EntityView:
 
     def _disputes(self) -> list[Dispute]:
         """Claims about this entity that disagree (a conflicting or uncertain one, or different values)."""
-        by_property: dict[str, list[tuple[str, list[str], str]]] = {}
+        by_property: dict[str, list[tuple[str, list[str], str, str]]] = {}
         for values in self.d.annotation_values().values():
             if CSCIP + "claimProperty" not in values or CSCIP + "claimValue" not in values:
                 continue
             status = values.get(CSCIP + "claimStatus", [])
+            # A claim about one of its findings' figures says in its label what was measured and by whom.
+            about = values[CSCIP + "claimOfFinding"][0] if CSCIP + "claimOfFinding" in values else None
+            label = values.get(RDFS_LABEL, [None])[0] if about is not None else None
             by_property.setdefault(values[CSCIP + "claimProperty"][0].value, []).append((
                 self.link(values[CSCIP + "claimValue"][0]).text,
                 [self.link(s).text for s in values.get(DCTERMS_SOURCE, [])],
-                kind_of(status[0].value if status else None)))
+                kind_of(status[0].value if status else None),
+                label.value if isinstance(label, ox.Literal) else ""))
         disputes = []
         for predicate, claims in sorted(by_property.items(), key=lambda kv: self._sort_key(kv[0])):
-            if any(kind == "claimed" for *_rest, kind in claims) and len({value for value, *_rest in claims}) > 1:
-                words = disagreement_in_words((value, sources) for value, sources, _kind in claims)
-                disputes.append(Dispute(self.link(ox.NamedNode(predicate)), words))
+            if any(kind == "claimed" for _v, _s, kind, _l in claims) and len({value for value, *_rest in claims}) > 1:
+                words = disagreement_in_words((said or value, sources) for value, sources, _kind, said in claims)
+                name = self.link(ox.NamedNode(predicate))
+                if all(said for *_rest, said in claims):
+                    name = Link("figures its evaluations gave", name.href, name.text)
+                disputes.append(Dispute(name, words))
         return disputes
 
     def _sort_key(self, predicate: str) -> tuple[int, str]:
