@@ -6,8 +6,9 @@ yes/no) or a list of linked entities packed by ``entities()`` as
 ``iri<US>label<RS>iri<US>label``. ``build`` answers the queries and writes the
 answers into the build folder (derived.py); a server reads them once per build
 (``cache.per_build``), whether it queries its own store or a remote one. A
-request only filters, sorts and pages the rows, and the same ``Page`` becomes
-HTML, CSV or JSON last, so the twins hold exactly the rows shown.
+request only filters, sorts and pages the rows, through the sort orders and
+value indexes listing_index.py makes once per build, and the same ``Page``
+becomes HTML, CSV or JSON last, so the twins hold exactly the rows shown.
 """
 
 from __future__ import annotations
