@@ -9,9 +9,11 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from cscip_kg.build import CompiledGraph
 from cscip_kg.derived import DERIVED_FOLDER, LISTINGS_FOLDER, read_listing, rows
@@ -93,6 +95,26 @@ def test_facets_count_the_filtered_rows_and_pages_add_up(client):
     assert len(seen) == len(set(seen)) == filtered["total"]
     evaluated = {f["value"]: f["count"] for f in data["facets"]["evaluated"]}
     assert evaluated["yes"] + evaluated["no"] == data["total"]
+
+
+def test_a_filtered_page_keeps_the_order_of_the_whole_list(client):
+    # The rows are sorted once per build and a filter keeps a subsequence (listing_index.py).
+    for query in ("sort=reports&desc=1", "sort=item&desc=0", "sort=evaluated&desc=1"):
+        whole = [r["item"][0]["iri"] for r in as_json(client, f"/projects.json?{query}&size=500")["rows"]]
+        kept = [r["item"][0]["iri"] for r in as_json(client, f"/projects.json?{query}&size=500&evaluated=yes")["rows"]]
+        assert kept and kept == [iri for iri in whole if iri in set(kept)], query
+
+
+def test_a_facet_link_adds_its_value_after_the_facet_s_chosen_ones(client):
+    chosen = as_json(client, "/models.json?evaluated=yes")["facets"]["round"][0]["value"]
+    args = urlencode([("round", chosen), ("evaluated", "yes"), ("page", "2"), ("size", "25")])
+    other = next(f["value"] for f in as_json(client, f"/models.json?{args}")["facets"]["round"] if f["value"] != chosen)
+    html = client.get(f"/models/?{args}", headers=HTML).get_data(as_text=True)
+    # As MultiDict.add has it: the other round joins the chosen one, ahead of evaluated; page goes; the chosen one toggles off.
+    adding = [("round", chosen), ("round", other), ("evaluated", "yes"), ("size", "25")]
+    removing = [("evaluated", "yes"), ("size", "25")]
+    for expected in (adding, removing):
+        assert f'href="/models/?{escape(urlencode(expected))}"' in html, expected
 
 
 def test_bad_browse_parameters_are_400_naming_them(client):

@@ -6,19 +6,20 @@ yes/no) or a list of linked entities packed by ``entities()`` as
 ``iri<US>label<RS>iri<US>label``. ``build`` answers the queries and writes the
 answers into the build folder (derived.py); a server reads them once per build
 (``cache.per_build``), whether it queries its own store or a remote one. A
-request only filters, sorts and pages the rows, and the same ``Page`` becomes
-HTML, CSV or JSON last, so the twins hold exactly the rows shown.
+request only filters, sorts and pages the rows, through the sort orders and
+value indexes listing_index.py makes once per build, and the same ``Page``
+becomes HTML, CSV or JSON last, so the twins hold exactly the rows shown.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote_plus, urlencode
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
@@ -26,6 +27,9 @@ from werkzeug.exceptions import BadRequest
 from cscip_kg.derived import read_listing, rows
 from cscip_kg.listing_queries import RECORD, UNIT
 from cscip_kg.opened import Build
+
+if TYPE_CHECKING:
+    from cscip_kg.server.content.listing_index import Prepared
 
 PAGE_SIZES = (25, 50, 100, 500)
 DEFAULT_SIZE = 50
@@ -161,7 +165,7 @@ class Page:
         return self.first + len(self.rows) - 1 if self.rows else 0
 
 
-def _sort_key(column: Column) -> Callable[[Row], tuple[Any, ...]]:
+def sort_key(column: Column) -> Callable[[Row], tuple[Any, ...]]:
     def key(row: Row) -> tuple[Any, ...]:
         items = row[column.key]
         if not items:
@@ -207,40 +211,39 @@ def _size(args: Mapping[str, str]) -> int:
     return size
 
 
-def select(listing: Listing, rows: Sequence[Row], args: MultiDict[str, str], link: Callable[[MultiDict[str, str]], str]) -> Page:
-    """The page of rows a request asks for, with facet counts over the filtered rows."""
+def select(prepared: Prepared, args: MultiDict[str, str], here: str) -> Page:
+    """The page of rows a request asks for, with facet counts over the filtered rows; ``here`` is the page's path."""
+    listing = prepared.listing
     filters, sort, desc, number, size = parse_request(listing, args)
-    kept = [row for row in rows if all(_matches(row[key], wanted) for key, wanted in filters.items())]
-    column = listing.column(sort)
-    assert column is not None
-    kept.sort(key=_sort_key(column), reverse=desc)
-    if desc:  # keep empty cells last
-        kept.sort(key=lambda row: 0 if row[sort] else 1)
-    total = len(kept)
-    shown = kept[(number - 1) * size:number * size]
-    page = Page(listing, shown, total, len(rows), number, size, sort, desc, filters)
-    page.facets = [_facet(c, kept, filters, args, link) for c in listing.facets]
+    kept = prepared.kept(filters, sort, desc)
+    shown = [prepared.rows[i] for i in kept[(number - 1) * size:number * size]]
+    page = Page(listing, shown, len(kept), len(prepared.rows), number, size, sort, desc, filters)
+    page.facets = [_facet(prepared, c, kept, filters, args, here, sort, desc) for c in listing.facets]
     return page
 
 
-def _matches(items: tuple[Item, ...], wanted: list[str]) -> bool:
-    return any(facet_value(i) in wanted for i in items)
+def link(here: str, args: MultiDict[str, str]) -> str:
+    return here + ("?" + urlencode(list(args.items(multi=True))) if args else "")
 
 
-def _facet(column: Column, rows: Sequence[Row], filters: dict[str, list[str]], args: MultiDict[str, str],
-           link: Callable[[MultiDict[str, str]], str]) -> Facet:
-    counts: Counter[tuple[str, str]] = Counter()
-    for row in rows:
-        for item in {(facet_value(i), i.text) for i in row[column.key]}:
-            counts[item] += 1
+def _facet(prepared: Prepared, column: Column, kept: Sequence[int], filters: dict[str, list[str]], args: MultiDict[str, str],
+           here: str, sort: str, desc: bool) -> Facet:
     selected = filters.get(column.key, [])
+    # A value not chosen adds itself to the query string, after this facet's chosen values (where
+    # MultiDict.add puts it); x100: thousands of values a page, so the rest is encoded once.
+    others = [(k, v) for k, v in args.items(multi=True) if k != "page"]
+    last = max((n + 1 for n, (k, _v) in enumerate(others) if k == column.key), default=len(others))
+    before = "".join(f"{quote_plus(k)}={quote_plus(v)}&" for k, v in others[:last])
+    after = "".join(f"&{quote_plus(k)}={quote_plus(v)}" for k, v in others[last:])
+    prefix = f"{here}?{before}{quote_plus(column.key)}="
+    quoted = prepared.quoted
     found = []
-    for (value, text), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][1].lower())):
-        chosen = value in selected
-        toggled = MultiDict([(k, v) for k, v in args.items(multi=True) if k != "page" and not (k == column.key and v == value)])
-        if not chosen:
-            toggled.add(column.key, value)
-        found.append(FacetCount(value, text, count, chosen, link(toggled)))
+    for (value, text), count in prepared.counts(column.key, kept, bool(filters), sort, desc):
+        if value in selected:
+            toggled = MultiDict([(k, v) for k, v in others if not (k == column.key and v == value)])
+            found.append(FacetCount(value, text, count, True, link(here, toggled)))
+        else:
+            found.append(FacetCount(value, text, count, False, prefix + quoted[value] + after))
     return Facet(column, found)
 
 

@@ -1,6 +1,6 @@
 """/models/, /projects/, /grants/, /organisations/, /reports/, /programmes/, /themes/: sortable, faceted, paged tables.
 
-The rows come from listings.py (once per build); each request filters, sorts
+The rows come from listings.py (once per build, made ready by listing_index.py); each request filters, sorts
 and pages them (listing.py) and picks the format last: HTML for people, and the
 ``/NAME.csv`` / ``/NAME.json`` twins of the very same rows, query string included.
 """
@@ -16,7 +16,8 @@ from werkzeug.exceptions import NotFound
 
 from cscip_kg.opened import Build
 from cscip_kg.server.cache import per_build
-from cscip_kg.server.content.listing import PAGE_SIZES, Item, Listing, Page, Row, compute_rows, select, to_csv, to_json
+from cscip_kg.server.content.listing import PAGE_SIZES, Item, Listing, Page, compute_rows, select, to_csv, to_json
+from cscip_kg.server.content.listing_index import Prepared, prepare
 from cscip_kg.server.content.listings import LISTINGS
 from cscip_kg.server.context import current_build, negotiated
 from cscip_kg.server.rendering import formats
@@ -40,8 +41,8 @@ def page_href(build: Build, iri: str | None) -> str | None:
     return href(build, iri)
 
 
-def rows_of(listing: Listing) -> list[Row]:
-    return per_build(f"listing:{listing.name}", lambda build: compute_rows(build, listing))
+def prepared(listing: Listing) -> Prepared:
+    return per_build(f"listing:{listing.name}", lambda build: prepare(listing, compute_rows(build, listing)))
 
 
 def _page(name: str) -> tuple[Listing, Page]:
@@ -50,11 +51,7 @@ def _page(name: str) -> tuple[Listing, Page]:
         raise NotFound(f"no list named {name!r}")
 
     here = url_for(f"browse.{name}")  # once: a facet links each of its values (x100: thousands a page)
-
-    def link(args: MultiDict[str, str]) -> str:
-        return here + ("?" + urlencode(list(args.items(multi=True))) if args else "")
-
-    return listing, select(listing, rows_of(listing), request.args, link)
+    return listing, select(prepared(listing), request.args, here)
 
 
 def _twin(name: str, suffix: str) -> str:
