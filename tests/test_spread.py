@@ -228,3 +228,11 @@ def test_authority_profile_names_its_sources(query_cmd):
     assert {"adopted Family Safeguarding", "adopted Family Drug and Alcohol Court", "GSS code"} <= roles
     assert all(r["source"] for r in found)
     assert any(r["url"].startswith("https://whatworks-csc.org.uk/") for r in found)
+
+
+def test_an_evaluator_is_listed_once_per_evaluation_not_again_for_its_lineage_link(query_cmd):
+    # A lineage link carries its adoption record's evaluator; the profile listed both (every SFPC evaluation twice).
+    found = _query(query_cmd, "authority-profile", "--param", "organisation=organisation:what-works-for-childrens-social-care")
+    evaluated = [r["thing"] for r in found if r["role"] == "evaluator"]
+    assert evaluated and not [t for t in evaluated if "/id/link/" in t]
+    assert any("/id/adoption/" in t for t in evaluated)
