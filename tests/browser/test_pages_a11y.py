@@ -102,3 +102,20 @@ def test_the_404_page_in_a_browser(browser, site, screenshots):
         page.screenshot(path=str(screenshots / "not-found-390.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_sorting_grants_by_amount_on_a_phone(page, site):
+    # At 390 px rows are cards and the header row with its sort links is hidden; a list of the same links is shown.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(site + "grants/")
+    sort = page.get_by_role("navigation", name="Sort")
+    assert sort.is_visible()
+    sort.get_by_role("link", name="Amount").click()
+    page.wait_for_url("**sort=amount**")
+    if "desc=1" not in page.url:
+        page.get_by_role("navigation", name="Sort").get_by_role("link", name="Amount").click()
+        page.wait_for_url("**desc=1**")
+    amounts = page.locator("td[data-label=Amount] span[title]").evaluate_all("cells => cells.map(c => c.title)")
+    figures = [int(a.replace("£", "").replace(",", "")) for a in amounts]
+    assert figures and figures == sorted(figures, reverse=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
