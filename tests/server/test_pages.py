@@ -149,3 +149,12 @@ def test_a_fresh_app_can_build_options_before_the_search_index(build_dir):
     with open_app({"build": str(build_dir), "workers": 1}) as app:
         response = app.test_client().get("/queries/projects-by-theme", headers={"Accept": "text/html"})
         assert response.status_code == 200 and b"Residential care" in response.data
+
+
+def test_the_home_page_says_what_its_charts_add_up_to(server, compiled: CompiledGraph):
+    # The bars added up to fewer projects than the figure above them, with nothing saying why.
+    with_round = select(compiled, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a cscip:Project ; cscip:round ?r }")[0]["n"]
+    pairs = select(compiled, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?p ?t WHERE { ?p a cscip:Project ; cscip:theme ?t } }"
+                   )[0]["n"]
+    note = next(text for text in html(server, "").texts("p") if text.startswith("The charts count"))
+    assert f"the {with_round} projects whose funding round" in note and f"({pairs} in all)" in note

@@ -24,7 +24,8 @@ GRANTS = Listing(
     "amount", desc=True)
 
 PROJECTS = Listing(
-    "projects", "Projects", "Every project funded by the programme and its successors, with its round, themes, models and evaluations.",
+    "projects", "Projects", "Every project funded by the programme and its successors, with its round, themes, models and evaluations. "
+    "A project's round 2 phase has a row of its own, so there are more rows here than the home page's count of projects.",
     LISTING_QUERIES["projects"],
     (Column("item", "Project", "entities"), Column("round", "Round", "entities", "Round"),
      Column("lead", "Led by", "entities"), Column("theme", "Themes", "entities", "Theme"),

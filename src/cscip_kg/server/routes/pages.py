@@ -50,7 +50,9 @@ def charts(found: Figures) -> list[Chart]:
 def home() -> str:
     build = current_build()
     found = figures()
-    return render_template("home.html", build=build, figures=found, funding=pounds(found.funding), charts=charts(found),
+    # What the charts' bars add up to, said beside them: fewer than the projects, as not every project has a round or theme.
+    counted = {"round": sum(g.projects for g in found.by_round), "theme": sum(g.projects for g in found.by_theme)}
+    return render_template("home.html", build=build, figures=found, funding=pounds(found.funding), charts=charts(found), counted=counted,
                            catalogue=sorted(build.catalogue.values(), key=lambda q: q.name),
                            headline=HEADLINE_QUERY if HEADLINE_QUERY in build.catalogue else None)
 
