@@ -107,12 +107,13 @@ def test_a_filtered_page_keeps_the_order_of_the_whole_list(client):
 
 def test_a_facet_link_adds_its_value_after_the_facet_s_chosen_ones(client):
     chosen = as_json(client, "/models.json?evaluated=yes")["facets"]["round"][0]["value"]
-    args = urlencode([("round", chosen), ("evaluated", "yes"), ("page", "2"), ("size", "25")])
+    # page 2 of 10 rows: one that exists (a page past the last is a 404)
+    args = urlencode([("round", chosen), ("evaluated", "yes"), ("page", "2"), ("size", "10")])
     other = next(f["value"] for f in as_json(client, f"/models.json?{args}")["facets"]["round"] if f["value"] != chosen)
     html = client.get(f"/models/?{args}", headers=HTML).get_data(as_text=True)
     # As MultiDict.add has it: the other round joins the chosen one, ahead of evaluated; page goes; the chosen one toggles off.
-    adding = [("round", chosen), ("round", other), ("evaluated", "yes"), ("size", "25")]
-    removing = [("evaluated", "yes"), ("size", "25")]
+    adding = [("round", chosen), ("round", other), ("evaluated", "yes"), ("size", "10")]
+    removing = [("evaluated", "yes"), ("size", "10")]
     for expected in (adding, removing):
         assert f'href="/models/?{escape(urlencode(expected))}"' in html, expected
 
@@ -181,3 +182,11 @@ def test_programmes_count_grants_not_projects_and_roll_up_to_their_programme(cli
     assert rows["cscip-round-1"] == as_json(client, "/grants.json?round=https://w3id.org/cscip-kg/id/programme/cscip-round-1")["total"]
     assert rows["cscip"] == rows["cscip-round-1"] + rows["cscip-round-2"] + rows["cscip-round-3"] > 0
     assert rows["partners-in-practice-round-1"] == 0  # its page says the sources record no grants for it
+
+
+def test_a_browse_page_past_the_last_is_a_404_saying_how_many_there_are(client):
+    pages = as_json(client, "/grants.json")["pages"]
+    for path in (f"/grants/?page={pages + 1}", f"/grants.json?page={pages + 1}"):
+        answer = client.get(path, headers=HTML)
+        assert answer.status_code == 404 and f"page={pages + 1}" in answer.data.decode(), path
+    assert client.get(f"/grants.json?page={pages}").status_code == 200

@@ -129,3 +129,13 @@ def test_the_index_is_written_by_build(build_dir):
         assert db.execute("SELECT COUNT(*) FROM form_fts WHERE form_fts MATCH '\"ckingbi\"'").fetchone()[0] > 0
     finally:
         db.close()
+
+
+def test_a_page_past_the_last_is_a_404_saying_how_many_there_are(server):
+    # It answered 200 with no results, which reads as "nothing found".
+    pages = found(server, "q=council&size=20")["pages"]
+    for path in (f"search.json?q=council&page={pages + 1}", f"search?q=council&page={pages + 1}"):
+        answer = fetch(f"{server}{path}", headers={"Accept": "text/html"})
+        assert answer.status == 404 and f"{pages} pages of 20" in answer.text, path
+    assert fetch(f"{server}search.json?q=council&page={pages}").status == 200
+    assert fetch(f"{server}search.json?q=zzzzqqqq&page=1").status == 200  # no results is one empty page, not an error

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus, urlencode
 
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, NotFound
 
 from cscip_kg.derived import read_listing, rows
 from cscip_kg.listing_queries import RECORD, UNIT
@@ -216,6 +216,10 @@ def select(prepared: Prepared, args: MultiDict[str, str], here: str) -> Page:
     listing = prepared.listing
     filters, sort, desc, number, size = parse_request(listing, args)
     kept = prepared.kept(filters, sort, desc)
+    pages = max(1, -(-len(kept) // size))
+    if number > pages:  # an empty page past the end would read as "no such rows"
+        raise NotFound(f"page={number}: {len(kept)} {'row fills' if len(kept) == 1 else 'rows fill'} "
+                       f"{pages} page{'' if pages == 1 else 's'} of {size}")
     shown = [prepared.rows[i] for i in kept[(number - 1) * size:number * size]]
     page = Page(listing, shown, len(kept), len(prepared.rows), number, size, sort, desc, filters)
     page.facets = [_facet(prepared, c, kept, filters, args, here, sort, desc) for c in listing.facets]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
-from werkzeug.exceptions import BadRequest, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, NotFound, ServiceUnavailable
 
 from cscip_kg.opened import Build
 from cscip_kg.search_db import KIND_LABELS, SEARCH_FILE, Found, OutdatedIndex, SearchDB
@@ -72,6 +72,9 @@ def _search(fmt: formats.Format) -> Response:
     rows = [{"iri": h.iri, "label": h.label, "kind": h.kind, "kindLabel": kind_label(h.kind), "matched": h.matched,
              "description": h.description, "href": href(build, h.iri)} for h in found.hits]
     pages = max(1, -(-found.total // size))
+    if page > pages:  # an empty page past the end would read as "nothing found"
+        raise NotFound(f"page={page}: {found.total} {'result fills' if found.total == 1 else 'results fill'} "
+                       f"{pages} page{'' if pages == 1 else 's'} of {size}")
     links = _links(text, kind, page, pages, size)
     if fmt is JSON:
         response = jsonify({"query": text, "kind": kind, "total": found.total, "page": page, "size": size, "pages": pages,
