@@ -115,3 +115,12 @@ def test_the_home_page_leads_to_where_models_spread(server):
     links = parse(fetch(server, headers={"Accept": BROWSER}).text).links()
     assert any(href.startswith("/models/?") and "sort=adopters" in href for href in links), links
     assert fetch(server + "models/?sort=adopters&desc=1").status == 200
+
+
+@pytest.mark.parametrize("name", ["lineage", "adopters-of-model", "projects-by-theme", "authority-profile", "practice-area"])
+def test_question_forms_speak_in_words_not_prefixed_names(server, name):
+    # Labels and hints once read "entity (iri, default model:family-safeguarding)" and "(e.g. theme:residential-care)".
+    page = parse(fetch(f"{server}queries/{name}", headers={"Accept": "text/html"}).text)
+    words = " ".join(page.texts("label") + page.texts("small"))
+    assert words and not re.search(r"\b(?:model|theme|organisation|programme|practice-area|measure):[a-z]", words), words
+    assert "iri" not in words.split()

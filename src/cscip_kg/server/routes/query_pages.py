@@ -7,6 +7,7 @@ can download.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -21,6 +22,9 @@ from cscip_kg.server.routes.api import query_params
 bp = Blueprint("query_pages", __name__)
 
 
+_EXAMPLES = re.compile(r"\s*\(e\.g\.[^)]*\b[a-z-]+:[a-z0-9-]+[^)]*\)")
+
+
 @dataclass
 class Field:
     parameter: Parameter
@@ -28,9 +32,21 @@ class Field:
     options: list[Option]  # suggestions, grouped by kind where there are several kinds
 
     @property
+    def label(self) -> str:
+        """The header's description without its examples in prefixed names ("(e.g. model:mockingbird)"): the API
+        documentation shows those to programmers, the form offers the things themselves by name."""
+        return _EXAMPLES.sub("", self.parameter.description).strip()
+
+    @property
     def hint(self) -> str:
-        presence = "required" if self.parameter.required else f"default {self.parameter.default}" if self.parameter.default else "optional"
-        return f"{self.parameter.type}, {presence}"
+        """What to do with the field, in words: the default by its label, not a prefixed name."""
+        default = self.parameter.default
+        if self.parameter.required:
+            return "Required: pick one." if self.options else "Required."
+        if default:
+            label = next((o.label for o in self.options if o.value == default), default)
+            return f"If you leave it, the question is asked about {label}."
+        return "Optional: leave it as “(any)” to ask about all of them." if self.options else "Optional."
 
 
 def field(parameter: Parameter, value: str) -> Field:
