@@ -119,3 +119,17 @@ def test_sorting_grants_by_amount_on_a_phone(page, site):
     figures = [int(a.replace("£", "").replace(",", "")) for a in amounts]
     assert figures and figures == sorted(figures, reverse=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_question_s_answer_sorts_by_a_clicked_column(page, site):
+    # The answer tables of question pages could not be sorted (the browse pages sort on the server).
+    page.goto(site + "queries/grants-by-round")
+    table = page.locator("table.results").first
+    table.get_by_role("button", name="Amount").click()
+    table.get_by_role("button", name="Amount").click()
+    assert table.locator("th[aria-sort=descending]").inner_text().startswith("Amount")
+    values = table.locator("td[data-label=Amount] data[value]").evaluate_all("cells => cells.map(c => Number(c.value))")
+    assert len(values) > 10 and values == sorted(values, reverse=True)
+    table.get_by_role("button", name="Led by").click()
+    leads = [t.strip().lower() for t in table.locator("td[data-label='Led by']").all_inner_texts() if t.strip()]
+    assert leads == sorted(leads, key=lambda t: t.casefold()) or leads[0] <= leads[-1]
