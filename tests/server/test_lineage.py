@@ -180,4 +180,4 @@ def test_a_lineage_property_added_to_the_ontology_is_drawn_with_its_label(compil
         backwards = inverse or "took its cue from (read right to left)"
         along, against = "Late project took its cue from Early project", f"Early project {backwards} Late project"
         assert along in said or against in said, said
-        assert [w for w, _c in legend(drawn)] in (["took its cue from"], [backwards])
+        assert [k.words for k in legend(drawn)] in (["took its cue from"], [backwards])
