@@ -34,7 +34,8 @@ _KINDS = """SELECT ?kind ?label ?inverse WHERE {{
 
 # Columns, left to right: the way things flowed from round 1 to the programmes that spread them.
 COLUMNS = ("Where it started", "Original projects", "Practice models", "Continuations and combinations", "Programmes", "Adopters")
-LATER = ("continues", "scalesUp", "combinesModel")
+# A project that continues or scales up another is a later phase by definition, whatever its round.
+LATER = ("continues", "scalesUp")
 
 
 @dataclass
@@ -163,8 +164,13 @@ def _column(node: Node, relations: set[str], base: str) -> int:
     if "PracticeModel" in node.types:
         return 2
     if "Project" in node.types:
-        later = relations & set(LATER) or (node.rounds and "cscip-round-1" not in node.rounds)
-        return 3 if later else 1
+        # Its round says when it came; combining models says what it did, so a round 1 project that combined
+        # models (Family Valued) is an original project. Only a project with no round known is placed by that.
+        if relations & set(LATER):
+            return 3
+        if node.rounds:
+            return 1 if "cscip-round-1" in node.rounds else 3
+        return 3 if "combinesModel" in relations else 1
     if node.types & {"Programme", "FundingRound", "Strand"} or node.iri.startswith(base + "id/programme/"):
         return 4
     return 5 if relations & {"adoptsModel"} else 0

@@ -50,6 +50,8 @@ def test_sfpc_lineage_runs_from_round_1_projects_through_models_to_the_programme
         assert (f"{ID}project/{project}", "implementsModel", f"{ID}model/{model}") in edges
     columns = {n["iri"]: COLUMNS[n["column"]] for n in found["nodes"]}  # type: ignore[index]
     assert columns[f"{ID}project/family-safeguarding"] == "Original projects"
+    # A round 1 project that combined models is still an original project: its round says when it came.
+    assert columns[f"{ID}project/family-valued"] == "Original projects"
     assert columns[f"{ID}model/family-safeguarding"] == "Practice models"
     assert columns[f"{ID}programme/sfpc"] == "Programmes"
     # Its adopters came through it; a sibling (the round 2 continuation of a project it spreads) did not.
@@ -178,4 +180,4 @@ def test_a_lineage_property_added_to_the_ontology_is_drawn_with_its_label(compil
         backwards = inverse or "took its cue from (read right to left)"
         along, against = "Late project took its cue from Early project", f"Early project {backwards} Late project"
         assert along in said or against in said, said
-        assert [w for w, _c in legend(drawn)] in (["took its cue from"], [backwards])
+        assert [k.words for k in legend(drawn)] in (["took its cue from"], [backwards])

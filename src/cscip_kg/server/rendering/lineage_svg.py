@@ -10,11 +10,16 @@ wrapped text before dot sees it. Every box is a focusable link with an
 accessible name. Adopters are grouped by the programme they adopted through
 (``Routes``, from ``spread.py``); on a programme's own diagram the
 adopters through other programmes are folded into one box per programme.
+Each kind of link has its own colour and dash and one wording, its arrows
+pointing the way the words read; the key of lines wraps into rows as wide as
+the diagram (a page showing the SVG inline gives the key in HTML instead).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 
@@ -22,18 +27,25 @@ from cscip_kg.lineage_view import Edge, Lineage, Node
 from cscip_kg.server.rendering.lineage_dot import FONT, LINE, PAD_X, PAD_Y, Box, LayoutUnavailable, Link, place, run_dot, text_width, wrap
 from cscip_kg.spread import Routes
 
-__all__ = ["LayoutUnavailable", "Routes", "legend", "oriented", "render", "run_dot"]
+__all__ = ["Key", "LayoutUnavailable", "Routes", "legend", "oriented", "render", "run_dot"]
 
-HEAD_FONT, LEGEND_Y, TOP = 14, 16, 40
-# Colours per kind of link (the ontology property's local name). The words are the ontology's: rdfs:label read
-# along the link, cscip:inverseLabel read against it (lineage_view gives both), so a lineage property added to the
-# ontology is drawn, worded and listed in the legend without a line here; it takes DEFAULT_COLOUR until given one.
-COLOURS: dict[str, str] = {
-    "continues": "#1d70b8", "scalesUp": "#5694ca", "implementsModel": "#00703c", "adaptsModel": "#85994b",
-    "combinesModel": "#4c2c92", "spreadsModel": "#d4351c", "spreadsProject": "#d4351c", "adoptsModel": "#b58840",
-    "wasInfluencedBy": "#505a5f", "developedBy": "#912b88", "grewOutOf": "#f47738",
+HEAD_FONT, KEY_FONT, KEY_ROW = 14, 12, 18
+BOLD = 1.15  # bold text runs about this much wider than ``text_width``'s estimate for regular text
+# How each kind of link (the ontology property's local name) is drawn: an Okabe–Ito colour (told apart with
+# colour-blindness) and a dash pattern, so no two kinds look alike even where colours run short. Related kinds share a
+# colour and differ by dash. The words are the ontology's: rdfs:label read along the link, cscip:inverseLabel read
+# against it (lineage_view gives both), so a lineage property added to the ontology is drawn, worded and keyed
+# without a line here: it takes the first colour and dash no other kind on its diagram has (``styles``).
+SOLID, DASHED, DOTTED, DASH_DOT = "", "7 4", "2 3", "9 3 2 3"
+STYLES: dict[str, tuple[str, str]] = {
+    "adoptsModel": ("#0072b2", SOLID), "spreadsModel": ("#d55e00", SOLID), "spreadsProject": ("#d55e00", DASHED),
+    "usesModel": ("#009e73", DASH_DOT), "implementsModel": ("#009e73", SOLID), "adaptsModel": ("#009e73", DASHED),
+    "combinesModel": ("#009e73", DOTTED), "continues": ("#000000", SOLID), "scalesUp": ("#000000", DASHED),
+    "wasInfluencedBy": ("#000000", DOTTED), "grewOutOf": ("#cc79a7", SOLID), "developedBy": ("#e69f00", SOLID),
+    "round": ("#56b4e9", SOLID),
 }
-DEFAULT_COLOUR = "#505a5f"
+PALETTE = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+DASHES = (SOLID, DASHED, DOTTED, DASH_DOT)
 BOX_KINDS = (  # (types, words, box fill): the first that matches a node
     ({"PracticeModel"}, "practice model", "#fff4d6"),
     ({"Project"}, "project", "#e8f1fb"),
@@ -58,8 +70,39 @@ def wording(edge: Edge, forward: bool) -> str:
     return edge.inverse or f"{label} (read right to left)"
 
 
-def colour(relation: str) -> str:
-    return COLOURS.get(relation, DEFAULT_COLOUR)
+def styles(relations: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """(colour, dash) of each kind of link: its own, else the first that no other kind here has."""
+    found = {r: STYLES[r] for r in relations if r in STYLES}
+    spare = (style for style in itertools.product(PALETTE, DASHES) if style not in found.values())
+    for relation in sorted(set(relations) - set(found)):
+        found[relation] = next(spare, (PALETTE[-1], SOLID))
+    return found
+
+
+def reading(lineage: Lineage) -> dict[str, bool]:
+    """Each kind of link → whether it is worded along the data (its label) rather than against it (inverse label).
+
+    One wording per kind, the one that reads left to right for most of its links here, so a kind appears once in the
+    key ("grew into", never also "grew out of"); each arrow points the way its words read, so a link that runs the
+    other way on the page has its arrow pointing left.
+    """
+    votes: dict[str, int] = {}
+    kinds: dict[str, Edge] = {}
+    for edge in lineage.edges:
+        source, target = lineage.nodes.get(edge.source), lineage.nodes.get(edge.target)
+        if source is not None and target is not None:
+            votes[edge.relation] = votes.get(edge.relation, 0) + (1 if source.column <= target.column else -1)
+            kinds.setdefault(edge.relation, edge)
+    ways = {relation: vote >= 0 for relation, vote in votes.items()}
+    # Two kinds worded alike ("spread by" is the inverse of spreads model and of spreads project) are worded the
+    # other way round ("spreads model", "spreads project") when that tells every one of them apart.
+    said = Counter(wording(kinds[r], way) for r, way in ways.items())
+    for words in [w for w, n in said.items() if n > 1]:
+        alike = [r for r, way in ways.items() if wording(kinds[r], way) == words]
+        other = {r: wording(kinds[r], not ways[r]) for r in alike}
+        if len(set(other.values())) == len(alike) and not set(other.values()) & set(said):
+            ways.update({r: not ways[r] for r in alike})
+    return ways
 
 
 def oriented(edge: Edge, placed: dict[str, Placed]) -> tuple[Placed, str, Placed]:
@@ -132,15 +175,22 @@ def boxes(lineage: Lineage, link: Callable[[str], str | None], routes: Routes | 
             stands_for[member.iri] = box.key
     return found, stands_for
 
-def legend(lineage: Lineage) -> list[tuple[str, str]]:
-    """(words, colour) for each kind of line drawn, worded as it reads left to right (as the arrows run)."""
-    seen: dict[str, str] = {}
+@dataclass(frozen=True)
+class Key:
+    """One kind of line in the key: its words (read along the arrow), colour and dash pattern ("" when solid)."""
+    words: str
+    colour: str
+    dash: str
+
+
+def legend(lineage: Lineage) -> list[Key]:
+    """One key entry for each kind of line drawn, worded as it reads along its arrows."""
+    ways, seen = reading(lineage), dict[str, Key]()
+    drawn = styles(ways)
     for edge in sorted(lineage.edges, key=lambda e: e.relation):
-        source, target = lineage.nodes.get(edge.source), lineage.nodes.get(edge.target)
-        if source is None or target is None:
-            continue
-        seen.setdefault(wording(edge, source.column <= target.column), colour(edge.relation))
-    return list(seen.items())
+        if edge.relation in ways and edge.relation not in seen:
+            seen[edge.relation] = Key(wording(edge, ways[edge.relation]), *drawn[edge.relation])
+    return list(seen.values())
 
 
 def _links(lineage: Lineage, stands_for: dict[str, str], found: list[Box]) -> list[Link]:
@@ -180,19 +230,23 @@ def _box_svg(box: Box) -> str:
     return f'<a href="{escape(box.href)}" aria-label="{escape(name)}">{inner}</a>'
 
 
-def render(lineage: Lineage, title: str, link: Callable[[str], str | None], routes: Routes | None = None) -> str:
-    """The whole SVG document (without XML declaration), every text escaped; LayoutUnavailable if dot cannot run."""
+def render(lineage: Lineage, title: str, link: Callable[[str], str | None], routes: Routes | None = None,
+           key: bool = True) -> str:
+    """The whole SVG document (without XML declaration), every text escaped; LayoutUnavailable if dot cannot run.
+
+    ``key``: draw the key of lines above the diagram, wrapped into rows as wide as the diagram (the page that shows
+    the SVG inline says it in HTML instead, beside the diagram, where it wraps to the window).
+    """
     found, stands_for = boxes(lineage, link, routes)
-    links = _links(lineage, stands_for, found)
     titles = [t for t, _nodes in lineage.columns()]
     widths = {c: max(b.width for b in found if b.column == c) for c in {b.column for b in found}}
     headings = {c: wrap(titles[c], max(widths[c], 110), HEAD_FONT) for c in widths}
-    keys = legend(lineage)
-    top = LEGEND_Y + 18 + max((len(h) for h in headings.values()), default=1) * (HEAD_FONT + 4) + 10
-    group_labels = dict(routes.labels) if routes else {}
-    drawn = place(found, links, group_labels, top)
-    width = max(drawn.width, sum(40 + text_width(w, 12) for w, _c in keys) + 8)
-    height = drawn.height
+    top = 20 + max((len(h) for h in headings.values()), default=1) * (HEAD_FONT + 4)
+    drawn = place(found, _links(lineage, stands_for, found), dict(routes.labels) if routes else {}, top)
+    keys = legend(lineage) if key else []
+    width = max([drawn.width] + [_key_width(k) + 8 for k in keys])
+    key_parts, shift = _key_svg(keys, width)
+    height = drawn.height + shift
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
         f'role="group" aria-labelledby="lineage-title" aria-describedby="lineage-desc" font-family="system-ui, sans-serif" '
@@ -202,27 +256,60 @@ def render(lineage: Lineage, title: str, link: Callable[[str], str | None], rout
         '<defs><marker id="lineage-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#505a5f"/></marker></defs>',
         f'<rect x="0" y="0" width="{width:.0f}" height="{height:.0f}" fill="#ffffff"/>',
+        *key_parts,
+        f'<g transform="translate(0 {shift:.0f})">',
     ]
-    x = 4.0
-    for words, stroke in keys:
-        parts.append(f'<line x1="{x:.1f}" y1="{LEGEND_Y - 4}" x2="{x + 24:.1f}" y2="{LEGEND_Y - 4}" stroke="{stroke}" stroke-width="3"/>'
-                     + _text(x + 30, LEGEND_Y, [words], 12))
-        x += 40 + text_width(words, 12)
     for column, lines in headings.items():
         if column in drawn.anchors:
-            parts.append(_text(drawn.anchors[column], LEGEND_Y + 18 + HEAD_FONT, lines, HEAD_FONT, "middle", "700"))
+            # Centred over its column, but kept inside the page: a heading wider than a narrow first or last column
+            # ("Where it started" over "CSCIP round 1") would otherwise run off the edge.
+            half = max(text_width(line, HEAD_FONT) for line in lines) * BOLD / 2 + 4
+            x = min(max(drawn.anchors[column], half), width - half)
+            parts.append(_text(x, 10 + HEAD_FONT, lines, HEAD_FONT, "middle", "700"))
     for label, cx, cy, cw, ch in drawn.clusters:
         parts.append(f'<rect x="{cx:.1f}" y="{cy:.1f}" width="{cw:.1f}" height="{ch:.1f}" rx="6" fill="none" stroke="#b1b4b6" '
                      f'stroke-dasharray="4 3"/>' + _text(cx + 6, cy + 16, label, 13, weight="600"))
+    parts += _edges_svg(lineage, found, drawn.edges)
+    parts += [_box_svg(box) for box in found]
+    parts += ["</g>", "</svg>"]
+    return "\n".join(parts)
+
+
+def _key_width(item: Key) -> float:
+    return 48 + text_width(item.words, KEY_FONT)
+
+
+def _key_svg(keys: list[Key], width: float) -> tuple[list[str], float]:
+    """The key of lines, in rows no wider than ``width`` (never cut at the edge), and the height it takes."""
+    parts: list[str] = []
+    x, row = 4.0, 0
+    for item in keys:
+        if x > 4 and x + _key_width(item) > width:
+            x, row = 4.0, row + 1
+        y = 16 + row * KEY_ROW
+        parts.append(f'<line x1="{x:.1f}" y1="{y - 4}" x2="{x + 32:.1f}" y2="{y - 4}" stroke="{item.colour}" stroke-width="2"'
+                     + (f' stroke-dasharray="{item.dash}"' if item.dash else "") + ' marker-end="url(#lineage-arrow)"/>'
+                     + _text(x + 38, y, [item.words], KEY_FONT))
+        x += _key_width(item)
+    return parts, (row + 1) * KEY_ROW + 6 if keys else 0.0
+
+
+def _edges_svg(lineage: Lineage, found: list[Box], edges: list[tuple[Link, str]]) -> list[str]:
+    """Each link's line in its kind's colour and dash, its arrow pointing the way its words read, titled in words."""
     named = {b.key: b.label for b in found}
     kinds = {e.relation: e for e in lineage.edges}
-    for (left, right, relation, forward), d in drawn.edges:
-        words = f"{named[left]} {wording(kinds[relation], forward)} {named[right]}"
-        parts.append(f'<path d="{d}" fill="none" stroke="{colour(relation)}" stroke-width="2" '
-                     f'marker-end="url(#lineage-arrow)"><title>{escape(words)}</title></path>')
-    parts += [_box_svg(box) for box in found]
-    parts.append("</svg>")
-    return "\n".join(parts)
+    ways = reading(lineage)
+    drawn = styles(ways)
+    parts = []
+    for (left, right, relation, forward), d in edges:
+        along = ways.get(relation, True)
+        first, last = (left, right) if forward == along else (right, left)
+        words = f"{named[first]} {wording(kinds[relation], along)} {named[last]}"
+        stroke, dash = drawn.get(relation, (PALETTE[-1], SOLID))
+        parts.append(f'<path d="{d}" fill="none" stroke="{stroke}" stroke-width="2"'
+                     + (f' stroke-dasharray="{dash}"' if dash else "")
+                     + f' marker-{"end" if first == left else "start"}="url(#lineage-arrow)"><title>{escape(words)}</title></path>')
+    return parts
 
 
 def describe(lineage: Lineage, placed: dict[str, Placed]) -> str:

@@ -18,7 +18,17 @@ from werkzeug.exceptions import NotFound
 from cscip_kg.lineage_view import Lineage, Node, lineage
 from cscip_kg.server.context import current_build, negotiated, plain_error
 from cscip_kg.server.rendering import formats
-from cscip_kg.server.rendering.lineage_svg import BOX_KINDS, ORGANISATION, LayoutUnavailable, group_of, layout, legend, oriented, render
+from cscip_kg.server.rendering.lineage_svg import (
+    BOX_KINDS,
+    ORGANISATION,
+    Key,
+    LayoutUnavailable,
+    group_of,
+    layout,
+    legend,
+    oriented,
+    render,
+)
 from cscip_kg.server.rendering.views import LINEAGE_KINDS, Link, href, lineage_path
 from cscip_kg.server.routes.spread_pages import routes
 
@@ -37,7 +47,7 @@ class Diagram:
     title: str
     svg: Markup
     columns: list[tuple[str, list[tuple[Link, str]]]]  # column title → (box, note such as "through SFPC")
-    lines: list[tuple[str, str]]  # (words, colour) of each kind of line
+    lines: list[Key]  # words, colour and dash of each kind of line, read along its arrows
     boxes: list[tuple[str, str]]  # (words, fill) of each kind of box
     href: str | None  # the lineage page, whose .svg and .json twins carry the same
 
@@ -50,7 +60,8 @@ def drawn(found: Lineage, title: str) -> Diagram:
     def link(iri: str) -> str | None:
         return href(current, iri)
 
-    svg = Markup(render(found, title, link, paths))  # every text in it is escaped by lineage_svg
+    # The key is the figure's HTML caption (it wraps to the window), so the inline SVG leaves its own out.
+    svg = Markup(render(found, title, link, paths, key=False))  # every text in it is escaped by lineage_svg
     adopted: dict[str, list[str]] = {}
     for edge in found.edges:
         if edge.relation == "adoptsModel":
