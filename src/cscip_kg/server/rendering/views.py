@@ -37,6 +37,7 @@ DCTERMS = "http://purl.org/dc/terms/"
 # What a source document's description takes from the page itself (its description and notes are this project's).
 READ_ON_THE_PAGE = frozenset((DCTERMS + "title", DCTERMS + "publisher", DCTERMS + "issued", DCTERMS + "modified",
                               DCTERMS + "date", CSCIP + "originalURL", "http://www.w3.org/2000/01/rdf-schema#label"))
+INCOMING_CAP = 20  # values of one property pointing at it shown in the folded table before "show all" (a source page caps its groups alike)
 _PRECISE = "SELECT ?s ?g ?source WHERE {{ {branches} }}"
 
 
@@ -53,6 +54,7 @@ class Value:
 class Row:
     predicate: Link
     values: list[Value]
+    rest: Link | None = None  # the values past the cap, behind a link
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ def short(iri: str, prefixes: dict[str, str]) -> str:
 class EntityView:
     def __init__(self, description: Description, build: Build, path: str) -> None:
         self.d, self.build = description, build
+        self._links: dict[Term, Link] = {}
         self.iri = description.iri.value
         self.title = description.label(description.iri) or short(self.iri, build.prefixes)
         self.types = [self.link(t) for t in description.types()]
@@ -83,7 +86,8 @@ class EntityView:
         self.bases = self._bases()
         self.rows = self._rows(description.iri, skip_types=True)
         self.kinds = self._kinds()
-        self.incoming = [Row(self.link(ox.NamedNode(p)), [self.value(s, g, s, p) for s, g in values.items()])
+        self.all_incoming = request.args.get("all") == "points"
+        self.incoming = [self._incoming_row(p, values)
                          for p, values in sorted(description.incoming().items(), key=lambda kv: self._sort_key(kv[0]))]
         self.disputes = self._disputes()
         prefix = request.script_root + "/" + path
@@ -92,6 +96,12 @@ class EntityView:
         self.jsonld = jsonld(description, self.title, request.host_url.rstrip("/") + prefix, build.base + "def/")
 
     def link(self, term: Term) -> Link:
+        # A source's page shows each of its hundreds of citers twice (its groups, the folded table): made once.
+        if term not in self._links:
+            self._links[term] = self._make_link(term)
+        return self._links[term]
+
+    def _make_link(self, term: Term) -> Link:
         if isinstance(term, ox.NamedNode):
             label = self.d.label(term) or LABELS.get(term.value) or graph_label(self.build, term.value)
             shortened = short(term.value, self.build.prefixes)
@@ -193,6 +203,18 @@ class EntityView:
                     name = Link("figures its evaluations gave", name.href, name.text)
                 disputes.append(Dispute(name, words))
         return disputes
+
+    def _incoming_row(self, predicate: str, values: dict[Term, list[str]]) -> Row:
+        """What points at it by one property, sorted by what a reader sees; past ``INCOMING_CAP`` the rest is
+        behind a link (``?all=points``): a source is named by hundreds of things, and only the values shown
+        have their sources looked up."""
+        ordered = sorted(values.items(), key=lambda kv: (self.link(kv[0]).text.lower(), _key(kv[0])))
+        shown = ordered if self.all_incoming else ordered[:INCOMING_CAP]
+        rest = None
+        if len(shown) < len(ordered):
+            rest = Link(f"… and {len(ordered) - len(shown):,} more: show all {len(ordered):,}",
+                        f"{request.script_root}{request.path}?all=points#points")
+        return Row(self.link(ox.NamedNode(predicate)), [self.value(s, g, s, predicate) for s, g in shown], rest)
 
     def _sort_key(self, predicate: str) -> tuple[int, str]:
         # Labels and types first, then alphabetical by what a reader sees.
