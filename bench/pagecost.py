@@ -4,7 +4,7 @@
 
 Builds the app in this process on each build folder (no answer cache, one query worker, which pages never
 use) and requests every page type — entity pages (model, organisation, programme, round, strand,
-project, grant, report, theme), the theme/organisation/programme profiles, the lineage page, the browse
+project, grant, report, theme, source), the theme/organisation/programme profiles, the lineage page, the browse
 pages, home and search — for the same entities at both scales (copy 0 of bench/generate.py's data is the
 real graph, so its IRIs are the ×1 IRIs). The engine is hooked to record every query a page runs: the
 query is evaluated once more, its rows read to the end (pyoxigraph evaluates lazily, as the rows are
@@ -49,14 +49,15 @@ from cscip_kg.namespaces import CSCIP_NS, ID_BASE  # noqa: E402
 
 # Entity pages by class (exact rdf:type; rounds and strands are typed as such, not as Programme).
 CLASSES = {"model": "PracticeModel", "programme": "Programme", "round": "FundingRound", "strand": "Strand",
-           "project": "Project", "grant": "Grant", "report": "EvaluationReport", "theme": "Theme"}
+           "project": "Project", "grant": "Grant", "report": "EvaluationReport", "theme": "Theme",
+           "source": "SourceDocument"}
 PROFILES = {"theme profile": ("theme", "/themes/"), "organisation profile": ("organisation", "/organisations/"),
             "programme profile": ("programme", "/programmes/")}
 BROWSE = ("models", "projects", "grants", "organisations", "reports", "programmes", "themes")
 SEARCHES = ("mokingbird", "FDAC", "NWD", "SFPC", "Herts", "Leeds council", "family safeguarding", "council")
 # Entities a page type must include whatever the spacing picks: the heaviest ones known.
 ALWAYS = {"programme": ["programme/sfpc"], "model": ["model/family-safeguarding"], "organisation": ["organisation/walsall"],
-          "programme profile": ["programme/sfpc"], "lineage": ["model/family-safeguarding"]}
+          "source": ["source/dfe-insights-2021"], "programme profile": ["programme/sfpc"], "lineage": ["model/family-safeguarding"]}
 FLOOR_MS = 0.05  # below this a page runs no query worth judging; its ratio is not checked
 
 

@@ -36,6 +36,7 @@ from cscip_kg.server.content.entity_pages import (
     total,
 )
 from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, disputed, projects, records
+from cscip_kg.server.content.entity_sources import source
 from cscip_kg.server.content.named import run, table
 from cscip_kg.server.rendering.humanize import basis_words, count_words, date_words
 from cscip_kg.server.rendering.links import Cell, Link, Table
@@ -241,7 +242,7 @@ def _text(row: ox.QuerySolution, name: str) -> str:
 
 BUILDERS: dict[str, Callable[[Facts], Page]] = {
     "model": model, "project": project, "programme": programme, "organisation": organisation, "grant": grant,
-    "report": report, "theme": theme,
+    "report": report, "theme": theme, "source": source,
 }
 
 

@@ -44,6 +44,18 @@ class Section:
     partials: list[str] = field(default_factory=list)  # other helpers' Jinja partials shown here, if present
     more: list[tuple[Table, str]] = field(default_factory=list)  # further tables after ``table``, each with its caption
     empty: str = ""  # said when the section ends up with no words and no table (a page may add its own table later)
+    groups: list[Group] = field(default_factory=list)  # lists of links under headings of their own (a source's citers)
+
+
+@dataclass
+class Group:
+    """A headed list of links (one kind of thing), capped, with a link to the rest (or back to the cap)."""
+
+    id: str
+    title: str
+    count: int
+    links: list[Link]
+    rest: Link | None = None
 
 
 @dataclass

@@ -37,6 +37,7 @@ DCTERMS = "http://purl.org/dc/terms/"
 # What a source document's description takes from the page itself (its description and notes are this project's).
 READ_ON_THE_PAGE = frozenset((DCTERMS + "title", DCTERMS + "publisher", DCTERMS + "issued", DCTERMS + "modified",
                               DCTERMS + "date", CSCIP + "originalURL", "http://www.w3.org/2000/01/rdf-schema#label"))
+INCOMING_CAP = 20  # values of one property pointing at it shown in the folded table before "show all" (a source page caps its groups alike)
 _PRECISE = "SELECT ?s ?g ?source WHERE {{ {branches} }}"
 
 
@@ -53,6 +54,7 @@ class Value:
 class Row:
     predicate: Link
     values: list[Value]
+    rest: Link | None = None  # the values past the cap, behind a link
 
 
 @dataclass(frozen=True)
@@ -73,18 +75,21 @@ def short(iri: str, prefixes: dict[str, str]) -> str:
 class EntityView:
     def __init__(self, description: Description, build: Build, path: str) -> None:
         self.d, self.build = description, build
+        self._links: dict[Term, Link] = {}
         self.iri = description.iri.value
         self.title = description.label(description.iri) or short(self.iri, build.prefixes)
         self.types = [self.link(t) for t in description.types()]
-        self.precise = precise_sources(build, description)
+        self.all_incoming = request.args.get("all") == "points"
+        pointing = [(p, self._shown(values)) for p, values in
+                    sorted(description.incoming().items(), key=lambda kv: self._sort_key(kv[0]))]
+        self.precise = PreciseSources(build, description, {_key(s) for _p, (shown, _n) in pointing for s, _g in shown})
         self._sources: dict[tuple[str, str, str, str], list[str]] = {}
         self._shared = tuple(f"{build.base}id/{kind}/" for kind in SHARED_KINDS)
         self.records = record_sources(build, description, self._shared, compiled_graphs(build, description))
         self.bases = self._bases()
         self.rows = self._rows(description.iri, skip_types=True)
         self.kinds = self._kinds()
-        self.incoming = [Row(self.link(ox.NamedNode(p)), [self.value(s, g, s, p) for s, g in values.items()])
-                         for p, values in sorted(description.incoming().items(), key=lambda kv: self._sort_key(kv[0]))]
+        self.incoming = [self._incoming_row(p, shown, count) for p, (shown, count) in pointing]
         self.disputes = self._disputes()
         prefix = request.script_root + "/" + path
         self.alternates = [Link(fmt.names[0], f"{prefix}.{fmt.names[0]}", fmt.media_type) for fmt in formats.GRAPHS]
@@ -92,6 +97,12 @@ class EntityView:
         self.jsonld = jsonld(description, self.title, request.host_url.rstrip("/") + prefix, build.base + "def/")
 
     def link(self, term: Term) -> Link:
+        # A source's page shows each of its hundreds of citers twice (its groups, the folded table): made once.
+        if term not in self._links:
+            self._links[term] = self._make_link(term)
+        return self._links[term]
+
+    def _make_link(self, term: Term) -> Link:
         if isinstance(term, ox.NamedNode):
             label = self.d.label(term) or LABELS.get(term.value) or graph_label(self.build, term.value)
             shortened = short(term.value, self.build.prefixes)
@@ -137,7 +148,7 @@ class EntityView:
             found = self.records.sources(graph, subject, predicate, other) if (shared or not own) and other is not None \
                 and not registry else []
             if shared and not found and other is not None and not _key(other).startswith(self._shared):
-                found = self.precise.get((_key(other), graph), [])  # the record it points at (an adoption)
+                found = self.precise.get((_key(other), graph))  # the record it points at (an adoption)
             document = catalogue().source(subject)
             if document is not None and document.url and predicate in READ_ON_THE_PAGE:
                 found = [subject]
@@ -194,6 +205,19 @@ class EntityView:
                 disputes.append(Dispute(name, words))
         return disputes
 
+    def _shown(self, values: dict[Term, list[str]]) -> tuple[list[tuple[Term, list[str]]], int]:
+        """What points at it by one property, sorted by what a reader sees, and capped at ``INCOMING_CAP`` unless
+        ``?all=points`` (a source is named by hundreds of things); with how many there are in all."""
+        ordered = sorted(values.items(), key=lambda kv: (self.link(kv[0]).text.lower(), _key(kv[0])))
+        return (ordered if self.all_incoming else ordered[:INCOMING_CAP]), len(ordered)
+
+    def _incoming_row(self, predicate: str, shown: list[tuple[Term, list[str]]], count: int) -> Row:
+        rest = None
+        if len(shown) < count:
+            rest = Link(f"… and {count - len(shown):,} more: show all {count:,}",
+                        f"{request.script_root}{request.path}?all=points#points")
+        return Row(self.link(ox.NamedNode(predicate)), [self.value(s, g, s, predicate) for s, g in shown], rest)
+
     def _sort_key(self, predicate: str) -> tuple[int, str]:
         # Labels and types first, then alphabetical by what a reader sees.
         return (0 if predicate in (RDF_TYPE,) else 1, self.link(ox.NamedNode(predicate)).text.lower())
@@ -216,18 +240,31 @@ def _key(term: Term) -> str:
     return key_of(term)
 
 
-def precise_sources(build: Build, description: Description) -> dict[tuple[str, str], list[str]]:
-    """(subject, graph) → the sources that subject names in that graph: one query, anchored on the
-    entity and the records pointing at it (an adoption names the page it was found on)."""
-    subjects = {description.iri.value} | {s.value for s, _p, o, _g in description.quads
-                                          if o == description.iri and isinstance(s, ox.NamedNode)}
-    branches = each_iri("s", subjects, "GRAPH ?g { ?s <http://purl.org/dc/terms/source> ?source }")
-    result = build.engine.query(Prepared(_PRECISE.format(branches=branches)))
-    assert isinstance(result, ox.QuerySolutions)
-    found: dict[tuple[str, str], list[str]] = {}
-    for row in result:
-        found.setdefault((row["s"].value, row["g"].value), []).append(row["source"].value)
-    return found
+class PreciseSources:
+    """(subject, graph) → the sources that subject names in that graph, for the entity and the records pointing
+    at it (an adoption names the page it was found on). One query for the entity and the subjects the page
+    shows first; the rest of them in one more, only if something asks about one (a page's "Sources" section
+    does; the hundreds of things citing a source, behind "show all", are otherwise never looked up)."""
+
+    def __init__(self, build: Build, description: Description, shown: set[str]) -> None:
+        self.build = build
+        self.found: dict[tuple[str, str], list[str]] = {}
+        self.rest = {description.iri.value} | {s.value for s, _p, o, _g in description.quads
+                                               if o == description.iri and isinstance(s, ox.NamedNode)}
+        self._fetch((shown & self.rest) | {description.iri.value})
+
+    def _fetch(self, subjects: set[str]) -> None:
+        self.rest -= subjects
+        branches = each_iri("s", subjects, "GRAPH ?g { ?s <http://purl.org/dc/terms/source> ?source }")
+        result = self.build.engine.query(Prepared(_PRECISE.format(branches=branches)))
+        assert isinstance(result, ox.QuerySolutions)
+        for row in result:
+            self.found.setdefault((row["s"].value, row["g"].value), []).append(row["source"].value)
+
+    def get(self, key: tuple[str, str]) -> list[str]:
+        if key[0] in self.rest:
+            self._fetch(set(self.rest))
+        return self.found.get(key, [])
 
 
 def compiled_graphs(build: Build, description: Description) -> set[str]:
