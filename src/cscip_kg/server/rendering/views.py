@@ -17,7 +17,7 @@ from cscip_kg.engine import Prepared
 from cscip_kg.namespaces import CSCIP_NS, compact
 from cscip_kg.opened import Build
 from cscip_kg.server.rendering import formats
-from cscip_kg.server.rendering.basis import Basis, basis_in_words, disagreement_in_words, kind_of
+from cscip_kg.server.rendering.basis import INFERRED, Basis, basis_in_words, disagreement_in_words, kind_of
 from cscip_kg.server.rendering.humanize import literal_words, money
 from cscip_kg.server.rendering.jsonld import jsonld
 from cscip_kg.server.rendering.links import Link, href
@@ -37,7 +37,16 @@ DCTERMS = "http://purl.org/dc/terms/"
 # What a source document's description takes from the page itself (its description and notes are this project's).
 READ_ON_THE_PAGE = frozenset((DCTERMS + "title", DCTERMS + "publisher", DCTERMS + "issued", DCTERMS + "modified",
                               DCTERMS + "date", CSCIP + "originalURL", "http://www.w3.org/2000/01/rdf-schema#label"))
-_PRECISE = "SELECT ?s ?g ?source WHERE {{ {branches} }}"
+_PRECISE = "SELECT ?s ?g ?source ?o ?link ?basis ?note WHERE {{ {branches} }}"
+PROV = "http://www.w3.org/ns/prov#"
+PROV_INFLUENCE = PROV + "qualifiedInfluence"
+LINEAGE_LINK = CSCIP + "lineageLink"
+# The lineage links into and out of the entity, with the sources each carries: the lineage graph is derived at build
+# time from the sources' facts, so a statement in it is shown as derived from those sources, never as stated by it.
+_LINKS = """{{ GRAPH <{graph}> {{ {iri} <{influence}> ?link . ?link <{influencer}> ?o {details} }} BIND({iri} AS ?s) }}
+  UNION {{ GRAPH <{graph}> {{ ?s <{influence}> ?link . ?link <{influencer}> {iri} {details} }} BIND({iri} AS ?o) }}"""
+_LINK_DETAILS = """; <http://purl.org/dc/terms/source> ?source
+  OPTIONAL {{ ?link <{basis}> ?basis }} OPTIONAL {{ ?link <{note}> ?note }}"""
 
 
 @dataclass
@@ -47,6 +56,7 @@ class Value:
     sources: list[Link] = field(default_factory=list)
     nested: list[Row] = field(default_factory=list)
     basis: str = ""  # on what the fact rests, in words, where a statement record says more than its graph
+    derived: bool = False  # stated only in the lineage graph: derived by the build from ``sources``' facts
 
 
 @dataclass
@@ -77,6 +87,7 @@ class EntityView:
         self.title = description.label(description.iri) or short(self.iri, build.prefixes)
         self.types = [self.link(t) for t in description.types()]
         self.precise = precise_sources(build, description)
+        self._lineage = build.base + "graph/lineage"
         self._sources: dict[tuple[str, str, str, str], list[str]] = {}
         self._shared = tuple(f"{build.base}id/{kind}/" for kind in SHARED_KINDS)
         self.records = record_sources(build, description, self._shared, compiled_graphs(build, description))
@@ -116,6 +127,11 @@ class EntityView:
             if amount is not None:
                 return Value(amount, note, sources)
             return Value(self.link(term), note, sources, self._rows(term))
+        if graphs and all(graph == self._lineage for graph in graphs):
+            derived = self.precise.derived(owner, predicate, _key(other))
+            inferred = derived is not None and kind_of(derived.basis or None) == INFERRED
+            basis = basis_in_words(Basis(INFERRED, derived.note)) if inferred and derived else ""
+            return Value(self.link(term), note, sources, basis=basis, derived=True)
         return Value(self.link(term), note, sources)
 
     def sources_of(self, subject: str, graph: str, predicate: str = "", other: Term | None = None) -> list[str]:
@@ -130,18 +146,21 @@ class EntityView:
         A source document's title, publisher and dates are read on the page itself.
         """
         key = (subject, graph, predicate, _key(other) if other is not None else "")
+        derived = self.precise.derived(subject, predicate, key[3]) if graph == self._lineage else None
+        if derived is not None:  # the lineage graph is no source: its link names the sources it was derived from
+            self._sources[key] = derived.sources
         if key not in self._sources:
-            own = self.precise.get((subject, graph))
+            own = self.precise.graphs.get((subject, graph))
             registry = graph == self.build.base + "graph/registry"
             shared = subject.startswith(self._shared) and not registry
             found = self.records.sources(graph, subject, predicate, other) if (shared or not own) and other is not None \
                 and not registry else []
             if shared and not found and other is not None and not _key(other).startswith(self._shared):
-                found = self.precise.get((_key(other), graph), [])  # the record it points at (an adoption)
+                found = self.precise.graphs.get((_key(other), graph), [])  # the record it points at (an adoption)
             document = catalogue().source(subject)
             if document is not None and document.url and predicate in READ_ON_THE_PAGE:
                 found = [subject]
-            self._sources[key] = found or own or [graph]
+            self._sources[key] = found or own or ([] if graph == self._lineage else [graph])
         return self._sources[key]
 
     def _money(self, node: ox.BlankNode) -> Link | None:
@@ -207,7 +226,7 @@ class EntityView:
                       [self.value(o, g, None, predicate) for o, g in values.items()])
             if subject == self.d.iri:
                 for value, term in zip(row.values, values, strict=True):
-                    value.basis = self.bases.get((predicate, term), "")
+                    value.basis = self.bases.get((predicate, term), value.basis)
             rows.append(row)
         return rows
 
@@ -216,17 +235,61 @@ def _key(term: Term) -> str:
     return key_of(term)
 
 
-def precise_sources(build: Build, description: Description) -> dict[tuple[str, str], list[str]]:
-    """(subject, graph) → the sources that subject names in that graph: one query, anchored on the
-    entity and the records pointing at it (an adoption names the page it was found on)."""
+@dataclass
+class Derived:
+    """A lineage link as its page shows it: the sources of the facts it was derived from, its basis and why."""
+
+    sources: list[str] = field(default_factory=list)
+    basis: str = ""  # a cscip:basis IRI
+    note: str = ""  # cscip:inferenceNote, for an inferred link
+
+
+@dataclass
+class Precise:
+    graphs: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (subject, graph) → its sources there
+    links: dict[str, Derived] = field(default_factory=dict)  # lineage link → what it was derived from
+    ends: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (influencee, influencer) → their links
+
+    def derived(self, subject: str, predicate: str, other: str) -> Derived | None:
+        """What a statement of the lineage graph was derived from: its own link's, or the links of its two ends."""
+        if predicate == PROV_INFLUENCE:
+            return self.links.get(other)
+        links = [self.links[link] for link in self.ends.get((subject, other), [])]
+        if not links:
+            return None
+        merged = Derived(list(dict.fromkeys(s for link in links for s in link.sources)))
+        basis = {link.basis for link in links}
+        if len(basis) == 1:
+            merged.basis, merged.note = links[0].basis, links[0].note
+        return merged
+
+
+def precise_sources(build: Build, description: Description) -> Precise:
+    """(subject, graph) → the sources that subject names in that graph, and the lineage links into and out of the
+    entity with their sources: one query, anchored on the entity and the records pointing at it (an adoption
+    names the page it was found on)."""
     subjects = {description.iri.value} | {s.value for s, _p, o, _g in description.quads
                                           if o == description.iri and isinstance(s, ox.NamedNode)}
+    lineage = build.base + "graph/lineage"
+    details = _LINK_DETAILS.format(basis=CSCIP + "basis", note=CSCIP + "inferenceNote")
+    links = _LINKS.format(graph=lineage, iri=f"<{description.iri.value}>", influence=PROV_INFLUENCE,
+                          influencer=PROV + "influencer", details=details)
     branches = each_iri("s", subjects, "GRAPH ?g { ?s <http://purl.org/dc/terms/source> ?source }")
-    result = build.engine.query(Prepared(_PRECISE.format(branches=branches)))
+    result = build.engine.query(Prepared(_PRECISE.format(branches=f"{{ {branches} }} UNION {links} ")))
     assert isinstance(result, ox.QuerySolutions)
-    found: dict[tuple[str, str], list[str]] = {}
+    found = Precise()
     for row in result:
-        found.setdefault((row["s"].value, row["g"].value), []).append(row["source"].value)
+        if row["link"] is None:
+            found.graphs.setdefault((row["s"].value, row["g"].value), []).append(row["source"].value)
+            continue
+        link = found.links.setdefault(row["link"].value, Derived())
+        if row["source"].value not in link.sources:
+            link.sources.append(row["source"].value)
+        link.basis = row["basis"].value if row["basis"] is not None else link.basis
+        link.note = row["note"].value if row["note"] is not None else link.note
+        ends = found.ends.setdefault((row["s"].value, key_of(row["o"])), [])
+        if row["link"].value not in ends:
+            ends.append(row["link"].value)
     return found
 
 

@@ -98,7 +98,8 @@ def _named_graph(iri: ox.NamedNode, fmt: formats.Format, path: str) -> Response:
     build = current_build()
     if fmt is formats.HTML:
         links = [(f.names[0], f"{request.script_root}/{path}.{f.names[0]}", f.media_type) for f in formats.GRAPHS]
-        page = render_template("graph.html", build=build, iri=iri.value, size=build.graph_sizes[iri.value], alternates=links)
+        page = render_template("graph.html", build=build, iri=iri.value, size=build.graph_sizes[iri.value], alternates=links,
+                               derived=iri.value == build.base + "graph/lineage")
         return _linked(Response(page), path)
     result = build.engine.query(Prepared(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}"))
     assert isinstance(result, ox.QueryTriples)
