@@ -1,5 +1,5 @@
 """Say how we know: the derived lineage graph is never shown as a source, and a derived row names the sources its
-link cites."""
+link cites, and a Basis cell says which sites state its row."""
 
 from __future__ import annotations
 
@@ -74,3 +74,10 @@ def test_an_inferred_lineage_link_says_why(client, compiled):
 def test_the_lineage_graph_page_says_it_is_derived(client):
     page = words(html(client, "/graph/lineage"))
     assert "derived by the build" in page and "No source states this graph" in page
+
+
+def test_a_basis_cell_says_which_sites_state_its_row(client):
+    page = html(client, "/id/organisation/hertfordshire")
+    cells = re.findall(r'<td data-label="Basis">(.*?)</td>', page, re.S)
+    assert cells and not [cell for cell in cells if words(cell) == "stated by the source"], cells
+    assert any(words(cell).startswith("stated by ") and "." in words(cell) for cell in cells)

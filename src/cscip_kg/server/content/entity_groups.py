@@ -24,6 +24,7 @@ from cscip_kg.server.content.entity_pages import (
     Page,
     Paragraph,
     Section,
+    basis_cell,
     evaluations_section,
     funding_section,
     joined,
@@ -154,9 +155,10 @@ def organisation(facts: Facts) -> Page:
     how = lambda p: "lead" if p.how == CSCIP + "leadOrganisation" else "partner"  # noqa: E731
     spread = lineage_section(facts, skip=(CSCIP + "adoptsModel",) if adopted else (), partials=SPREAD_MAPS)
     if adopted:
+        rows = [([models(r)], [r[1]], [Link(r[3])] if r[3] else [], r[4], source_links(facts.build, r[5])) for r in adopted]
         spread.table = Table(["Took up", "Through", "Details", "Basis", "Stated by"],
-                             [[[models(r)], [r[1]], [Link(r[3])] if r[3] else [], [Link(basis_words(r[4]))],
-                               source_links(facts.build, r[5])] for r in adopted])
+                             [[model, through, details, basis_cell(basis, links), links]
+                              for model, through, details, basis, links in rows])
         spread.caption = "Models it took up"
     evaluated = [seq(row[1], f" ({row[0]})") for row in took_part if "evaluat" in row[0]]
     intro = [["It evaluated or coordinated the evaluation of ", *listed(evaluated), "."]] if evaluated else []
