@@ -1,19 +1,28 @@
-"""Say how we know: the derived lineage graph is never shown as a source, and a derived row names the sources its
-link cites, and a Basis cell says which sites state its row."""
+"""Say how we know: the derived lineage graph is never shown as a source, a derived row names the sources its link
+cites, a Basis cell says which sites state its row; and /def/ lists the ontology's terms."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
 from cscip_kg.build import CompiledGraph
-from cscip_kg.namespaces import ENTITY_KINDS, ID_BASE
+from cscip_kg.namespaces import ENTITY_KINDS, ID_BASE, compact
+from cscip_kg.server.rendering.humanize import article
 from tests.helpers import select
 
 BASE = "https://w3id.org/cscip-kg/"
 LINEAGE = f"{BASE}graph/lineage"
+ONTOLOGY = Path(__file__).resolve().parents[2] / "ontology"
+OWL = "http://www.w3.org/2002/07/owl#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+TERM_TYPES = {f"{OWL}Class", f"{RDFS}Class", f"{OWL}ObjectProperty", f"{OWL}DatatypeProperty",
+              f"{OWL}AnnotationProperty", f"{RDF}Property"}
 
 
 def html(client: FlaskClient, path: str) -> str:
@@ -81,3 +90,28 @@ def test_a_basis_cell_says_which_sites_state_its_row(client):
     cells = re.findall(r'<td data-label="Basis">(.*?)</td>', page, re.S)
     assert cells and not [cell for cell in cells if words(cell) == "stated by the source"], cells
     assert any(words(cell).startswith("stated by ") and "." in words(cell) for cell in cells)
+
+
+def test_the_ontology_page_lists_every_class_and_property_with_its_label(client):
+    store = ox.Store()
+    for path in sorted(ONTOLOGY.glob("*.ttl")):
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    page = html(client, "/def/")
+    assert "A ontology" not in words(page)
+    for heading in ("Classes", "Lineage properties", "Object properties", "Datatype properties"):
+        assert re.search(rf'<h2 id="[a-z]+-title">{heading}</h2>', page), heading
+    terms = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(f"{RDF}type"), None)
+             if q.object.value in TERM_TYPES and isinstance(q.subject, ox.NamedNode)}
+    for term in terms:
+        if term.startswith(f"{BASE}def/"):
+            labels = [q.object.value for q in store.quads_for_pattern(ox.NamedNode(term), ox.NamedNode(f"{RDFS}label"), None)]
+            assert re.search(rf'<a href="/def/{term[len(BASE) + 4:]}"[^>]*>{re.escape(labels[0])}</a>',
+                             page.replace("&#39;", "'")), term
+        else:
+            assert f"<code>{compact(term)}</code>" in page, term
+
+
+@pytest.mark.parametrize(("words_", "expected"), [("ontology", "An"), ("evaluation report", "An"), ("class", "A"),
+                                                 ("unitary authority", "A"), ("local authority", "A")])
+def test_the_article_fits_the_word(words_, expected):
+    assert article(words_) == expected

@@ -38,7 +38,7 @@ from cscip_kg.server.content.entity_pages import (
 )
 from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, disputed, projects, records
 from cscip_kg.server.content.named import run, table
-from cscip_kg.server.rendering.humanize import basis_words, count_words, date_words
+from cscip_kg.server.rendering.humanize import article, basis_words, count_words, date_words
 from cscip_kg.server.rendering.links import Cell, Link, Table
 from cscip_kg.server.rendering.source_links import source_links
 from cscip_kg.server.rendering.tables import people_table
@@ -133,7 +133,8 @@ def organisation(facts: Facts) -> Page:
     found = projects(facts.build, "organisation", facts.iri)
     profile, took_part = authority_profile(facts)
     kinds = [t.text for t in facts.view.types if t.text not in ("organisation", "formal organisation")]
-    summary: list[Paragraph] = [[facts.view.title, " is ", "a " + (kinds[0] if kinds else "organisation"),
+    kind = kinds[0] if kinds else "organisation"
+    summary: list[Paragraph] = [[facts.view.title, " is ", f"{article(kind).lower()} {kind}",
                                  *gss(took_part), "."]]
     if description(facts):
         summary.append(description(facts))

@@ -18,7 +18,7 @@ from cscip_kg.namespaces import CSCIP_NS, compact
 from cscip_kg.opened import Build
 from cscip_kg.server.rendering import formats
 from cscip_kg.server.rendering.basis import INFERRED, Basis, basis_in_words, disagreement_in_words, kind_of
-from cscip_kg.server.rendering.humanize import literal_words, money
+from cscip_kg.server.rendering.humanize import article, literal_words, money
 from cscip_kg.server.rendering.jsonld import jsonld
 from cscip_kg.server.rendering.links import Link, href
 from cscip_kg.server.rendering.record_sources import key_of, record_sources
@@ -86,6 +86,7 @@ class EntityView:
         self.iri = description.iri.value
         self.title = description.label(description.iri) or short(self.iri, build.prefixes)
         self.types = [self.link(t) for t in description.types()]
+        self.article = article(self.types[0].text) if self.types else "A"
         self.precise = precise_sources(build, description)
         self._lineage = build.base + "graph/lineage"
         self._sources: dict[tuple[str, str, str, str], list[str]] = {}
