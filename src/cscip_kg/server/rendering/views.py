@@ -37,14 +37,15 @@ DCTERMS = "http://purl.org/dc/terms/"
 # What a source document's description takes from the page itself (its description and notes are this project's).
 READ_ON_THE_PAGE = frozenset((DCTERMS + "title", DCTERMS + "publisher", DCTERMS + "issued", DCTERMS + "modified",
                               DCTERMS + "date", CSCIP + "originalURL", "http://www.w3.org/2000/01/rdf-schema#label"))
-_PRECISE = "SELECT ?s ?g ?source ?o ?link ?basis ?note WHERE {{ {branches} }}"
+_PRECISE = "SELECT ?s ?g ?source ?from ?to ?link ?basis ?note WHERE {{ {branches} }}"
 PROV = "http://www.w3.org/ns/prov#"
 PROV_INFLUENCE = PROV + "qualifiedInfluence"
 LINEAGE_LINK = CSCIP + "lineageLink"
 # The lineage links into and out of the entity, with the sources each carries: the lineage graph is derived at build
 # time from the sources' facts, so a statement in it is shown as derived from those sources, never as stated by it.
-_LINKS = """{{ GRAPH <{graph}> {{ {iri} <{influence}> ?link . ?link <{influencer}> ?o {details} }} BIND({iri} AS ?s) }}
-  UNION {{ GRAPH <{graph}> {{ ?s <{influence}> ?link . ?link <{influencer}> {iri} {details} }} BIND({iri} AS ?o) }}"""
+# The entity's own end is left unbound (the parser knows it).
+_LINKS = """{{ GRAPH <{graph}> {{ {iri} <{influence}> ?link . ?link <{influencer}> ?to {details} }} }}
+  UNION {{ GRAPH <{graph}> {{ ?from <{influence}> ?link . ?link <{influencer}> {iri} {details} }} }}"""
 _LINK_DETAILS = """; <http://purl.org/dc/terms/source> ?source
   OPTIONAL {{ ?link <{basis}> ?basis }} OPTIONAL {{ ?link <{note}> ?note }}"""
 
@@ -276,7 +277,9 @@ def precise_sources(build: Build, description: Description) -> Precise:
     links = _LINKS.format(graph=lineage, iri=f"<{description.iri.value}>", influence=PROV_INFLUENCE,
                           influencer=PROV + "influencer", details=details)
     branches = each_iri("s", subjects, "GRAPH ?g { ?s <http://purl.org/dc/terms/source> ?source }")
-    result = build.engine.query(Prepared(_PRECISE.format(branches=f"{{ {branches} }} UNION {links} ")))
+    # A sub-select: Virtuoso 7 fails to compile a one-IRI VALUES block beside other branches ("equiv replaces filter").
+    own = f"{{ SELECT ?s ?g ?source WHERE {{ {branches} }} }}"
+    result = build.engine.query(Prepared(_PRECISE.format(branches=f"{own} UNION {links}")))
     assert isinstance(result, ox.QuerySolutions)
     found = Precise()
     for row in result:
@@ -288,7 +291,9 @@ def precise_sources(build: Build, description: Description) -> Precise:
             link.sources.append(row["source"].value)
         link.basis = row["basis"].value if row["basis"] is not None else link.basis
         link.note = row["note"].value if row["note"] is not None else link.note
-        ends = found.ends.setdefault((row["s"].value, key_of(row["o"])), [])
+        entity = description.iri.value
+        ends = found.ends.setdefault((key_of(row["from"]) if row["from"] else entity,
+                                      key_of(row["to"]) if row["to"] else entity), [])
         if row["link"].value not in ends:
             ends.append(row["link"].value)
     return found
