@@ -24,6 +24,7 @@ from cscip_kg.server.content.entity_pages import (
     Page,
     Paragraph,
     Section,
+    basis_cell,
     evaluations_section,
     funding_section,
     joined,
@@ -38,7 +39,7 @@ from cscip_kg.server.content.entity_pages import (
 from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, disputed, projects, records
 from cscip_kg.server.content.entity_sources import source
 from cscip_kg.server.content.named import run, table
-from cscip_kg.server.rendering.humanize import basis_words, count_words, date_words
+from cscip_kg.server.rendering.humanize import article, basis_words, count_words, date_words
 from cscip_kg.server.rendering.links import Cell, Link, Table
 from cscip_kg.server.rendering.source_links import source_links
 from cscip_kg.server.rendering.tables import people_table
@@ -133,7 +134,8 @@ def organisation(facts: Facts) -> Page:
     found = projects(facts.build, "organisation", facts.iri)
     profile, took_part = authority_profile(facts)
     kinds = [t.text for t in facts.view.types if t.text not in ("organisation", "formal organisation")]
-    summary: list[Paragraph] = [[facts.view.title, " is ", "a " + (kinds[0] if kinds else "organisation"),
+    kind = kinds[0] if kinds else "organisation"
+    summary: list[Paragraph] = [[facts.view.title, " is ", f"{article(kind).lower()} {kind}",
                                  *gss(took_part), "."]]
     if description(facts):
         summary.append(description(facts))
@@ -155,9 +157,10 @@ def organisation(facts: Facts) -> Page:
     how = lambda p: "lead" if p.how == CSCIP + "leadOrganisation" else "partner"  # noqa: E731
     spread = lineage_section(facts, skip=(CSCIP + "adoptsModel",) if adopted else (), partials=SPREAD_MAPS)
     if adopted:
+        rows = [([models(r)], [r[1]], [Link(r[3])] if r[3] else [], r[4], source_links(facts.build, r[5])) for r in adopted]
         spread.table = Table(["Took up", "Through", "Details", "Basis", "Stated by"],
-                             [[[models(r)], [r[1]], [Link(r[3])] if r[3] else [], [Link(basis_words(r[4]))],
-                               source_links(facts.build, r[5])] for r in adopted])
+                             [[model, through, details, basis_cell(basis, links), links]
+                              for model, through, details, basis, links in rows])
         spread.caption = "Models it took up"
     evaluated = [seq(row[1], f" ({row[0]})") for row in took_part if "evaluat" in row[0]]
     intro = [["It evaluated or coordinated the evaluation of ", *listed(evaluated), "."]] if evaluated else []

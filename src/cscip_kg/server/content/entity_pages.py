@@ -19,9 +19,10 @@ import pyoxigraph as ox
 from cscip_kg.namespaces import CSCIP_NS
 from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, report_documents
 from cscip_kg.server.content.lineage_words import lineage_words
+from cscip_kg.server.rendering.basis import Basis, basis_in_words, kind_of
 from cscip_kg.server.rendering.humanize import Money, basis_words, count_words, pounds
 from cscip_kg.server.rendering.links import Cell, Link, Table, href
-from cscip_kg.server.rendering.source_links import source_links
+from cscip_kg.server.rendering.source_links import site_name, source_links
 from cscip_kg.server.rendering.views import EntityView, short
 
 CSCIP = CSCIP_NS
@@ -266,10 +267,26 @@ def records_table(records: list[RecordFacts], facts: Facts, show: tuple[str, ...
         for column in show:
             pair = getattr(record, column)
             row.append([facts.link(*pair)] if pair else [])
+        sources = source_links(facts.build, record.sources)
+        # Which source states it, why it was inferred, or who claims it: "stated by the source" on every row said nothing.
         row += [[Link(record.role)] if record.role else [], [Link(record.dates)] if record.dates else [],
-                [Link(basis_words(record.basis))], source_links(facts.build, record.sources)]
+                basis_cell(record.basis, sources, record.note, record.caveat), sources]
         rows.append(row)
     return Table(columns, rows)
+
+
+def basis_cell(basis: str | None, sources: list[Link], note: str = "", caveat: str = "") -> Cell:
+    """A row's basis in words: which sources state it (by site), why it was inferred, or who claims it.
+    "stated by the source" on every row of a table said nothing a reader could not assume."""
+    names = tuple(dict.fromkeys(site_name(link) for link in sources))
+    try:
+        kind = kind_of(basis)
+    except ValueError:  # a label rather than an IRI ("stated", "Conflicting")
+        try:
+            kind = kind_of((basis or "").strip().capitalize())
+        except ValueError:
+            return [Link(basis_words(basis))]
+    return [Link(basis_in_words(Basis(kind, note, names, caveat)))]
 
 
 def partners_section(facts: Facts, roles: dict[str, str], incoming: dict[str, str] | None = None) -> Section:

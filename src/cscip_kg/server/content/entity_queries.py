@@ -54,7 +54,7 @@ PROJECT_ANCHORS = {
 }
 
 _RECORDS = """SELECT ?record ?org ?orgLabel ?model ?modelLabel ?programme ?programmeLabel ?project ?projectLabel
-       ?role ?dates ?status ?basis ?source WHERE {{
+       ?role ?dates ?status ?basis ?note ?caveat ?source WHERE {{
   {anchor}
   {{ ?org cscip:qualifiedAdoption ?record }} UNION {{ ?org cscip:qualifiedParticipation ?record }}
   OPTIONAL {{ ?org rdfs:label ?orgLabel }}
@@ -65,6 +65,8 @@ _RECORDS = """SELECT ?record ?org ?orgLabel ?model ?modelLabel ?programme ?progr
   OPTIONAL {{ ?record cscip:datesStatedAs ?dates }}
   OPTIONAL {{ ?record cscip:claimStatus ?status }}
   OPTIONAL {{ ?record cscip:basis ?basis }}
+  OPTIONAL {{ ?record cscip:inferenceNote ?note }}
+  OPTIONAL {{ ?record <http://www.w3.org/2004/02/skos/core#editorialNote> ?caveat }}
   OPTIONAL {{ ?record dcterms:source ?source }}
 }}"""
 
@@ -101,6 +103,8 @@ class RecordFacts:
     dates: str
     basis: str | None
     sources: list[str] = field(default_factory=list)
+    note: str = ""  # why it was inferred (cscip:inferenceNote)
+    caveat: str = ""  # a doubt about it (skos:editorialNote)
 
 
 def _value(row: ox.QuerySolution, name: str) -> str | None:
@@ -150,7 +154,8 @@ def records(build: Build, kind: str, iri: ox.NamedNode) -> list[RecordFacts]:
             assert organisation is not None  # the pattern binds ?org
             found[key] = RecordFacts(key, organisation, _pair(row, "model"), _pair(row, "programme"), _pair(row, "project"),
                                      _value(row, "role") or "", _value(row, "dates") or "",
-                                     _value(row, "basis") or _value(row, "status"))
+                                     _value(row, "basis") or _value(row, "status"), [],
+                                     _value(row, "note") or "", _value(row, "caveat") or "")
         source = _value(row, "source")
         if source and source not in found[key].sources:
             found[key].sources.append(source)

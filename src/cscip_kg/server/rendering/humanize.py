@@ -160,6 +160,16 @@ def column_label(name: str, ontology: dict[str, str] | None = None) -> str:
     return words[:1].upper() + words[1:]
 
 
+def article(words: str) -> str:
+    """"A" or "An" before ``words`` as they are said: an ontology, an evaluation report, a unit, an hour."""
+    word = words.strip().split(" ", 1)[0].lower()
+    if word.startswith(("uni", "use", "one", "eu")):
+        return "A"
+    if word.startswith(("hour", "honest", "heir")) or word[:1] in "aeiou":
+        return "An"
+    return "A"
+
+
 def count_words(number: int, singular: str, plural: str | None = None) -> str:
     """3 projects, 1 project, no projects."""
     if number == 0:

@@ -44,3 +44,8 @@ def source_links(build: Build, keys: list[str]) -> list[Link]:
         link = source_link(build, key)
         seen.setdefault(link.href or link.text, link)
     return list(seen.values())
+
+
+def site_name(link: Link) -> str:
+    """A source link's site ("gov.uk") where it opens a web page, else its text: short enough to repeat in a row."""
+    return host(link.href) if link.href and link.href.startswith(("http://", "https://")) else link.text

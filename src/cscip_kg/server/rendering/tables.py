@@ -24,9 +24,9 @@ from cscip_kg.anchored import each_iri
 from cscip_kg.engine import Prepared
 from cscip_kg.opened import Build
 from cscip_kg.server.cache import per_build
-from cscip_kg.server.rendering.humanize import basis_words, column_label, literal_words, money
+from cscip_kg.server.rendering.humanize import basis_words, column_label, join_words, literal_words, money
 from cscip_kg.server.rendering.links import Cell, Link, Table, href
-from cscip_kg.server.rendering.source_links import source_links
+from cscip_kg.server.rendering.source_links import site_name, source_links
 from cscip_kg.server.rendering.views import short
 from cscip_kg.server.rendering.vocabulary import LABELS
 
@@ -78,6 +78,8 @@ def people_table(build: Build, names: list[str], solutions: Sequence[ox.QuerySol
         row = merged[key]
         row[-1] = _unique(row[-1])
         rows.append(row)
+    for index in [i for i, n in enumerate(shown) if n in BASIS] if sources else []:
+        _name_stating(rows, index)
     columns = [headings.get(n) or column_label(n, ontology_labels()) for n in shown]
     for repeated in [i for i, c in enumerate(columns) if columns.count(c) > 1 and all(_coded(row[i]) for row in merged.values())]:
         columns[repeated] = ""  # the same fact as another column, as a code: ``?relatedType`` beside ``?typeLabel``
@@ -86,6 +88,15 @@ def people_table(build: Build, names: list[str], solutions: Sequence[ox.QuerySol
     else:
         rows = [row[:-1] for row in rows]
     return _drop_empty(Table(columns, rows, frozenset(i for i, n in enumerate(shown) if n == money_column)))
+
+
+def _name_stating(rows: list[list[Cell]], index: int) -> None:
+    """A stated row's basis names the sites that state it ("stated by gov.uk"), as an entity page's does:
+    "stated by the source" on every row said nothing a reader could not assume."""
+    for row in rows:
+        names = [site_name(link) for link in row[-1]]
+        if names and [link.text for link in row[index]] == [basis_words(None)]:
+            row[index] = [Link("stated by " + join_words(list(dict.fromkeys(names))))]
 
 
 def _coded(cell: Cell) -> bool:

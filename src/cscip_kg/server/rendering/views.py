@@ -17,8 +17,8 @@ from cscip_kg.engine import Prepared
 from cscip_kg.namespaces import CSCIP_NS, compact
 from cscip_kg.opened import Build
 from cscip_kg.server.rendering import formats
-from cscip_kg.server.rendering.basis import Basis, basis_in_words, disagreement_in_words, kind_of
-from cscip_kg.server.rendering.humanize import literal_words, money
+from cscip_kg.server.rendering.basis import INFERRED, Basis, basis_in_words, disagreement_in_words, kind_of
+from cscip_kg.server.rendering.humanize import article, literal_words, money
 from cscip_kg.server.rendering.jsonld import jsonld
 from cscip_kg.server.rendering.links import Link, href
 from cscip_kg.server.rendering.record_sources import key_of, record_sources
@@ -38,7 +38,17 @@ DCTERMS = "http://purl.org/dc/terms/"
 READ_ON_THE_PAGE = frozenset((DCTERMS + "title", DCTERMS + "publisher", DCTERMS + "issued", DCTERMS + "modified",
                               DCTERMS + "date", CSCIP + "originalURL", "http://www.w3.org/2000/01/rdf-schema#label"))
 INCOMING_CAP = 20  # values of one property pointing at it shown in the folded table before "show all" (a source page caps its groups alike)
-_PRECISE = "SELECT ?s ?g ?source WHERE {{ {branches} }}"
+_PRECISE = "SELECT ?s ?g ?source ?from ?to ?link ?basis ?note WHERE {{ {branches} }}"
+PROV = "http://www.w3.org/ns/prov#"
+PROV_INFLUENCE = PROV + "qualifiedInfluence"
+LINEAGE_LINK = CSCIP + "lineageLink"
+# The lineage links into and out of the entity, with the sources each carries: the lineage graph is derived at build
+# time from the sources' facts, so a statement in it is shown as derived from those sources, never as stated by it.
+# The entity's own end is left unbound (the parser knows it).
+_LINKS = """{{ GRAPH <{graph}> {{ {iri} <{influence}> ?link . ?link <{influencer}> ?to {details} }} }}
+  UNION {{ GRAPH <{graph}> {{ ?from <{influence}> ?link . ?link <{influencer}> {iri} {details} }} }}"""
+_LINK_DETAILS = """; <http://purl.org/dc/terms/source> ?source
+  OPTIONAL {{ ?link <{basis}> ?basis }} OPTIONAL {{ ?link <{note}> ?note }}"""
 
 
 @dataclass
@@ -48,6 +58,7 @@ class Value:
     sources: list[Link] = field(default_factory=list)
     nested: list[Row] = field(default_factory=list)
     basis: str = ""  # on what the fact rests, in words, where a statement record says more than its graph
+    derived: bool = False  # stated only in the lineage graph: derived by the build from ``sources``' facts
 
 
 @dataclass
@@ -82,7 +93,9 @@ class EntityView:
         self.all_incoming = request.args.get("all") == "points"
         pointing = [(p, self._shown(values)) for p, values in
                     sorted(description.incoming().items(), key=lambda kv: self._sort_key(kv[0]))]
+        self.article = article(self.types[0].text) if self.types else "A"
         self.precise = PreciseSources(build, description, {_key(s) for _p, (shown, _n) in pointing for s, _g in shown})
+        self._lineage = build.base + "graph/lineage"
         self._sources: dict[tuple[str, str, str, str], list[str]] = {}
         self._shared = tuple(f"{build.base}id/{kind}/" for kind in SHARED_KINDS)
         self.records = record_sources(build, description, self._shared, compiled_graphs(build, description))
@@ -127,6 +140,11 @@ class EntityView:
             if amount is not None:
                 return Value(amount, note, sources)
             return Value(self.link(term), note, sources, self._rows(term))
+        if graphs and all(graph == self._lineage for graph in graphs):
+            derived = self.precise.derived(owner, predicate, _key(other))
+            inferred = derived is not None and kind_of(derived.basis or None) == INFERRED
+            basis = basis_in_words(Basis(INFERRED, derived.note)) if inferred and derived else ""
+            return Value(self.link(term), note, sources, basis=basis, derived=True)
         return Value(self.link(term), note, sources)
 
     def sources_of(self, subject: str, graph: str, predicate: str = "", other: Term | None = None) -> list[str]:
@@ -141,6 +159,9 @@ class EntityView:
         A source document's title, publisher and dates are read on the page itself.
         """
         key = (subject, graph, predicate, _key(other) if other is not None else "")
+        derived = self.precise.derived(subject, predicate, key[3]) if graph == self._lineage else None
+        if derived is not None:  # the lineage graph is no source: its link names the sources it was derived from
+            self._sources[key] = derived.sources
         if key not in self._sources:
             own = self.precise.get((subject, graph))
             registry = graph == self.build.base + "graph/registry"
@@ -152,7 +173,7 @@ class EntityView:
             document = catalogue().source(subject)
             if document is not None and document.url and predicate in READ_ON_THE_PAGE:
                 found = [subject]
-            self._sources[key] = found or own or [graph]
+            self._sources[key] = found or own or ([] if graph == self._lineage else [graph])
         return self._sources[key]
 
     def _money(self, node: ox.BlankNode) -> Link | None:
@@ -231,7 +252,7 @@ class EntityView:
                       [self.value(o, g, None, predicate) for o, g in values.items()])
             if subject == self.d.iri:
                 for value, term in zip(row.values, values, strict=True):
-                    value.basis = self.bases.get((predicate, term), "")
+                    value.basis = self.bases.get((predicate, term), value.basis)
             rows.append(row)
         return rows
 
@@ -240,31 +261,78 @@ def _key(term: Term) -> str:
     return key_of(term)
 
 
+@dataclass
+class Derived:
+    """A lineage link as its page shows it: the sources of the facts it was derived from, its basis and why."""
+
+    sources: list[str] = field(default_factory=list)
+    basis: str = ""  # a cscip:basis IRI
+    note: str = ""  # cscip:inferenceNote, for an inferred link
+
+
 class PreciseSources:
     """(subject, graph) → the sources that subject names in that graph, for the entity and the records pointing
-    at it (an adoption names the page it was found on). One query for the entity and the subjects the page
-    shows first; the rest of them in one more, only if something asks about one (a page's "Sources" section
+    at it (an adoption names the page it was found on), and the lineage links into and out of the entity with
+    the sources each was derived from. One query for the entity, its links and the subjects the page shows
+    first; the rest of the subjects in one more, only if something asks about one (a page's "Sources" section
     does; the hundreds of things citing a source, behind "show all", are otherwise never looked up)."""
 
     def __init__(self, build: Build, description: Description, shown: set[str]) -> None:
         self.build = build
-        self.found: dict[tuple[str, str], list[str]] = {}
-        self.rest = {description.iri.value} | {s.value for s, _p, o, _g in description.quads
-                                               if o == description.iri and isinstance(s, ox.NamedNode)}
-        self._fetch((shown & self.rest) | {description.iri.value})
+        self.entity = description.iri.value
+        self.graphs: dict[tuple[str, str], list[str]] = {}
+        self.links: dict[str, Derived] = {}  # lineage link → what it was derived from
+        self.ends: dict[tuple[str, str], list[str]] = {}  # (influencee, influencer) → their links
+        self.rest = {self.entity} | {s.value for s, _p, o, _g in description.quads
+                                     if o == description.iri and isinstance(s, ox.NamedNode)}
+        self._fetch((shown & self.rest) | {self.entity}, with_links=True)
 
-    def _fetch(self, subjects: set[str]) -> None:
+    def _fetch(self, subjects: set[str], with_links: bool = False) -> None:
         self.rest -= subjects
         branches = each_iri("s", subjects, "GRAPH ?g { ?s <http://purl.org/dc/terms/source> ?source }")
-        result = self.build.engine.query(Prepared(_PRECISE.format(branches=branches)))
+        # A sub-select: Virtuoso 7 fails to compile a one-IRI VALUES block beside other branches ("equiv replaces filter").
+        own = f"{{ SELECT ?s ?g ?source WHERE {{ {branches} }} }}"
+        if with_links:
+            details = _LINK_DETAILS.format(basis=CSCIP + "basis", note=CSCIP + "inferenceNote")
+            links = _LINKS.format(graph=self.build.base + "graph/lineage", iri=f"<{self.entity}>", influence=PROV_INFLUENCE,
+                                  influencer=PROV + "influencer", details=details)
+            own = f"{own} UNION {links}"
+        result = self.build.engine.query(Prepared(_PRECISE.format(branches=own)))
         assert isinstance(result, ox.QuerySolutions)
         for row in result:
-            self.found.setdefault((row["s"].value, row["g"].value), []).append(row["source"].value)
+            if row["link"] is None:
+                self.graphs.setdefault((row["s"].value, row["g"].value), []).append(row["source"].value)
+            else:
+                self._add_link(row)
+
+    def _add_link(self, row: ox.QuerySolution) -> None:
+        link = self.links.setdefault(row["link"].value, Derived())
+        if row["source"].value not in link.sources:
+            link.sources.append(row["source"].value)
+        link.basis = row["basis"].value if row["basis"] is not None else link.basis
+        link.note = row["note"].value if row["note"] is not None else link.note
+        ends = self.ends.setdefault((key_of(row["from"]) if row["from"] else self.entity,
+                                     key_of(row["to"]) if row["to"] else self.entity), [])
+        if row["link"].value not in ends:
+            ends.append(row["link"].value)
 
     def get(self, key: tuple[str, str]) -> list[str]:
         if key[0] in self.rest:
             self._fetch(set(self.rest))
-        return self.found.get(key, [])
+        return self.graphs.get(key, [])
+
+    def derived(self, subject: str, predicate: str, other: str) -> Derived | None:
+        """What a statement of the lineage graph was derived from: its own link's, or the links of its two ends."""
+        if predicate == PROV_INFLUENCE:
+            return self.links.get(other)
+        links = [self.links[link] for link in self.ends.get((subject, other), [])]
+        if not links:
+            return None
+        merged = Derived(list(dict.fromkeys(s for link in links for s in link.sources)))
+        basis = {link.basis for link in links}
+        if len(basis) == 1:
+            merged.basis, merged.note = links[0].basis, links[0].note
+        return merged
 
 
 def compiled_graphs(build: Build, description: Description) -> set[str]:

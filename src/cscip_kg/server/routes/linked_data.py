@@ -13,9 +13,10 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response as BaseResponse
 
-from cscip_kg.describe import add_labels, describe
+from cscip_kg.describe import Description, add_labels, describe
 from cscip_kg.engine import Prepared
 from cscip_kg.server.content.entity_groups import page_for
+from cscip_kg.server.content.ontology_page import ontology_page
 from cscip_kg.server.context import current_build, negotiated
 from cscip_kg.server.rendering import formats
 from cscip_kg.server.rendering.views import EntityView
@@ -78,13 +79,24 @@ def dereference(path: str) -> Response:
         return _named_graph(iri, fmt, path)
     if not description:
         raise NotFound(f"nothing is known about <{iri.value}> in this graph")
-    if fmt is formats.HTML:
+    if fmt is formats.HTML and path == "def/":
+        response = Response(_ontology_page(description, path))
+    elif fmt is formats.HTML:
         add_labels(build, description)
         view = EntityView(description, build, path)
         response = Response(render_template("entity.html", view=view, page=page_for(view)))
     else:
         response = Response(formats.serialize_triples(description.triples(), fmt, build.prefixes), content_type=fmt.content_type)
     return _linked(response, path)
+
+
+def _ontology_page(description: Description, path: str) -> str:
+    """The ontology's page lists its terms: its own description is only its metadata."""
+    build = current_build()
+    links = [(f.names[0], f"{request.script_root}/{path}.{f.names[0]}", f.media_type) for f in formats.GRAPHS]
+    page = ontology_page(build, description)
+    return render_template("ontology.html", build=build, iri=description.iri.value, alternates=links,
+                           title=page.title, page=page)
 
 
 def _linked(response: Response, path: str) -> Response:
@@ -98,7 +110,8 @@ def _named_graph(iri: ox.NamedNode, fmt: formats.Format, path: str) -> Response:
     build = current_build()
     if fmt is formats.HTML:
         links = [(f.names[0], f"{request.script_root}/{path}.{f.names[0]}", f.media_type) for f in formats.GRAPHS]
-        page = render_template("graph.html", build=build, iri=iri.value, size=build.graph_sizes[iri.value], alternates=links)
+        page = render_template("graph.html", build=build, iri=iri.value, size=build.graph_sizes[iri.value], alternates=links,
+                               derived=iri.value == build.base + "graph/lineage")
         return _linked(Response(page), path)
     result = build.engine.query(Prepared(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}"))
     assert isinstance(result, ox.QueryTriples)
