@@ -26,9 +26,8 @@ sys.path[:0] = [str(HERE.parent / "src")]
 
 from werkzeug.test import EnvironBuilder  # noqa: E402
 
-from cscip_kg.server import create_app  # noqa: E402
+from cscip_kg.server import close_app, create_app  # noqa: E402
 from cscip_kg.server.compression import compress  # noqa: E402
-from cscip_kg.server.context import POOL  # noqa: E402
 
 PATHS = ("/", "/id/source/dfe-insights-2021", "/static/vendor/yasgui/yasgui.min.js")
 BIG = PATHS[1]
@@ -80,9 +79,7 @@ def opened(build: Path, cache_mb: int) -> Iterator[Any]:
     try:
         yield app
     finally:
-        pool = app.extensions.get(POOL)
-        if pool is not None:
-            pool.close()
+        close_app(app)
 
 
 def main() -> None:

@@ -93,16 +93,13 @@ def in_process(client: FlaskClient) -> Iterator[str]:
 @contextmanager
 def open_app(config: dict[str, Any]) -> Iterator[Flask]:
     """An app made in this process (for Flask's test client); its query workers are stopped afterwards."""
-    from cscip_kg.server import create_app
-    from cscip_kg.server.context import POOL
+    from cscip_kg.server import close_app, create_app
 
     app = create_app(config)
     try:
         yield app
     finally:
-        pool = app.extensions.get(POOL)
-        if pool is not None:
-            pool.close()
+        close_app(app)
 
 
 def stop_process(process: subprocess.Popen[str] | subprocess.Popen[bytes], kill: bool = False) -> None:

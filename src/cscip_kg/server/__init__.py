@@ -63,6 +63,13 @@ PREFLIGHT_HEADERS = {
 }
 
 
+def close_app(app: Flask) -> None:
+    """Stop the app's query workers (if it has any): what a process that made an app does before it moves on."""
+    pool = app.extensions.get(POOL)
+    if pool is not None:
+        pool.close()
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app over the build folder the settings name; raises NoBuild if there is none."""
     settings = resolve(config)
