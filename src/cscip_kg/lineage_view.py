@@ -67,6 +67,13 @@ class Edge:
     sources: tuple[str, ...] = field(default=(), compare=False)
     kind_iri: str = field(default="", compare=False)  # the ontology property
     inverse: str = field(default="", compare=False)  # its cscip:inverseLabel (read from target to source), if any
+    programme_label: str | None = field(default=None, compare=False)
+
+    def details(self) -> str:
+        """Through which programme, in which role, when: "through SFPC (trial cohort; 2020-09)", or ""."""
+        extra = "; ".join(d for d in (self.role, self.dates) if d)
+        through = f"through {self.programme_label}" if self.programme_label else ""
+        return f"{through} ({extra})" if through and extra else through or extra
 
 
 @dataclass
@@ -112,7 +119,8 @@ def _edges(build: Build, iri: ox.NamedNode) -> list[Edge]:
         source, target = (node, via) if _value(row, "direction") == "descendant" else (via, node)
         edge = Edge(source, local_name(kind), target, _value(row, "kindLabel") or local_name(kind),
                     _value(row, "programme"), _value(row, "project"), _value(row, "role"), _value(row, "dates"),
-                    _value(row, "basis") or "stated", tuple((_value(row, "sources") or "").split()), kind)
+                    _value(row, "basis") or "stated", tuple((_value(row, "sources") or "").split()), kind,
+                    programme_label=_value(row, "programmeLabel"))
         edges.setdefault(edge, edge)
     return sorted(edges, key=lambda e: (e.source, e.relation, e.target))
 

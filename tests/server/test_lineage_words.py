@@ -83,3 +83,13 @@ def test_only_lineage_properties_are_lineage_links(client: FlaskClient):
     # cscip:evaluator is a prov:wasAssociatedWith, which PROV-O makes a prov:wasInfluencedBy: not a lineage link.
     words = {w for _d, w, _o in links(client, "/id/project/family-safeguarding")}
     assert words and not any("evaluat" in w or "lead" in w or "partner" in w for w in words), words
+
+
+def test_the_links_in_words_say_through_which_programme_in_which_role(client: FlaskClient):
+    # The words once said only "adopted by Walsall", where the diagram frames Walsall under SFPC.
+    html = page(client, "/lineage/model/family-safeguarding")
+    items = [" ".join(li.split()) for li in parse(html).texts("li")]
+    walsall = [t for t in items if "adopted by Walsall" in t]
+    assert walsall and "through Strengthening Families, Protecting Children (trial cohort" in walsall[0]
+    luton = next(t for t in items if "adopted by Luton" in t)
+    assert "through CSCIP round 2 (round 2 scale-up authority" in luton

@@ -127,7 +127,7 @@ def _answer(found: Lineage, fmt: formats.Format, title: str) -> Response:
     for edge in found.edges:
         if edge.source in placed and edge.target in placed:
             left, words, right = oriented(edge, placed)
-            sentences.append((named(left.node), words, named(right.node)))
+            sentences.append((named(left.node), words, named(right.node), edge.details()))
     focus = found.nodes[found.focus]
     page = render_template("lineage.html", build=current, title=title, focus=Link(focus.label, link(focus.iri)),
                            diagram=drawn(found, title), sentences=sentences, here=request.path)
