@@ -133,6 +133,7 @@ def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_g
         with response:
             body = response.read()
             content_type = response.headers.get("Content-Type", "")
+            cut = response.headers.get("X-SQL-State")
     except (QueryBadFormed, URITooLong) as error:
         raise QueryError(f"the triple store refused the query: {_reason(error)}") from None
     except Unauthorized:
@@ -147,6 +148,9 @@ def run(config: StoreConfig, text: str, default_graphs: tuple[str, ...], named_g
             raise _as_unavailable(http_error(url, error, config.timeout)) from None
     except (urllib.error.URLError, OSError) as error:
         raise unavailable(url, error, config.timeout) from None
+    if cut:  # Virtuoso's "anytime" answer: what it found before its own time limit, said only in a header
+        raise StoreUnavailable(f"the triple store at {url} cut its answer short ({cut}: "
+                               f"{response.headers.get('X-SQL-Message', 'no reason given')}); a partial answer is not shown")
     return parse_answer(body, content_type, url)
 
 
