@@ -61,7 +61,7 @@ def people_table(build: Build, names: list[str], solutions: Sequence[ox.QuerySol
         sources.remove("url")  # the source's link already goes to its original page
     hidden |= {n for n in names if n in SOURCES}
     shown = [n for n in names if n not in hidden]
-    labels = _labels(build, {t.value for solution in solutions for n in shown if n + LABEL_SUFFIX not in folded
+    labels = labels_of(build, {t.value for solution in solutions for n in shown if n + LABEL_SUFFIX not in folded
                              and isinstance(t := solution[n], ox.NamedNode)})
     merged: dict[tuple[tuple[str, ...], ...], list[Cell]] = {}
     order: list[tuple[tuple[str, ...], ...]] = []
@@ -122,7 +122,7 @@ def _column_cell(build: Build, solution: ox.QuerySolution, name: str, folded: se
     return [term_cell(build, term, label)] if term is not None else []
 
 
-def _labels(build: Build, iris: set[str]) -> dict[str, str]:
+def labels_of(build: Build, iris: set[str]) -> dict[str, str]:
     """Names for the IRIs a query returned without one (a grant, a class): one query, on those IRIs only."""
     if not iris:
         return {}

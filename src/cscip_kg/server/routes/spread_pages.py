@@ -9,16 +9,15 @@ the build (``spread_db``); each map reads only its own entity's part of them.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, url_for
 
 from cscip_kg.derived import DERIVED_FOLDER
-from cscip_kg.engine import Prepared
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.context import current_build
 from cscip_kg.server.rendering import hexmap
 from cscip_kg.server.rendering.lineage_svg import Routes
 from cscip_kg.server.rendering.spread_timeline import Timeline, timeline
+from cscip_kg.server.rendering.tables import labels_of
 from cscip_kg.server.rendering.views import href
 from cscip_kg.spread import Spread
 from cscip_kg.spread_db import Slices, open_slices
@@ -57,28 +56,21 @@ def spread_map(iri: str | None) -> hexmap.SpreadMap | None:
     if iri is None:  # every involvement in a stage of spread: drawn once per served build
         return per_build("reach-map", lambda _build: hexmap.reach_map(slices().reach(), link))
     found = _kind(iri)
-    if found is None:
+    if found is None or found[0] not in _MAPS:
         return None
     kind = found[0]
-    if kind == "model":
-        return hexmap.model_map(_named(slices().model(iri), iri), iri, link)
-    if kind == "programme":
-        return hexmap.programme_map(_named(slices().programme(iri), iri), iri, link)
-    if kind == "organisation":
-        return hexmap.organisation_map(_named(slices().organisation(iri), iri), iri, link)
-    return None
+    part = getattr(slices(), kind)(iri)  # Slices.model, .programme, .organisation: that entity's involvements
+    return _MAPS[kind](_named(part, iri), iri, link)
+
+
+_MAPS = {"model": hexmap.model_map, "programme": hexmap.programme_map, "organisation": hexmap.organisation_map}
 
 
 def _named(spread: Spread, iri: str) -> Spread:
     """The slice, sure to hold the entity's own label: the build labels only what took part in something, and a
     model nobody took up or a charity on no map would otherwise be titled by its IRI's last segment."""
     if iri not in spread.labels:
-        result = current_build().engine.query(Prepared(f"SELECT ?label WHERE {{ {ox.NamedNode(iri)} rdfs:label ?label }}"))
-        assert isinstance(result, ox.QuerySolutions)
-        labels = [row["label"] for row in result if isinstance(row["label"], ox.Literal)]
-        english = [label.value for label in labels if label.language in (None, "en")]
-        if english or labels:
-            spread.labels[iri] = min(english or [label.value for label in labels])
+        spread.labels.update(labels_of(current_build(), {iri}))
     return spread
 
 
