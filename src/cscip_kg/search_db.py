@@ -338,7 +338,9 @@ class SearchDB:
 
     def _misspellings(self, query: str, query_words: list[str]) -> _Scoring:
         """score_name's misspelling tier in SQL, with difflib's ratios (no SQL) for the distinct words and starts of names."""
-        params: dict[str, Any] = {"lo": len(query) - len(query) // 3, "hi": len(query) + len(query) // 3, "n1": len(query) + 1}
+        # :n1 a start's length; :need the trigrams a misspelling shares with the query (score_name's own test).
+        params: dict[str, Any] = {"lo": len(query) - len(query) // 3, "hi": len(query) + len(query) // 3, "n1": len(query) + 1,
+                                  "need": len(query) - 2}
         grams = _trigrams(query)
         for name, sql in (("words", search_sql.VOCABULARY), ("starts", search_sql.starts(grams, params))):
             params[name] = json.dumps(_closest(query, self._db.execute(sql, params).fetchone()[0]))

@@ -79,7 +79,7 @@ def misspelt(query: str, query_words: list[str], grams: list[str], params: dict[
     in Python over the distinct words and starts (``VOCABULARY``, ``STARTS``), which are far fewer than forms.
     A multi-word query's forms whose words all start with a query word score 60 whether close or not.
     """
-    params |= {"need": len(query) - 2, "n1": len(query) + 1} | {f"gram{i}": gram for i, gram in enumerate(grams)}
+    params |= {f"gram{i}": gram for i, gram in enumerate(grams)}  # :n1 and :need were set with the starts
     shared = " + ".join(f"(instr(f.key, :gram{i}) > 0)" for i in range(len(grams)))  # the query's trigrams in the key
     sources = ["SELECT fw.form, w.value AS r FROM json_each(:words) w JOIN form_word fw ON fw.word = w.key",
                "SELECT f.id, s.value FROM json_each(:starts) s JOIN form f ON f.key >= s.key AND f.key < s.key || char(127) "
@@ -107,7 +107,7 @@ def starts(grams: list[str], params: dict[str, Any]) -> str:
     """The statement listing the starts of names a query may be a misspelling of (adds to ``params``)."""
     if params["n1"] <= START_MAX:
         return STARTS
-    params |= {f"phrase{i}": phrase(gram) for i, gram in enumerate(grams)} | {"need": params["n1"] - 3}
+    params |= {f"phrase{i}": phrase(gram) for i, gram in enumerate(grams)}
     each = " UNION ALL ".join(f"SELECT rowid AS form FROM form_fts WHERE form_fts MATCH :phrase{i}" for i in range(len(grams)))
     return _SHARED_STARTS.format(each=each)
 

@@ -119,7 +119,7 @@ class SourcesDB:
         return self._one("SELECT iri, label, url, file FROM source WHERE iri = ?", iri)
 
     def _find(self, key: str) -> Source | None:
-        return (self._source(key)
+        return (self.source(key)
                 or self._one("SELECT s.iri, label, s.url, s.file FROM by_url u JOIN source s ON s.iri = u.iri WHERE u.url = ?", key)
                 or self._one("SELECT s.iri, label, s.url, s.file FROM by_file f JOIN source s ON s.iri = f.iri WHERE f.file = ?",
                              key))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -127,8 +127,7 @@ class SpreadDB:
         return found
 
     def _involvements(self, where: str, parameters: Iterable[Any] = ()) -> list[Involvement]:
-        return [_involvement(row[1:]) for row in self._all(f"SELECT seq, {_COLUMNS} FROM involvement {where} ORDER BY seq",
-                                                           parameters)]
+        return [_involvement(row) for row in self._all(f"SELECT {_COLUMNS} FROM involvement {where} ORDER BY seq", parameters)]
 
     def _model(self, model: str) -> Spread:
         found = self._all(f"SELECT seq, {_COLUMNS}, stage FROM involvement WHERE model = ?", (model,))
@@ -138,11 +137,7 @@ class SpreadDB:
         rows.update((row[0], row) for row in self._keyed(f"SELECT seq, {_COLUMNS} FROM involvement WHERE org IN ({{keys}})",
                                                           innovators))
         involvements = [_involvement(rows[seq][1:]) for seq in sorted(rows)]
-        evaluated: dict[str, dict[str, set[str]]] = {}
-        for place, round_ in self._all("SELECT place, round FROM evaluated WHERE model = ?", (model,)):
-            rounds = evaluated.setdefault(model, {}).setdefault(place, set())
-            if round_ is not None:
-                rounds.add(round_)
+        evaluated = _evaluated(self._all("SELECT model, place, round FROM evaluated WHERE model = ?", (model,)))
         return self._slice(involvements, {model}, evaluated=evaluated)
 
     def _programme(self, programme: str) -> Spread:
@@ -167,11 +162,7 @@ class SpreadDB:
         members: dict[str, set[str]] = {}
         for partnership, member in self._all("SELECT partnership, member FROM member"):
             members.setdefault(partnership, set()).add(member)
-        evaluated: dict[str, dict[str, set[str]]] = {}
-        for model, place, round_ in self._all("SELECT model, place, round FROM evaluated"):
-            rounds = evaluated.setdefault(model, {}).setdefault(place, set())
-            if round_ is not None:
-                rounds.add(round_)
+        evaluated = _evaluated(self._all("SELECT model, place, round FROM evaluated"))
         return Spread(self._involvements(""), dict(self._all("SELECT org, code FROM code")), members,
                       dict(self._all("SELECT programme, whole FROM whole")),
                       {iri: (start, end) for iri, start, end in self._all('SELECT iri, start, "end" FROM dates')},
@@ -181,19 +172,29 @@ class SpreadDB:
                evaluated: dict[str, dict[str, set[str]]] | None = None) -> Spread:
         """A ``Spread`` of ``involvements`` with every code, part, date and label a map or timeline of them reads."""
         members, evaluated = members or {}, evaluated or {}
-        places = dict(self._all("SELECT code, org FROM place"))
-        orgs = {i.org for i in involvements} | {i.via for i in involvements if i.via} | set(places.values())
+        places, placed_codes, placed_labels = self._placed
+        orgs = {i.org for i in involvements} | {i.via for i in involvements if i.via}
         orgs |= {m for ms in members.values() for m in ms} | {p for ps in evaluated.values() for p in ps} | things
         programmes, wholes = self._wholes({i.programme for i in involvements if i.programme}
                                           | {r for ps in evaluated.values() for rs in ps.values() for r in rs})
         things = things | orgs | programmes | {x for i in involvements for x in (i.model, i.project) if x}
-        spread = Spread(involvements, dict(self._keyed("SELECT org, code FROM code WHERE org IN ({keys})", orgs)),
-                        members, wholes,
+        codes = placed_codes | dict(self._keyed("SELECT org, code FROM code WHERE org IN ({keys})", orgs - placed_codes.keys()))
+        labels = placed_labels | dict(self._keyed("SELECT iri, label FROM label WHERE iri IN ({keys})",
+                                                  things - placed_labels.keys()))
+        spread = Spread(involvements, codes, members, wholes,
                         {iri: (start, end) for iri, start, end in
                          self._keyed('SELECT iri, start, "end" FROM dates WHERE iri IN ({keys})', programmes)},
-                        dict(self._keyed("SELECT iri, label FROM label WHERE iri IN ({keys})", things)), evaluated)
+                        labels, evaluated)
         spread.places = places
         return spread
+
+    @cached_property
+    def _placed(self) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """Every hex's authority with its code and label: each map draws them all, so they are read once."""
+        places = dict(self._all("SELECT code, org FROM place"))
+        orgs = set(places.values())
+        return (places, dict(self._keyed("SELECT org, code FROM code WHERE org IN ({keys})", orgs)),
+                dict(self._keyed("SELECT iri, label FROM label WHERE iri IN ({keys})", orgs)))
 
     def _wholes(self, programmes: set[str]) -> tuple[set[str], dict[str, str]]:
         """``programmes`` and all they are part of, and what each is part of (a few levels: strand, round, programme)."""
@@ -205,6 +206,16 @@ class SpreadDB:
             asked = set(found.values()) - seen
             seen |= asked
         return seen, wholes
+
+
+def _evaluated(rows: Iterable[tuple[Any, ...]]) -> dict[str, dict[str, set[str]]]:
+    """(model, place, round or NULL) rows → model → place → the rounds whose findings are about that place."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for model, place, round_ in rows:
+        rounds = found.setdefault(model, {}).setdefault(place, set())
+        if round_ is not None:
+            rounds.add(round_)
+    return found
 
 
 class Slices(Protocol):
