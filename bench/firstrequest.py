@@ -27,8 +27,7 @@ PATHS = ("/", "/id/model/family-safeguarding", "/id/programme/sfpc", "/id/organi
 def child(build: Path, path: str, repeat: int) -> dict[str, float]:
     """In this process: open the app, then the first and later GETs of ``path`` (CPU ms)."""
     sys.path.insert(0, str(ROOT / "src"))
-    from cscip_kg.server import create_app
-    from cscip_kg.server.context import POOL
+    from cscip_kg.server import close_app, create_app
 
     started = time.process_time()
     app = create_app({"build": str(build), "workers": 1, "cache_mb": 0})
@@ -43,7 +42,7 @@ def child(build: Path, path: str, repeat: int) -> dict[str, float]:
             if answer.status_code != 200:
                 raise SystemExit(f"GET {path} answered {answer.status_code}")
     finally:
-        app.extensions[POOL].close()
+        close_app(app)
     return {"create_app_ms": round(opened * 1000, 1), "first_ms": round(times[0] * 1000, 1),
             "later_ms": round(min(times[1:]) * 1000, 1)}
 

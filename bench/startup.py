@@ -29,8 +29,8 @@ from mix import Mix  # noqa: E402
 from run import cold_start, first_request_ms  # noqa: E402
 
 
-def pages_ms(port: int, mix: Mix, count: int) -> list[float]:
-    source = mix.source("/sparql", False, "page", False)
+def timed(port: int, source, count: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """Wall ms of ``count`` requests from ``source`` (see client.Source); any answer but 200 stops the run."""
     probe = client.Client(port)
     times = []
     for n in range(count):
@@ -39,23 +39,20 @@ def pages_ms(port: int, mix: Mix, count: int) -> list[float]:
         answer = probe.get(path, accept, body)
         times.append((time.perf_counter() - started) * 1000)
         if answer.status != 200:
-            raise SystemExit(f"{path} answered {answer.status}")
+            raise SystemExit(f"{path[:80]} answered {answer.status}")
     probe.close()
     return times
+
+
+def pages_ms(port: int, mix: Mix, count: int) -> list[float]:
+    return timed(port, mix.source("/sparql", False, "page", False), count)
 
 
 WORKLOAD = 60  # requests: each of the mix's SPARQL queries ten times, each time with another value
 
 
 def workload(server: servers.Server, mix: Mix) -> None:
-    source = mix.mix_source(server.path, server.needs_prologue, False)
-    probe = client.Client(server.port)
-    for n in range(WORKLOAD):
-        path, accept, body = source(n)
-        answer = probe.get(path, accept, body)
-        if answer.status != 200:
-            raise SystemExit(f"{server.name} {path[:80]} answered {answer.status}")
-    probe.close()
+    timed(server.port, mix.mix_source(server.path, server.needs_prologue, False), WORKLOAD)
 
 
 def one_round(data: Path, mix: Mix) -> dict[str, dict[str, float]]:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cscip_kg.backend import Backend
 from cscip_kg.cli_options import flag_values, option_for, setting_options
 from cscip_kg.engine import Engine, Prepared, QueryError, QueryRefused
 from cscip_kg.namespaces import BASE
@@ -25,6 +24,7 @@ from cscip_kg.store import StoreUnavailable
 from cscip_kg.store_cli import publish_command, remote_backend, store_config
 
 if TYPE_CHECKING:
+    from cscip_kg.backend import Backend
     from cscip_kg.build import CompiledGraph, ValidationFailed
     from cscip_kg.loader import Project
 

@@ -182,13 +182,14 @@ class ResponseCache:
             return False
 
     def _put(self, key: str, entry: Entry) -> None:
-        if entry.size(key) > min(MAX_ENTRY, self.capacity):
+        size = entry.size(key)
+        if size > min(MAX_ENTRY, self.capacity):
             return
         with self._lock:
             if key in self._entries:
                 return
             self._entries[key] = entry
-            self._size += entry.size(key)
+            self._size += size
             self._evict()
 
     def _evict(self) -> None:

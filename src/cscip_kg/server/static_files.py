@@ -22,7 +22,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response as BaseResponse
 
-from cscip_kg.server.compression import GZIP, MIN_SIZE, STATIC_LEVEL, compress, compressible, wants_gzip
+from cscip_kg.server.compression import GZIP, MIN_SIZE, STATIC_LEVEL, compress, compressible, gzip_etag, wants_gzip
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -88,7 +88,7 @@ def serve(filename: str) -> BaseResponse:
     packed = asset.gzipped is not None and wants_gzip(request.environ)
     body = asset.gzipped if packed and asset.gzipped is not None else asset.body
     response = Response(body, content_type=asset.media_type)
-    response.set_etag(f"{asset.version}-{GZIP}" if packed else asset.version)
+    response.set_etag(gzip_etag(asset.version) if packed else asset.version)
     response.headers["Cache-Control"] = IMMUTABLE if request.args.get("v") == asset.version else REVALIDATE
     if asset.gzipped is not None:
         response.vary.add("Accept-Encoding")

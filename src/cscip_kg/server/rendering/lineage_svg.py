@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from html import escape
 
@@ -70,7 +70,7 @@ def wording(edge: Edge, forward: bool) -> str:
     return edge.inverse or f"{label} (read right to left)"
 
 
-def styles(relations: Iterable[str]) -> dict[str, tuple[str, str]]:
+def styles(relations: Collection[str]) -> dict[str, tuple[str, str]]:
     """(colour, dash) of each kind of link: its own, else the first that no other kind here has."""
     found = {r: STYLES[r] for r in relations if r in STYLES}
     spare = (style for style in itertools.product(PALETTE, DASHES) if style not in found.values())

@@ -14,7 +14,7 @@ from flask import request, url_for
 from cscip_kg.anchored import each_iri
 from cscip_kg.describe import RDF_TYPE, Description, Term
 from cscip_kg.engine import Prepared
-from cscip_kg.namespaces import CSCIP_NS, compact
+from cscip_kg.namespaces import CSCIP_NS, PROV_NS, compact
 from cscip_kg.opened import Build
 from cscip_kg.server.rendering import formats
 from cscip_kg.server.rendering.basis import INFERRED, Basis, basis_in_words, disagreement_in_words, kind_of
@@ -39,9 +39,8 @@ READ_ON_THE_PAGE = frozenset((DCTERMS + "title", DCTERMS + "publisher", DCTERMS 
                               DCTERMS + "date", CSCIP + "originalURL", "http://www.w3.org/2000/01/rdf-schema#label"))
 INCOMING_CAP = 20  # values of one property pointing at it shown in the folded table before "show all" (a source page caps its groups alike)
 _PRECISE = "SELECT ?s ?g ?source ?from ?to ?link ?basis ?note WHERE {{ {branches} }}"
-PROV = "http://www.w3.org/ns/prov#"
+PROV = PROV_NS
 PROV_INFLUENCE = PROV + "qualifiedInfluence"
-LINEAGE_LINK = CSCIP + "lineageLink"
 # The lineage links into and out of the entity, with the sources each carries: the lineage graph is derived at build
 # time from the sources' facts, so a statement in it is shown as derived from those sources, never as stated by it.
 # The entity's own end is left unbound (the parser knows it).
@@ -159,9 +158,10 @@ class EntityView:
         A source document's title, publisher and dates are read on the page itself.
         """
         key = (subject, graph, predicate, _key(other) if other is not None else "")
-        derived = self.precise.derived(subject, predicate, key[3]) if graph == self._lineage else None
-        if derived is not None:  # the lineage graph is no source: its link names the sources it was derived from
-            self._sources[key] = derived.sources
+        if key not in self._sources and graph == self._lineage:
+            derived = self.precise.derived(subject, predicate, key[3])
+            if derived is not None:  # the lineage graph is no source: its link names the sources it was derived from
+                self._sources[key] = derived.sources
         if key not in self._sources:
             own = self.precise.get((subject, graph))
             registry = graph == self.build.base + "graph/registry"

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from cscip_kg.layout import DUMPS, GZIP_SUFFIX, VOID_FILE
 from cscip_kg.opened import Build
-from cscip_kg.server.compression import GZIP, wants_gzip
+from cscip_kg.server.compression import GZIP, gzip_etag, wants_gzip
 from cscip_kg.server.context import current_build, negotiated
 from cscip_kg.server.rendering import formats
 
@@ -38,7 +38,7 @@ def download(name: str) -> BaseResponse:
     if not packed.is_file():
         return send_file(build.folder / name, mimetype=media, as_attachment=False, etag=build.version)
     if wants_gzip(request.environ):
-        response = send_file(packed, mimetype=media, as_attachment=False, etag=f"{build.version}-{GZIP}")
+        response = send_file(packed, mimetype=media, as_attachment=False, etag=gzip_etag(build.version))
         response.content_encoding = GZIP
     else:
         response = send_file(build.folder / name, mimetype=media, as_attachment=False, etag=build.version)

@@ -93,10 +93,15 @@ def dereference(path: str) -> Response:
 def _ontology_page(description: Description, path: str) -> str:
     """The ontology's page lists its terms: its own description is only its metadata."""
     build = current_build()
-    links = [(f.names[0], f"{request.script_root}/{path}.{f.names[0]}", f.media_type) for f in formats.GRAPHS]
+    links = _alternate_links(path)
     page = ontology_page(build, description)
     return render_template("ontology.html", build=build, iri=description.iri.value, alternates=links,
                            title=page.title, page=page)
+
+
+def _alternate_links(path: str) -> list[tuple[str, str, str]]:
+    """(suffix, href, media type) of each RDF twin of a page, for its "also as" links."""
+    return [(f.names[0], f"{request.script_root}/{path}.{f.names[0]}", f.media_type) for f in formats.GRAPHS]
 
 
 def _linked(response: Response, path: str) -> Response:
@@ -109,7 +114,7 @@ def _named_graph(iri: ox.NamedNode, fmt: formats.Format, path: str) -> Response:
     """A named graph's IRI that nothing describes answers with the graph itself."""
     build = current_build()
     if fmt is formats.HTML:
-        links = [(f.names[0], f"{request.script_root}/{path}.{f.names[0]}", f.media_type) for f in formats.GRAPHS]
+        links = _alternate_links(path)
         page = render_template("graph.html", build=build, iri=iri.value, size=build.graph_sizes[iri.value], alternates=links,
                                derived=iri.value == build.base + "graph/lineage")
         return _linked(Response(page), path)
