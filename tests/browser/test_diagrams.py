@@ -10,8 +10,8 @@ from cscip_kg.server.rendering.hexmap import ELSEWHERE, IN_GRAPH
 
 pytestmark = pytest.mark.slow
 
-DIAGRAMS = ["programmes/sfpc", "lineage/model/family-safeguarding", "lineage/organisation/hertfordshire"]
-PHONE = ["", "programmes/sfpc", "id/model/family-safeguarding"]
+DIAGRAMS = ["lineage/programme/sfpc", "lineage/model/family-safeguarding", "lineage/organisation/hertfordshire"]
+PHONE = ["", "id/programme/sfpc", "id/model/family-safeguarding"]
 
 SMALLEST_SVG_TEXT = """() => {
   const svg = document.querySelector('svg.lineage');
@@ -92,7 +92,7 @@ def test_every_box_of_the_diagram_is_reached_by_keyboard(page, site):
 
 
 def test_the_linked_hexes_are_reached_by_keyboard_with_their_names(page, site):
-    page.goto(site + "programmes/sfpc")
+    page.goto(site + "id/programme/sfpc")
     page.get_by_role("link", name="Skip the map to its table").focus()
     page.keyboard.press("Tab")  # the map comes next
     assert page.evaluate("document.activeElement.closest('svg.hexmap') !== null")
@@ -101,14 +101,14 @@ def test_the_linked_hexes_are_reached_by_keyboard_with_their_names(page, site):
     assert walsall.count() == 1
     walsall.focus()
     page.keyboard.press("Enter")
-    page.wait_for_url("**/organisations/walsall")
+    page.wait_for_url("**/id/organisation/walsall")
 
 
 HEXES = "hexes => hexes.map(a => [a.getAttribute('aria-label'), a.querySelector('polygon').getAttribute('fill')])"
 
 
 def test_the_sfpc_map_colours_its_18_authorities_and_its_3_innovators(page, site, screenshots):
-    page.goto(site + "programmes/sfpc")
+    page.goto(site + "id/programme/sfpc")
     drawn = page.locator("svg.hexmap a").evaluate_all(HEXES)
     # An accessible name reads "Walsall: Trial cohort (adopted Family Safeguarding through … as trial cohort)".
     coloured = {name.split(": ")[0]: (name.split(": ", 1)[1].split(" (")[0], fill)

@@ -17,10 +17,10 @@ PAGE_TYPES = [
     "", "models/", "projects/", "grants/?sort=amount&desc=1", "organisations/", "reports/", "programmes/", "themes/",
     "search?q=mokingbird", "search?q=council&page=2", "id/model/family-safeguarding", "id/project/family-safeguarding",
     "id/grant/round-1-hertfordshire", "id/programme/sfpc", "id/organisation/walsall", "id/report/family-safeguarding-round-1",
-    "id/theme/residential-care", "id/source/dfe-insights-2021", "organisations/walsall", "themes/residential-care",
+    "id/theme/residential-care", "id/source/dfe-insights-2021",
     "queries/", "queries/lineage", "queries/adopters-of-model?model=model:family-safeguarding",
     "editor", "sparql", "download/", "dataset", ".well-known/void", "api/", "def/", "def/PracticeModel",
-    "programmes/sfpc", "lineage/model/family-safeguarding",
+    "lineage/programme/sfpc", "lineage/model/family-safeguarding",
 ]
 
 

@@ -36,7 +36,7 @@ def test_home_search_mockingbird_then_its_lineage(page, site, screenshots):
 def test_the_headline_question_from_home_without_sparql(page, site, screenshots):
     page.goto(site)
     page.get_by_role("link", name="Strengthening Families, Protecting Children page").click()
-    page.wait_for_url("**/programmes/sfpc")
+    page.wait_for_url("**/id/programme/sfpc")
     cells = page.locator("table.results td").all_inner_texts()
     assert {"Family Safeguarding", "Family Valued", "No Wrong Door"} <= set(cells)
     shot(page, screenshots, "sfpc")
@@ -55,7 +55,7 @@ def test_run_a_named_query_with_a_parameter(page, site, screenshots):
 def test_from_home_to_a_themes_projects_as_csv(page, site, screenshots, tmp_path):
     page.goto(site)
     page.get_by_role("link", name="Residential care").first.click()
-    page.wait_for_url("**/themes/residential-care")
+    page.wait_for_url("**/id/theme/residential-care")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").first.click()
     saved = tmp_path / "projects.csv"
@@ -76,7 +76,7 @@ def test_run_a_query_in_yasgui(page, site, screenshots):
 
 def test_readable_on_a_phone(page, site, screenshots):
     page.set_viewport_size({"width": 390, "height": 844})
-    for path in ("", "programmes/sfpc"):
+    for path in ("", "id/programme/sfpc"):
         page.goto(site + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)

@@ -56,7 +56,7 @@ def client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
         yield app.test_client()
 
 
-@pytest.mark.parametrize("path", ["/id/model/evil", "/lineage/model/evil", "/programmes/evil", "/search?q=EVL", "/"])
+@pytest.mark.parametrize("path", ["/id/model/evil", "/lineage/model/evil", "/id/programme/evil", "/search?q=EVL", "/"])
 def test_hostile_labels_stay_text(client, path):
     response = client.get(path, headers={"Accept": "text/html"})
     assert response.status_code == 200, response.data[:300]

@@ -94,7 +94,7 @@ def test_an_organisation_page_lists_the_adoptions_its_lineage_has(server, entiti
         labels = {r["nodeLabel"] for r in lineage_rows[iri] if r["via"] == iri and r["kind"].endswith("/adoptsModel")}
         assert {f"adopted {label}" for label in labels} <= roles, iri
         if adopted:
-            page = unescape(fetch(f"{server}organisations/{iri.rsplit('/', 1)[1]}", headers={"Accept": "text/html"}).text)
+            page = unescape(fetch(f"{server}id/organisation/{iri.rsplit('/', 1)[1]}", headers={"Accept": "text/html"}).text)
             for label in labels:
                 assert label in page, (iri, label)
 
@@ -118,7 +118,7 @@ def test_no_organisation_page_is_empty_where_the_graph_holds_facts_about_it(serv
     assert len(with_facts) >= 150  # of 178 organisations
     empty = []
     for iri in sorted(with_facts):
-        page = fetch(f"{server}organisations/{iri.rsplit('/', 1)[1]}", headers={"Accept": "text/html"}).text
+        page = fetch(f"{server}id/organisation/{iri.rsplit('/', 1)[1]}", headers={"Accept": "text/html"}).text
         if re.search(r"\(0 rows\)", page):
             empty.append(iri)
     assert empty == []

@@ -18,7 +18,7 @@ from tests.helpers import select
 from tests.server.live import fetch, open_app
 from tests.server.structure import Structure, assert_accessible_page, parse
 
-PAGES = ["", "themes/", "themes/residential-care", "programmes/", "programmes/sfpc", "organisations/", "organisations/leeds",
+PAGES = ["", "themes/", "id/theme/residential-care", "programmes/", "id/programme/sfpc", "organisations/", "id/organisation/leeds",
          "queries/", "queries/round1-models-fed-sfpc", "queries/projects-by-theme", "search?q=fdac", "lineage/model/no-wrong-door",
          "editor", "id/model/mockingbird", "id/project/family-safeguarding"]
 
@@ -57,7 +57,7 @@ def test_home_figures_are_computed_from_the_graph(server, compiled: CompiledGrap
     assert any(text.startswith(f"{grants} grants worth £") for text in figures), figures
     captions = page.texts("figcaption")
     assert {"Projects by funding round", "Grants and funding by funding round", "Projects by theme"} <= set(captions)
-    assert "/themes/residential-care" in page.links()
+    assert "/id/theme/residential-care" in page.links()
 
 
 def test_a_long_list_of_themes_charts_the_largest_and_links_the_rest(app: Flask) -> None:
@@ -84,18 +84,19 @@ def test_the_theme_funding_chart_reads_largest_first_in_plain_words(server):
 
 def test_the_headline_question_is_one_click_from_home(server):
     links = html(server, "").links()
-    assert {"/programmes/sfpc", "/queries/round1-models-fed-sfpc"} <= set(links)
-    sfpc = html(server, "programmes/sfpc")
+    assert {"/id/programme/sfpc", "/queries/round1-models-fed-sfpc"} <= set(links)
+    sfpc = html(server, "id/programme/sfpc")
     assert "Which round 1 models fed Strengthening Families, Protecting Children?" in sfpc.texts("h2")
     cells = set(sfpc.texts("td"))
     assert {"Family Safeguarding", "Family Valued", "No Wrong Door", "Hertfordshire County Council"} <= cells
-    assert [s for s in sfpc.all("svg", role="group") if "lineage" in s.attrs.get("class", "")]
+    assert [s for s in sfpc.all("svg", role="group") if "hexmap" in s.attrs.get("class", "")]  # who took part, mapped
+    assert "/lineage/programme/sfpc" in sfpc.links()  # and the diagram of where it came from, one click on
 
 
 def test_a_theme_page_lists_its_projects_and_links_them_as_csv(server, compiled: CompiledGraph):
     expected = {r["label"] for r in select(compiled, """SELECT ?label WHERE {
         ?p cscip:theme theme:residential-care ; rdfs:label ?label }""")}
-    page = html(server, "themes/residential-care")
+    page = html(server, "id/theme/residential-care")
     csv_link = next(href for href in page.links() if href.startswith("/api/queries/projects-by-theme.csv"))
     rows = list(csv.DictReader(io.StringIO(fetch(server + csv_link.lstrip("/")).text)))
     assert {r["projectLabel"] for r in rows} == expected
@@ -122,7 +123,7 @@ def test_entity_pages_use_readable_labels_and_link_their_lineage(server):
     headers = set(page.texts("th"))
     assert {"stated by", "name"} <= headers and "dcterms:source" not in headers
     assert "/lineage/project/family-safeguarding" in page.links()
-    assert "/programmes/sfpc" in html(server, "id/programme/sfpc").links()
+    assert "/lineage/programme/sfpc" in html(server, "id/programme/sfpc").links()
 
 
 def test_entity_pages_embed_schema_org_json_ld(server):
@@ -139,8 +140,24 @@ def test_entity_pages_embed_schema_org_json_ld(server):
 def test_profile_indexes_link_every_entity_of_their_kind(server, compiled: CompiledGraph):
     themes = select(compiled, "SELECT ?t WHERE { ?t a cscip:Theme }")
     links = html(server, "themes/").links()
-    assert {f"/themes/{r['t'].rsplit('/', 1)[1]}" for r in themes} <= set(links)
-    assert fetch(f"{server}themes/no-such-theme").status == 404
+    assert {f"/id/theme/{r['t'].rsplit('/', 1)[1]}" for r in themes} <= set(links)
+    assert fetch(f"{server}id/theme/no-such-theme").status == 404
+
+
+@pytest.mark.parametrize(("old", "new"), [("themes/residential-care", "id/theme/residential-care"),
+                                          ("programmes/sfpc", "id/programme/sfpc"),
+                                          ("organisations/walsall", "id/organisation/walsall")])
+def test_an_old_overview_address_moves_to_the_entitys_one_page(app: Flask, old: str, new: str) -> None:
+    """The overview pages were folded into the entity pages: their addresses answer 301, never a second page."""
+    client = app.test_client()
+    answer = client.get("/" + old, headers={"Accept": "text/html"})
+    assert answer.status_code == 301 and answer.headers["Location"] == "/" + new
+    assert client.get("/" + new, headers={"Accept": "text/html"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["themes/no-such-theme", "organisations/no-such-place", "programmes/%3Cx%3E"])
+def test_an_old_overview_address_of_nothing_is_not_found(app: Flask, path: str) -> None:
+    assert app.test_client().get("/" + path).status_code == 404
 
 
 def test_a_fresh_app_can_build_options_before_the_search_index(build_dir):
@@ -158,3 +175,11 @@ def test_the_home_page_says_what_its_charts_add_up_to(server, compiled: Compiled
                    )[0]["n"]
     note = next(text for text in html(server, "").texts("p") if text.startswith("The charts count"))
     assert f"the {with_round} projects whose funding round" in note and f"({pairs} in all)" in note
+
+
+def test_a_publishers_page_lists_what_it_published_rather_than_an_empty_table(server):
+    """authority-profile finds nothing about a magazine; the page answers from organisation-profile instead."""
+    page = html(server, "id/organisation/community-care")
+    assert "What the organisation-profile question answers about it" in " ".join(page.texts("caption"))
+    assert "publisher" in page.texts("td")
+    assert any(href.startswith("/api/queries/organisation-profile.csv?organisation=organisation") for href in page.links())

@@ -43,7 +43,7 @@ def rows_with(page: str, text: str) -> list[str]:
 def pages(compiled: CompiledGraph) -> list[str]:
     """One entity of each kind, the lineage links' ends, and the pages the re-review named."""
     paths = ["/id/report/family-safeguarding-round-1", "/id/organisation/walsall", "/id/project/family-safeguarding",
-             "/id/programme/cscip-round-1", "/organisations/what-works-for-childrens-social-care", "/programmes/sfpc"]
+             "/id/programme/cscip-round-1", "/id/organisation/what-works-for-childrens-social-care", "/id/programme/sfpc"]
     for kind in ENTITY_KINDS:
         rows = select(compiled, f'SELECT ?s WHERE {{ GRAPH <{LINEAGE}> {{ ?s ?p ?o }} '
                                 f'FILTER(STRSTARTS(STR(?s), "{ID_BASE}{kind}/")) }} ORDER BY ?s LIMIT 2')

@@ -58,7 +58,7 @@ def coloured(svg: ET.Element) -> dict[str, str]:
 
 
 def page_of(iri: str) -> str:
-    return "/organisations/" + iri.rsplit("/", 1)[-1]
+    return "/id/organisation/" + iri.rsplit("/", 1)[-1]
 
 
 def test_the_sfpc_map_colours_every_authority_the_graph_says_took_part(server, compiled: CompiledGraph):
@@ -69,7 +69,7 @@ def test_the_sfpc_map_colours_every_authority_the_graph_says_took_part(server, c
       OPTIONAL { ?org adms:identifier/skos:notation ?code } }""")
     placed = {page_of(r["org"]) for r in rows if r["code"] in layout()}
     assert len(placed) >= 18  # the issue counts 18; the graph may hold more, never fewer
-    text = page_text(server, "programmes/sfpc")
+    text = page_text(server, "id/programme/sfpc")
     assert set(coloured(hexmap(text))) == placed
     for row in rows:
         if row["code"] not in layout():  # not placed: listed under the map instead
@@ -78,9 +78,9 @@ def test_the_sfpc_map_colours_every_authority_the_graph_says_took_part(server, c
 
 def test_a_model_map_colours_each_authority_by_how_it_took_the_model_up(server, compiled: CompiledGraph):
     by_page = coloured(hexmap(page_text(server, "id/model/family-safeguarding")))
-    assert by_page["/organisations/hertfordshire"] == STAGE_COLOURS["round1"]  # the innovator
+    assert by_page["/id/organisation/hertfordshire"] == STAGE_COLOURS["round1"]  # the innovator
     for council in ("luton", "peterborough", "bracknell-forest", "west-berkshire"):
-        assert by_page[f"/organisations/{council}"] == STAGE_COLOURS["round2"]
+        assert by_page[f"/id/organisation/{council}"] == STAGE_COLOURS["round2"]
     sfpc = select(compiled, """SELECT DISTINCT ?org WHERE { ?org cscip:qualifiedAdoption ?a .
       ?a cscip:adoptedModel model:family-safeguarding ; cscip:throughProgramme programme:sfpc ; cscip:role ?role .
       FILTER(?role != "innovator") }""")
@@ -105,7 +105,7 @@ def test_every_hex_of_an_authority_in_the_graph_is_a_link_with_a_name(server, co
 
 
 def test_a_code_the_layout_lacks_is_listed_under_the_map_with_its_reason(server):
-    text = page_text(server, "organisations/dorset")
+    text = page_text(server, "id/organisation/dorset")
     assert not coloured(hexmap(text))
     unplaced = " ".join(parse(text.split('class="unplaced"', 1)[1].split("</details>", 1)[0]).texts("p"))
     listed = " ".join(parse(text.split('class="unplaced"', 1)[1]).texts("li"))
@@ -113,16 +113,16 @@ def test_a_code_the_layout_lacks_is_listed_under_the_map_with_its_reason(server)
 
 
 def test_an_organisation_map_shows_where_it_is_and_a_partnership_its_members(server):
-    walsall = hexmap(page_text(server, "organisations/walsall"))
-    assert set(coloured(walsall)) == {"/organisations/walsall"}
+    walsall = hexmap(page_text(server, "id/organisation/walsall"))
+    assert set(coloured(walsall)) == {"/id/organisation/walsall"}
     thick = [a.get("href") for a in walsall.iter(f"{SVG}a") if a.find(f"{SVG}polygon").get("stroke-width") == "3"]  # type: ignore[union-attr]
-    assert thick == ["/organisations/walsall"]
-    alliance = hexmap(page_text(server, "organisations/tyneside-alliance"))
-    assert set(coloured(alliance)) == {"/organisations/north-tyneside", "/organisations/south-tyneside"}
+    assert thick == ["/id/organisation/walsall"]
+    alliance = hexmap(page_text(server, "id/organisation/tyneside-alliance"))
+    assert set(coloured(alliance)) == {"/id/organisation/north-tyneside", "/id/organisation/south-tyneside"}
 
 
 def test_the_map_has_a_legend_and_a_table_twin(server):
-    page = parse(page_text(server, "programmes/sfip"))
+    page = parse(page_text(server, "id/programme/sfip"))
     assert_accessible_page(page)
     legend = " ".join(page.texts("li"))
     assert "SFIP: Mockingbird family model" in legend and "Not in the graph" in legend
@@ -234,8 +234,8 @@ def test_each_map_read_from_its_own_slice_is_the_map_of_the_whole(build_dir: Pat
     assert {p: routes.labels.get(p) for p in named} == {p: expected.labels.get(p) for p in named}
 
 
-@pytest.mark.parametrize("path", ["organisations/rees-centre", "id/model/attachment-theory",
-                                  "programmes/covid-19-vulnerable-children-package"])
+@pytest.mark.parametrize("path", ["id/organisation/rees-centre", "id/model/attachment-theory",
+                                  "id/programme/covid-19-vulnerable-children-package"])
 def test_a_map_or_timeline_of_an_entity_that_took_part_in_nothing_is_titled_by_its_label(server, compiled: CompiledGraph, path):
     # The build labels only what took part in something; these three did not, and were titled by their IRI's slug.
     slug = path.rstrip("/").rsplit("/", 1)[1]

@@ -1,8 +1,9 @@
 """Pages that gather many records: programmes (with their rounds and strands) and organisations.
 
-An organisation's page reads the ``authority-profile`` named query, so it
-shows exactly what that question answers (and its CSV) about the organisation:
-projects, adoptions, programme waves, partnerships, claims. ``page_for`` picks
+An organisation's page reads the ``authority-profile`` named query (or, for an
+organisation it finds nothing about, such as a publisher, ``organisation-profile``),
+so it shows exactly what that question answers (and its CSV) about the organisation:
+projects, adoptions, programme waves, partnerships, claims, publications. ``page_for`` picks
 the builder for an entity's kind.
 """
 
@@ -206,33 +207,47 @@ def gss(rows: list[tuple[str, Link, str, str, str, list[str]]]) -> Paragraph:
     return [f" ({code.split(', ', 1)[1]})" if ", " in code else "", f", GSS code {code.split(',')[0]}"] if code else []
 
 
+# The first question that finds something: authority-profile reads adoptions from the lineage graph, with
+# each record's status; organisation-profile adds the roles a non-council has (publisher, funder, subject of).
+TOOK_PART_QUERIES = ("authority-profile", "organisation-profile")
+
+
 def authority_profile(facts: Facts) -> tuple[Section, list[tuple[str, Link, str, str, str, list[str]]]]:
-    """The named query's answer as the page's "Everything it took part in" section, and its rows as
-    (role, thing, thing's label, detail, status, sources) for the summary."""
+    """The first of TOOK_PART_QUERIES with an answer, as the page's "Everything it took part in" section, and its
+    rows as (role, thing, thing's label, detail, status, sources) for the summary."""
     section = Section("took-part", "Everything it took part in")
-    query = facts.build.catalogue["authority-profile"]  # a page query: create_app refuses a build without it
-    params = {"organisation": facts.short}
-    try:
-        result = run(facts.build, query, params)
-    except ParameterError as error:
-        section.paragraphs.append([str(error)])
+    for name in TOOK_PART_QUERIES:
+        query = facts.build.catalogue[name]  # page queries: create_app refuses a build without them
+        try:
+            result = run(facts.build, query, {"organisation": facts.short})
+        except ParameterError as error:
+            section.paragraphs.append([str(error)])
+            return section, []
+        assert isinstance(result, ox.QuerySolutions)
+        names, solutions = [v.value for v in result.variables], list(result)
+        if solutions:
+            break
+    else:
+        section.paragraphs.append(["No project, programme, adoption or publication of the sources names it; what they do "
+                                   "say of it is under “All the facts, as data”."])
         return section, []
-    assert isinstance(result, ox.QuerySolutions)
-    names = [v.value for v in result.variables]
-    solutions = list(result)
+    section.table = people_table(facts.build, names, solutions, query.headings)
+    section.caption = f"What the {query.name} question answers about it"
+    section.links = [Link("Download CSV", url_for("api.answer", name=f"{query.name}.csv", organisation=facts.short)),
+                     Link("Open as a question", url_for("query_pages.query_page", name=query.name, organisation=facts.short))]
+    return section, _summary_rows(facts, solutions)
+
+
+def _summary_rows(facts: Facts, solutions: list[ox.QuerySolution]) -> list[tuple[str, Link, str, str, str, list[str]]]:
+    """One (role, thing, thing's label, detail, status, sources) per fact, its sources gathered."""
     rows: dict[tuple[str, str, str], tuple[str, Link, str, str, str, list[str]]] = {}
     for row in solutions:
         role, thing = _text(row, "role"), _text(row, "thing")
         label, detail = _text(row, "thingLabel") or thing, _text(row, "detail")
-        key = (role, thing, detail)
-        found = rows.setdefault(key, (role, facts.link(thing, label) if thing else Link(""), label, detail,
-                                      _text(row, "status"), []))
+        found = rows.setdefault((role, thing, detail), (role, facts.link(thing, label) if thing else Link(""), label, detail,
+                                                        _text(row, "status") or _text(row, "basis"), []))
         found[5].extend(s for s in (_text(row, "source"),) if s)
-    section.table = people_table(facts.build, names, solutions, query.headings)
-    section.caption = "What the authority-profile question answers about it"
-    section.links = [Link("Download CSV", url_for("api.answer", name=f"{query.name}.csv", organisation=facts.short)),
-                     Link("Open as a question", url_for("query_pages.query_page", name=query.name, organisation=facts.short))]
-    return section, list(rows.values())
+    return list(rows.values())
 
 
 def _text(row: ox.QuerySolution, name: str) -> str:

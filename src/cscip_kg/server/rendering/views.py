@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from flask import request, url_for
+from flask import request
 
 from cscip_kg.anchored import each_iri
 from cscip_kg.describe import RDF_TYPE, Description, Term
@@ -350,16 +350,9 @@ def graph_label(build: Build, iri: str) -> str | None:
     return f"{iri[len(prefix):]} (graph)" if iri.startswith(prefix) else None
 
 
-PROFILES = {"theme": "profiles.theme", "organisation": "profiles.organisation", "programme": "profiles.programme"}
-
-
 def related_pages(build: Build, iri: str) -> list[Link]:
-    """The overview and lineage pages of an entity, for the kinds that have them."""
+    """The lineage diagram of an entity, for the kinds that have one."""
     links = []
-    for kind, endpoint in PROFILES.items():
-        prefix = f"{build.base}id/{kind}/"
-        if iri.startswith(prefix) and "/" not in iri[len(prefix):]:
-            links.append(Link(f"Overview of this {kind}", url_for(endpoint, slug=iri[len(prefix):])))
     lineage = lineage_path(build.base, iri)
     if lineage is not None:
         links.append(Link("Where it came from and where it spread (diagram)", lineage))

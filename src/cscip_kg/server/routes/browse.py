@@ -27,18 +27,9 @@ bp = Blueprint("browse", __name__)
 
 JSON = formats.Format("json", "application/json", ("json",))
 CSV = formats.RESULTS[2]
-OVERVIEWS = {"theme": "profiles.theme", "organisation": "profiles.organisation", "programme": "profiles.programme"}
-
-
 def page_href(build: Build, iri: str | None) -> str | None:
-    """Where a reader goes for an entity: its overview page where there is one, else its /id/ page."""
-    if iri is None:
-        return None
-    for kind, endpoint in OVERVIEWS.items():
-        prefix = f"{build.base}id/{kind}/"
-        if iri.startswith(prefix) and "/" not in iri[len(prefix):]:
-            return url_for(endpoint, slug=iri[len(prefix):])
-    return href(build, iri)
+    """Where a reader goes for an entity: its own page."""
+    return None if iri is None else href(build, iri)
 
 
 def prepared(listing: Listing) -> Prepared:

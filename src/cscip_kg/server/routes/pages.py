@@ -12,6 +12,7 @@ from cscip_kg.server.cache import per_build
 from cscip_kg.server.context import current_build
 from cscip_kg.server.rendering.charts import Chart, chart
 from cscip_kg.server.rendering.humanize import count_words
+from cscip_kg.server.rendering.views import href
 
 bp = Blueprint("pages", __name__)
 
@@ -24,8 +25,8 @@ def figures() -> Figures:
 
 
 def charts(found: Figures) -> list[Chart]:
-    def theme_link(iri: str) -> str:
-        return url_for("profiles.theme", slug=iri.rsplit("/", 1)[-1])
+    def theme_link(iri: str) -> str | None:
+        return href(current_build(), iri)
 
     rounds = [g for g in found.by_round if g.projects or g.grants]
     by_projects = found.by_theme  # ordered by projects

@@ -9,7 +9,7 @@ the build (``spread_db``); each map reads only its own entity's part of them.
 
 from __future__ import annotations
 
-from flask import Blueprint, url_for
+from flask import Blueprint
 
 from cscip_kg.derived import DERIVED_FOLDER
 from cscip_kg.server.cache import per_build
@@ -43,10 +43,7 @@ def _kind(iri: str) -> tuple[str, str] | None:
 
 
 def link(iri: str) -> str | None:
-    """An organisation's overview page; anything else's own page."""
-    found = _kind(iri)
-    if found is not None and found[0] == "organisation":
-        return url_for("profiles.organisation", slug=found[1])
+    """An entity's own page."""
     return href(current_build(), iri)
 
 
