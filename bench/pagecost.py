@@ -4,7 +4,7 @@
 
 Builds the app in this process on each build folder (no answer cache, one query worker, which pages never
 use) and requests every page type — entity pages (model, organisation, programme, round, strand,
-project, grant, report, theme, source), the theme/organisation/programme profiles, the lineage page, the browse
+project, grant, report, theme, source), the lineage page, the browse
 pages, home and search — for the same entities at both scales (copy 0 of bench/generate.py's data is the
 real graph, so its IRIs are the ×1 IRIs). The engine is hooked to record every query a page runs: the
 query is evaluated once more, its rows read to the end (pyoxigraph evaluates lazily, as the rows are
@@ -51,13 +51,11 @@ from cscip_kg.namespaces import CSCIP_NS, ID_BASE  # noqa: E402
 CLASSES = {"model": "PracticeModel", "programme": "Programme", "round": "FundingRound", "strand": "Strand",
            "project": "Project", "grant": "Grant", "report": "EvaluationReport", "theme": "Theme",
            "source": "SourceDocument"}
-PROFILES = {"theme profile": ("theme", "/themes/"), "organisation profile": ("organisation", "/organisations/"),
-            "programme profile": ("programme", "/programmes/")}
 BROWSE = ("models", "projects", "grants", "organisations", "reports", "programmes", "themes")
 SEARCHES = ("mokingbird", "FDAC", "NWD", "SFPC", "Herts", "Leeds council", "family safeguarding", "council")
 # Entities a page type must include whatever the spacing picks: the heaviest ones known.
 ALWAYS = {"programme": ["programme/sfpc"], "model": ["model/family-safeguarding"], "organisation": ["organisation/walsall"],
-          "source": ["source/dfe-insights-2021"], "programme profile": ["programme/sfpc"], "lineage": ["model/family-safeguarding"]}
+          "source": ["source/dfe-insights-2021"], "lineage": ["model/family-safeguarding"]}
 FLOOR_MS = 0.05  # below this a page runs no query worth judging; its ratio is not checked
 
 
@@ -123,8 +121,6 @@ def workload(found: dict[str, list[str]], count: int) -> dict[str, list[str]]:
     """Page type → the paths requested for it."""
     paths = {kind: ["/id/" + e for e in pick(found[kind], count, ALWAYS.get(kind, []))]
              for kind in (*CLASSES, "organisation")}
-    for name, (kind, prefix) in PROFILES.items():
-        paths[name] = [prefix + e.split("/", 1)[1] for e in pick(found[kind], count, ALWAYS.get(name, []))]
     paths["lineage"] = ["/lineage/" + e for e in pick(found["model"], count, ALWAYS["lineage"])]
     paths.update({f"browse {name}": [f"/{name}/"] for name in BROWSE})
     paths["home"] = ["/"]
