@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cscip_kg.server.rendering.basis import CLAIMED, INFERRED, STATED, Basis, basis_in_words, disagreement_in_words, kind_of
+from cscip_kg.server.rendering.basis import CLAIMED, INFERRED, STATED, Basis, basis_in_words, disagreement_in_words, kind_named, kind_of
 
 CSCIP = "https://w3id.org/cscip-kg/def/"
 
@@ -35,3 +35,9 @@ def test_kind_of_reads_bases_and_claim_statuses():
     assert kind_of(CSCIP + "Stated") == STATED and kind_of(CSCIP + "Inferred") == INFERRED
     with pytest.raises(ValueError, match="not a basis"):
         kind_of(CSCIP + "Maybe")
+
+
+def test_kind_named_reads_a_querys_labels_as_well_and_says_none_for_anything_else():
+    assert kind_named("stated") == STATED and kind_named(" conflicting ") == CLAIMED and kind_named("Inferred") == INFERRED
+    assert kind_named(CSCIP + "Uncertain") == CLAIMED and kind_named(None) == STATED
+    assert kind_named("maybe") is None and kind_named(CSCIP + "Maybe") is None

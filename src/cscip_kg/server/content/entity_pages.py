@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from cscip_kg.namespaces import CSCIP_NS
 from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, report_documents
 from cscip_kg.server.content.lineage_words import lineage_words
-from cscip_kg.server.rendering.basis import Basis, basis_in_words, kind_of
+from cscip_kg.server.rendering.basis import Basis, basis_in_words, kind_named
 from cscip_kg.server.rendering.humanize import Money, basis_words, count_words, pounds
 from cscip_kg.server.rendering.links import Cell, Link, Table, href
 from cscip_kg.server.rendering.source_links import site_name, source_links
@@ -279,13 +279,9 @@ def basis_cell(basis: str | None, sources: list[Link], note: str = "", caveat: s
     """A row's basis in words: which sources state it (by site), why it was inferred, or who claims it.
     "stated by the source" on every row of a table said nothing a reader could not assume."""
     names = tuple(dict.fromkeys(site_name(link) for link in sources))
-    try:
-        kind = kind_of(basis)
-    except ValueError:  # a label rather than an IRI ("stated", "Conflicting")
-        try:
-            kind = kind_of((basis or "").strip().capitalize())
-        except ValueError:
-            return [Link(basis_words(basis))]
+    kind = kind_named(basis)
+    if kind is None:
+        return [Link(basis_words(basis))]
     return [Link(basis_in_words(Basis(kind, note, names, caveat)))]
 
 

@@ -59,7 +59,7 @@ _AWARD_OWNERS = """SELECT ?date ?owner ?ownerLabel WHERE {{
 
 
 
-def kind_of(facts: Facts, iri: str) -> str:
+def entity_kind(facts: Facts, iri: str) -> str:
     prefix = facts.build.base + "id/"
     return iri[len(prefix):].split("/", 1)[0] if iri.startswith(prefix) else "other"
 
@@ -92,7 +92,7 @@ def citing(facts: Facts) -> dict[str, list[Link]]:
         link = facts.view.link(term)
         if term.value in owners:  # "round 1, 2014-2016" alone says not whose: lead with the grant
             link = Link(f"{owners[term.value]}: {link.text}", link.href, link.title)
-        by_kind.setdefault(kind_of(facts, term.value), []).append(link)
+        by_kind.setdefault(entity_kind(facts, term.value), []).append(link)
     for kind, links in by_kind.items():
         shared = Counter(link.text for link in links)
         told = [Link(f"{link.text} ({link.title.rsplit('/', 1)[-1]})", link.href, link.title) if shared[link.text] > 1 else link

@@ -1,6 +1,6 @@
 """The basis of a fact in words, for pages: stated by whom, inferred why, or where the sources disagree.
 
-One small set of functions that every page calls (entity pages, profiles), so the wording is the
+One small set of functions that every page calls (entity pages, lineage words), so the wording is the
 same everywhere. The data side is docs/data-conventions.md, "The basis of every statement".
 """
 
@@ -37,6 +37,16 @@ def kind_of(iri: str | None) -> str:
     if local in _STATUS_BASIS:
         return _STATUS_BASIS[local]
     raise ValueError(f"not a basis or claim status: {iri}")
+
+
+def kind_named(text: str | None) -> str | None:
+    """The basis an IRI or a query's label names ("stated", "Conflicting", cscip:Uncertain); None if none."""
+    for candidate in (text, (text or "").strip().capitalize()):
+        try:
+            return kind_of(candidate)
+        except ValueError:
+            continue
+    return None
 
 
 def _names(sources: Sequence[str]) -> str:
