@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-import multiprocessing
 import queue
-import sys
 import threading
-import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -28,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cscip_kg.engine import Prepared, QueryError, QueryRefused, QueryResult, evaluate
+from cscip_kg.fork_server import ForkFailed, ForkServer
 from cscip_kg.result_writers import write_boolean, write_solutions
 from cscip_kg.results import GRAPH_FORMATS
 
@@ -105,32 +103,13 @@ def _worker_main(connection: Connection, path: str, prefixes: dict[str, str]) ->
         connection.send(run_job(store, prefixes, graphs, job))
 
 
-_START_LOCK = threading.Lock()
-
-
-def start_lean(process: multiprocessing.process.BaseProcess) -> None:
-    """Start a spawned process without re-importing the parent's ``__main__`` in it.
-
-    Spawn re-imports the parent's main module in the child: under the ``cscip-kg``
-    script that is the whole CLI (pyshacl included), under a WSGI host the host.
-    A worker needs only this module's imports, so ``__main__`` is hidden while
-    ``start()`` takes the child's preparation data; the lock keeps starts apart.
-    """
-    with _START_LOCK:
-        main = sys.modules["__main__"]
-        sys.modules["__main__"] = types.ModuleType("__main__")
-        try:
-            process.start()
-        finally:
-            sys.modules["__main__"] = main
-
-
 class _Worker:
-    def __init__(self, context: multiprocessing.context.SpawnContext, store_path: Path, prefixes: dict[str, str]) -> None:
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, str(store_path), prefixes), daemon=True, name="cscip-kg-query")
-        start_lean(self.process)
-        child.close()
+    def __init__(self, server: ForkServer, store_path: Path, prefixes: dict[str, str]) -> None:
+        try:
+            self.forked = server.fork(_worker_main, str(store_path), prefixes)
+        except ForkFailed as error:
+            raise Unavailable(str(error)) from None
+        self.connection = self.forked.connection
 
     def wait_ready(self, timeout: float) -> None:
         if not self.connection.poll(timeout):
@@ -140,15 +119,15 @@ class _Worker:
             status, message = self.connection.recv()
         except (EOFError, OSError):
             self.stop()
-            raise Unavailable(f"a query worker exited before loading the graph (exit code {self.process.exitcode})") from None
+            raise Unavailable("a query worker exited before loading the graph") from None
         if status != "ready":
             self.stop()
             raise Unavailable(f"a query worker could not load the graph: {message}")
 
     def stop(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.connection.close()
+        self.forked.kill()
+        self.forked.wait(5)
+        self.forked.close()
 
 
 class QueryPool:
@@ -160,14 +139,14 @@ class QueryPool:
         if size < 1:
             raise ValueError(f"the query pool needs at least one worker, not {size}")
         self.store_path, self.prefixes, self.budget = store_path, prefixes, budget
-        self._context = multiprocessing.get_context("spawn")
+        self._server = ForkServer(("cscip_kg.bounded",))  # what a worker runs, imported once for all of them
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         # Every live worker, busy or idle: close() must stop a worker that is deep in a query too,
         # or it runs on, orphaned, until that query ends (minutes, for a runaway one).
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        workers = [self._track(_Worker(self._context, store_path, prefixes)) for _ in range(size)]
+        workers = [self._track(_Worker(self._server, store_path, prefixes)) for _ in range(size)]
         try:
             for worker in workers:  # started together, so loading overlaps
                 worker.wait_ready(self.START_TIMEOUT)
@@ -215,7 +194,7 @@ class QueryPool:
         if self._closed:
             return
         try:
-            worker = self._track(_Worker(self._context, self.store_path, self.prefixes))
+            worker = self._track(_Worker(self._server, self.store_path, self.prefixes))
         except Unavailable:  # closed meanwhile
             return
         try:
@@ -233,3 +212,4 @@ class QueryPool:
             workers, self._all = self._all, set()
         for worker in workers:
             worker.stop()
+        self._server.close()

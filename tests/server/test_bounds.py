@@ -168,10 +168,11 @@ def test_the_canary_does_hear_a_contact(canary):
     assert canary.contacts == 1
 
 
-def _children(pid: int) -> set[int]:
+def _descendants(pid: int) -> set[int]:
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found |= {int(child) for child in task.read_text().split()}
+        for child in task.read_text().split():
+            found |= {int(child)} | _descendants(int(child))
     return found
 
 
@@ -194,8 +195,8 @@ def test_stopping_the_server_stops_a_worker_busy_with_a_query(build_dir: Path):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         url = wait_for_address(process)
-        workers = _children(process.pid)
-        assert workers, "the server runs its query worker as a child process"
+        workers = _descendants(process.pid)  # the fork server and the worker it forked
+        assert len(workers) == 2, "the server runs its query worker in a process of its own"
         threading.Thread(target=_ask_until_the_server_goes, args=(url,), daemon=True).start()
         time.sleep(1.0)  # the worker is now deep in the query
         assert all(_alive(pid) for pid in workers)
