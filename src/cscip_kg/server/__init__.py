@@ -7,6 +7,7 @@ Nothing happens at import time; the build is opened once, in the factory.
 
 from __future__ import annotations
 
+import gc
 import urllib.parse
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -68,6 +69,8 @@ def close_app(app: Flask) -> None:
     pool = app.extensions.get(POOL)
     if pool is not None:
         pool.close()
+    # cache.per_build froze what the app computed; collectable again, the app goes when the process lets it go.
+    gc.unfreeze()
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
