@@ -86,11 +86,10 @@ def answer_job(query: Callable[[Prepared], QueryResult], prefixes: dict[str, str
     return Outcome("results", job.results_format, body, len(rows), truncated)
 
 
-def _worker_main(connection: Connection, path: str, prefixes: dict[str, str]) -> None:
+def _worker_main(connection: Connection, path: str, prefixes: dict[str, str], graphs: frozenset[str]) -> None:
     """A worker: open the store once, say so, then answer jobs until the pipe closes."""
     try:
         store = ox.Store.read_only(path)
-        graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     except (OSError, ValueError) as error:
         connection.send(("failed", f"{path}: {error}"))
         return
@@ -104,9 +103,9 @@ def _worker_main(connection: Connection, path: str, prefixes: dict[str, str]) ->
 
 
 class _Worker:
-    def __init__(self, server: ForkServer, store_path: Path, prefixes: dict[str, str]) -> None:
+    def __init__(self, server: ForkServer, store_path: Path, prefixes: dict[str, str], graphs: frozenset[str]) -> None:
         try:
-            self.forked = server.fork(_worker_main, str(store_path), prefixes)
+            self.forked = server.fork(_worker_main, str(store_path), prefixes, graphs)
         except ForkFailed as error:
             raise Unavailable(str(error)) from None
         self.connection = self.forked.connection
@@ -131,14 +130,18 @@ class _Worker:
 
 
 class QueryPool:
-    """``size`` workers; ``run`` hands a job to an idle one and waits at most ``budget`` seconds."""
+    """``size`` workers; ``run`` hands a job to an idle one and waits at most ``budget`` seconds.
+
+    ``graphs`` are the store's named graphs (the build's manifest names them): a worker that read them
+    from the store itself would scan its quads' index and hold the blocks read (4 MiB at ×100).
+    """
 
     START_TIMEOUT = 60.0
 
-    def __init__(self, store_path: Path, prefixes: dict[str, str], size: int, budget: float) -> None:
+    def __init__(self, store_path: Path, prefixes: dict[str, str], graphs: frozenset[str], size: int, budget: float) -> None:
         if size < 1:
             raise ValueError(f"the query pool needs at least one worker, not {size}")
-        self.store_path, self.prefixes, self.budget = store_path, prefixes, budget
+        self.store_path, self.prefixes, self.graphs, self.budget = store_path, prefixes, graphs, budget
         self._server = ForkServer(("cscip_kg.bounded",))  # what a worker runs, imported once for all of them
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
@@ -146,7 +149,7 @@ class QueryPool:
         # or it runs on, orphaned, until that query ends (minutes, for a runaway one).
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        workers = [self._track(_Worker(self._server, store_path, prefixes)) for _ in range(size)]
+        workers = [self._track(_Worker(self._server, store_path, prefixes, graphs)) for _ in range(size)]
         try:
             for worker in workers:  # started together, so loading overlaps
                 worker.wait_ready(self.START_TIMEOUT)
@@ -194,7 +197,7 @@ class QueryPool:
         if self._closed:
             return
         try:
-            worker = self._track(_Worker(self._server, self.store_path, self.prefixes))
+            worker = self._track(_Worker(self._server, self.store_path, self.prefixes, self.graphs))
         except Unavailable:  # closed meanwhile
             return
         try:
