@@ -130,7 +130,12 @@ class _Worker:
 
 
 class QueryPool:
-    """``size`` workers; ``run`` hands a job to an idle one and waits at most ``budget`` seconds.
+    """Up to ``size`` workers; ``run`` hands a job to an idle one and waits at most ``budget`` seconds.
+
+    One worker starts with the pool, and another only when a query finds every worker busy: each
+    holds its own store's caches (at ×100 a worker that answered a mix of queries holds 40 MiB), so
+    a server whose queries come one at a time keeps one. The worker put back last is taken first,
+    its caches being the warmest.
 
     ``graphs`` are the store's named graphs (the build's manifest names them): a worker that read them
     from the store itself would scan its quads' index and hold the blocks read (4 MiB at ×100).
@@ -143,26 +148,23 @@ class QueryPool:
             raise ValueError(f"the query pool needs at least one worker, not {size}")
         self.store_path, self.prefixes, self.graphs, self.budget = store_path, prefixes, graphs, budget
         self._server = ForkServer(("cscip_kg.bounded",))  # what a worker runs, imported once for all of them
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.size = size
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._closed = False
         # Every live worker, busy or idle: close() must stop a worker that is deep in a query too,
         # or it runs on, orphaned, until that query ends (minutes, for a runaway one).
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        workers = [self._track(_Worker(self._server, store_path, prefixes, graphs)) for _ in range(size)]
+        first = self._track(_Worker(self._server, store_path, prefixes, graphs))
         try:
-            for worker in workers:  # started together, so loading overlaps
-                worker.wait_ready(self.START_TIMEOUT)
-                self._idle.put(worker)
+            first.wait_ready(self.START_TIMEOUT)
         except Unavailable:
             self.close()  # no half-started pool left behind
             raise
+        self._idle.put(first)
 
     def run(self, job: Job) -> Outcome:
-        try:
-            worker = self._idle.get(timeout=self.budget)
-        except queue.Empty:
-            raise Unavailable(f"every query worker stayed busy for {self.budget:g} s; try again shortly") from None
+        worker = self._take()
         try:
             worker.connection.send(job)
             if not worker.connection.poll(self.budget):
@@ -174,6 +176,36 @@ class QueryPool:
             raise Unavailable("the query worker stopped unexpectedly; the query was not answered") from None
         self._idle.put(worker)
         return outcome
+
+    @property
+    def running(self) -> int:
+        """How many workers are alive now, busy or idle."""
+        with self._lock:
+            return len(self._all)
+
+    def _take(self) -> _Worker:
+        """An idle worker, else a new one while the pool is below its size, else the first to come free."""
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        grown = None
+        with self._lock:
+            # Forking takes milliseconds (the worker opens the store after), so the count is checked and grown at once.
+            if not self._closed and len(self._all) < self.size:
+                grown = _Worker(self._server, self.store_path, self.prefixes, self.graphs)
+                self._all.add(grown)
+        if grown is not None:
+            try:
+                grown.wait_ready(self.budget)
+            except Unavailable:
+                self._forget(grown)
+                raise
+            return grown
+        try:
+            return self._idle.get(timeout=self.budget)
+        except queue.Empty:
+            raise Unavailable(f"every query worker stayed busy for {self.budget:g} s; try again shortly") from None
 
     def _track(self, worker: _Worker) -> _Worker:
         with self._lock:

@@ -47,8 +47,11 @@ class Forked:
 
     def __init__(self, pid: int, connection: Connection, pidfd: int | None) -> None:
         self.pid, self.connection, self._pidfd = pid, connection, pidfd
+        self._closed = False
 
     def kill(self) -> None:
+        if self._closed:  # its pid may be another process's by now
+            return
         with contextlib.suppress(ProcessLookupError):
             if self._pidfd is not None:
                 signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
@@ -61,6 +64,7 @@ class Forked:
             select.select([self._pidfd], [], [], timeout)
 
     def close(self) -> None:
+        self._closed = True
         self.connection.close()
         if self._pidfd is not None:
             os.close(self._pidfd)
