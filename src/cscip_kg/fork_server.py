@@ -1,9 +1,10 @@
 """Query workers forked from one lean process that imported what they run, rather than spawned one by one.
 
 A spawned worker is a new interpreter that imports pyoxigraph and the worker's modules itself: at
-×100 each held 22 MiB of its own before it opened the store. Forked from one process that imported
-them once and froze its objects (``gc.freeze``: the collector then never writes to their pages),
-workers share those pages copy-on-write and hold only what they read after.
+×100 a spawned worker, ready, held 22 MiB of anonymous memory, half of it the interpreter and its
+modules. Forked from one process that imported them once and froze its objects (``gc.freeze``: the
+collector then never writes to their pages), workers share those pages copy-on-write and hold only
+what they read after.
 
 The fork server is started fresh (``python -c``), never forked from the web process: that one runs
 threads (waitress's, RocksDB's), and a fork would copy a lock another thread holds. Only the fork
@@ -33,7 +34,7 @@ import threading
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, NoReturn
 
 MESSAGE = 1 << 16  # largest request: a function's name and a worker's arguments (a store path, prefixes)
 
@@ -143,23 +144,35 @@ def serve(fd: int, path: list[str], preload: tuple[str, ...]) -> None:
 
 def _fork(control: socket.socket, target: Callable[..., None], args: tuple[Any, ...]) -> tuple[int, int, int | None]:
     parent_end, child_end = socket.socketpair()
-    pid = os.fork()
-    if pid == 0:  # the worker
-        status = 1
-        try:
-            control.close()
-            parent_end.close()
-            target(Connection(child_end.detach()), *args)
-            status = 0
-        except BaseException:
-            traceback.print_exc()  # os._exit below would drop it unseen
-            raise
-        finally:
-            os._exit(status)  # never back into the fork server's loop, whatever happened
+    try:
+        pid = os.fork()
+    except OSError:
+        parent_end.close()
+        child_end.close()
+        raise
+    if pid == 0:
+        _work(control, parent_end, child_end, target, args)
     child_end.close()
     # A worker that has exited stays a zombie until _reap, so its pid is not reused before the pidfd is open.
     pidfd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
     return pid, parent_end.detach(), pidfd
+
+
+def _work(control: socket.socket, parent_end: socket.socket, child_end: socket.socket,
+          target: Callable[..., None], args: tuple[Any, ...]) -> NoReturn:
+    """The worker, in the child: run ``target``, then exit, never back into the fork server's loop."""
+    status = 1
+    try:
+        control.close()
+        parent_end.close()
+        target(Connection(child_end.detach()), *args)
+        status = 0
+    except BaseException:
+        traceback.print_exc()  # os._exit below would drop it unseen
+        sys.stderr.flush()
+        raise
+    finally:
+        os._exit(status)
 
 
 def _reap() -> None:
