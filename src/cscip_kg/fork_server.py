@@ -76,20 +76,27 @@ class ForkServer:
     """A child process that imports ``preload``, then forks a worker each time ``fork`` asks."""
 
     def __init__(self, preload: tuple[str, ...]) -> None:
+        self._preload = preload
+        self._lock = threading.Lock()  # one request and its answer at a time
+        self._start()
+
+    def _start(self) -> None:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)  # one message per request, whole
-        command = f"from cscip_kg.fork_server import serve; serve({theirs.fileno()}, {sys.path!r}, {preload!r})"
+        command = f"from cscip_kg.fork_server import serve; serve({theirs.fileno()}, {sys.path!r}, {self._preload!r})"
         try:
             self._process = subprocess.Popen([sys.executable, "-c", command], pass_fds=(theirs.fileno(),),
                                              stdin=subprocess.DEVNULL)
         finally:
             theirs.close()
         self._socket = mine
-        self._lock = threading.Lock()  # one request and its answer at a time
 
     def fork(self, target: Callable[..., None], *args: Any) -> Forked:
         """Run ``target(connection, *args)`` in a new worker."""
         request = pickle.dumps((target, args))
         with self._lock:
+            if self._process.poll() is not None:  # killed from outside (say, by the OOM killer): else no worker ever again
+                self._socket.close()
+                self._start()
             try:
                 self._socket.sendall(request)
                 answer, fds, _flags, _address = socket.recv_fds(self._socket, MESSAGE, 2)
