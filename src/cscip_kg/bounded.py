@@ -155,8 +155,8 @@ class QueryPool:
         # or it runs on, orphaned, until that query ends (minutes, for a runaway one).
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        first = self._track(_Worker(self._server, store_path, prefixes, graphs))
         try:
+            first = self._track(_Worker(self._server, store_path, prefixes, graphs))
             first.wait_ready(self.START_TIMEOUT)
         except Unavailable:
             self.close()  # no half-started pool left behind
