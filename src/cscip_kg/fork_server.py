@@ -33,6 +33,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
+from multiprocessing import spawn
 from multiprocessing.connection import Connection
 from typing import Any, NoReturn
 
@@ -84,7 +85,8 @@ class ForkServer:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)  # one message per request, whole
         command = f"from cscip_kg.fork_server import serve; serve({theirs.fileno()}, {sys.path!r}, {self._preload!r})"
         try:
-            self._process = subprocess.Popen([sys.executable, "-c", command], pass_fds=(theirs.fileno(),),
+            # The interpreter multiprocessing would start: sys.executable, unless a host embedding Python set another.
+            self._process = subprocess.Popen([spawn.get_executable(), "-c", command], pass_fds=(theirs.fileno(),),
                                              stdin=subprocess.DEVNULL)
         finally:
             theirs.close()
