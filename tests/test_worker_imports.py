@@ -1,7 +1,7 @@
 """Serving imports what answering needs: a query worker not SHACL, rdflib or the web framework, the web process not rdflib or SHACL.
 
-The parent imports the CLI and Flask, as `cscip-kg serve` (a console script) does:
-spawn would re-import that main module in every worker unless bounded.start_lean hides it.
+The parent imports the CLI and Flask, as `cscip-kg serve` (a console script) does: the fork server the
+workers come from is a new interpreter, so none of that reaches them.
 """
 
 from __future__ import annotations
@@ -15,24 +15,24 @@ from pathlib import Path
 from tests.conftest import ROOT
 
 PARENT = """
-import multiprocessing, sys
+import sys
 import cscip_kg.cli, flask, pyshacl, rdflib  # a main module with SHACL, rdflib and flask loaded
 assert "pyshacl" in sys.modules and "rdflib" in sys.modules and "flask" in sys.modules
-from cscip_kg.bounded import start_lean
+from cscip_kg.fork_server import ForkServer
 from tests.worker_probe import report
 
 if __name__ == "__main__":
-    context = multiprocessing.get_context("spawn")
-    mine, child = context.Pipe()
-    process = context.Process(target=report, args=(child,))
-    start_lean(process)
-    modules = mine.recv()
-    process.join(30)
+    server = ForkServer(("cscip_kg.bounded",))
+    worker = server.fork(report)
+    modules = worker.connection.recv()
+    worker.wait(30)
+    worker.close()
+    server.close()
     print(" ".join(modules))
 """
 
 
-def test_a_spawned_worker_imports_neither_pyshacl_rdflib_nor_flask(tmp_path: Path) -> None:
+def test_a_forked_worker_imports_neither_pyshacl_rdflib_nor_flask(tmp_path: Path) -> None:
     script = tmp_path / "serve_like.py"
     script.write_text(PARENT, encoding="utf-8")
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path,

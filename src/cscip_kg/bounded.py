@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-import multiprocessing
 import queue
-import sys
 import threading
-import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -28,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cscip_kg.engine import Prepared, QueryError, QueryRefused, QueryResult, evaluate
+from cscip_kg.fork_server import ForkFailed, ForkServer
 from cscip_kg.result_writers import write_boolean, write_solutions
 from cscip_kg.results import GRAPH_FORMATS
 
@@ -88,11 +86,10 @@ def answer_job(query: Callable[[Prepared], QueryResult], prefixes: dict[str, str
     return Outcome("results", job.results_format, body, len(rows), truncated)
 
 
-def _worker_main(connection: Connection, path: str, prefixes: dict[str, str]) -> None:
+def _worker_main(connection: Connection, path: str, prefixes: dict[str, str], graphs: frozenset[str]) -> None:
     """A worker: open the store once, say so, then answer jobs until the pipe closes."""
     try:
         store = ox.Store.read_only(path)
-        graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     except (OSError, ValueError) as error:
         connection.send(("failed", f"{path}: {error}"))
         return
@@ -105,32 +102,13 @@ def _worker_main(connection: Connection, path: str, prefixes: dict[str, str]) ->
         connection.send(run_job(store, prefixes, graphs, job))
 
 
-_START_LOCK = threading.Lock()
-
-
-def start_lean(process: multiprocessing.process.BaseProcess) -> None:
-    """Start a spawned process without re-importing the parent's ``__main__`` in it.
-
-    Spawn re-imports the parent's main module in the child: under the ``cscip-kg``
-    script that is the whole CLI (pyshacl included), under a WSGI host the host.
-    A worker needs only this module's imports, so ``__main__`` is hidden while
-    ``start()`` takes the child's preparation data; the lock keeps starts apart.
-    """
-    with _START_LOCK:
-        main = sys.modules["__main__"]
-        sys.modules["__main__"] = types.ModuleType("__main__")
-        try:
-            process.start()
-        finally:
-            sys.modules["__main__"] = main
-
-
 class _Worker:
-    def __init__(self, context: multiprocessing.context.SpawnContext, store_path: Path, prefixes: dict[str, str]) -> None:
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, str(store_path), prefixes), daemon=True, name="cscip-kg-query")
-        start_lean(self.process)
-        child.close()
+    def __init__(self, server: ForkServer, store_path: Path, prefixes: dict[str, str], graphs: frozenset[str]) -> None:
+        try:
+            self.forked = server.fork(_worker_main, str(store_path), prefixes, graphs)
+        except ForkFailed as error:
+            raise Unavailable(str(error)) from None
+        self.connection = self.forked.connection
 
     def wait_ready(self, timeout: float) -> None:
         if not self.connection.poll(timeout):
@@ -140,47 +118,53 @@ class _Worker:
             status, message = self.connection.recv()
         except (EOFError, OSError):
             self.stop()
-            raise Unavailable(f"a query worker exited before loading the graph (exit code {self.process.exitcode})") from None
+            raise Unavailable("a query worker exited before loading the graph") from None
         if status != "ready":
             self.stop()
             raise Unavailable(f"a query worker could not load the graph: {message}")
 
     def stop(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.connection.close()
+        self.forked.kill()
+        self.forked.wait(5)
+        self.forked.close()
 
 
 class QueryPool:
-    """``size`` workers; ``run`` hands a job to an idle one and waits at most ``budget`` seconds."""
+    """Up to ``size`` workers; ``run`` hands a job to an idle one and waits at most ``budget`` seconds.
+
+    One worker starts with the pool, and another only when a query finds every worker busy: each
+    holds its own store's caches (at ×100 a worker that answered a mix of queries holds 40 MiB), so
+    a server whose queries come one at a time keeps one. The worker put back last is taken first,
+    its caches being the warmest.
+
+    ``graphs`` are the store's named graphs (the build's manifest names them): a worker that read them
+    from the store itself would scan its quads' index and hold the blocks read (4 MiB at ×100).
+    """
 
     START_TIMEOUT = 60.0
 
-    def __init__(self, store_path: Path, prefixes: dict[str, str], size: int, budget: float) -> None:
+    def __init__(self, store_path: Path, prefixes: dict[str, str], graphs: frozenset[str], size: int, budget: float) -> None:
         if size < 1:
             raise ValueError(f"the query pool needs at least one worker, not {size}")
-        self.store_path, self.prefixes, self.budget = store_path, prefixes, budget
-        self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.store_path, self.prefixes, self.graphs, self.budget = store_path, prefixes, graphs, budget
+        self._server = ForkServer(("cscip_kg.bounded",))  # what a worker runs, imported once for all of them
+        self.size = size
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._closed = False
         # Every live worker, busy or idle: close() must stop a worker that is deep in a query too,
         # or it runs on, orphaned, until that query ends (minutes, for a runaway one).
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
-        workers = [self._track(_Worker(self._context, store_path, prefixes)) for _ in range(size)]
         try:
-            for worker in workers:  # started together, so loading overlaps
-                worker.wait_ready(self.START_TIMEOUT)
-                self._idle.put(worker)
+            first = self._track(_Worker(self._server, store_path, prefixes, graphs))
+            first.wait_ready(self.START_TIMEOUT)
         except Unavailable:
             self.close()  # no half-started pool left behind
             raise
+        self._idle.put(first)
 
     def run(self, job: Job) -> Outcome:
-        try:
-            worker = self._idle.get(timeout=self.budget)
-        except queue.Empty:
-            raise Unavailable(f"every query worker stayed busy for {self.budget:g} s; try again shortly") from None
+        worker = self._take()
         try:
             worker.connection.send(job)
             if not worker.connection.poll(self.budget):
@@ -192,6 +176,36 @@ class QueryPool:
             raise Unavailable("the query worker stopped unexpectedly; the query was not answered") from None
         self._idle.put(worker)
         return outcome
+
+    @property
+    def running(self) -> int:
+        """How many workers are alive now, busy or idle."""
+        with self._lock:
+            return len(self._all)
+
+    def _take(self) -> _Worker:
+        """An idle worker, else a new one while the pool is below its size, else the first to come free."""
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        grown = None
+        with self._lock:
+            # Forking takes milliseconds (the worker opens the store after), so the count is checked and grown at once.
+            if not self._closed and len(self._all) < self.size:
+                grown = _Worker(self._server, self.store_path, self.prefixes, self.graphs)
+                self._all.add(grown)
+        if grown is not None:
+            try:
+                grown.wait_ready(self.budget)
+            except Unavailable:
+                self._forget(grown)
+                raise
+            return grown
+        try:
+            return self._idle.get(timeout=self.budget)
+        except queue.Empty:
+            raise Unavailable(f"every query worker stayed busy for {self.budget:g} s; try again shortly") from None
 
     def _track(self, worker: _Worker) -> _Worker:
         with self._lock:
@@ -215,7 +229,7 @@ class QueryPool:
         if self._closed:
             return
         try:
-            worker = self._track(_Worker(self._context, self.store_path, self.prefixes))
+            worker = self._track(_Worker(self._server, self.store_path, self.prefixes, self.graphs))
         except Unavailable:  # closed meanwhile
             return
         try:
@@ -233,3 +247,4 @@ class QueryPool:
             workers, self._all = self._all, set()
         for worker in workers:
             worker.stop()
+        self._server.close()

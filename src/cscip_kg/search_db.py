@@ -39,6 +39,7 @@ import pyoxigraph as ox
 from cscip_kg import search_sql
 from cscip_kg.backend import Backend
 from cscip_kg.engine import Prepared
+from cscip_kg.layout import open_read_only
 
 SEARCH_FILE = "search.sqlite"
 # The index's layout, kept in SQLite's user_version: 2 = names once per spelling, entities in groups;
@@ -300,7 +301,7 @@ class SearchDB:
     """Read-only access to a build's search index; safe to share between a server's threads."""
 
     def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._db = open_read_only(path, immutable=False)
         self._lock = threading.Lock()
         found = self._db.execute("PRAGMA user_version").fetchone()[0]
         if found != SEARCH_FORMAT:

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from cscip_kg.backend import Backend
 from cscip_kg.engine import Prepared
-from cscip_kg.layout import sqlite_format
+from cscip_kg.layout import open_read_only, sqlite_format
 
 SOURCES_DB = "sources.sqlite"  # in the build's derived/ folder
 # The file's layout, kept in SQLite's user_version; a file of another layout is read from the graph instead.
@@ -104,7 +104,7 @@ class SourcesDB:
     """Read-only access to a build's ``sources.sqlite``; safe to share between a server's threads."""
 
     def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self._db = open_read_only(path)
         self._lock = threading.Lock()
         # A page asks for the same few sources many times (once per statement they state).
         self.source = lru_cache(maxsize=4096)(self._source)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cscip_kg.backend import Backend
-from cscip_kg.layout import sqlite_format
+from cscip_kg.layout import open_read_only, sqlite_format
 from cscip_kg.spread import Involvement, Routes, Spread, adoption_routes, compute
 
 SPREAD_DB = "spread.sqlite"  # in the build's derived/ folder
@@ -105,7 +105,7 @@ class SpreadDB:
     """
 
     def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self._db = open_read_only(path)
         self._lock = threading.Lock()
         # A page asks for its entity's slice twice (the map, then the timeline): the last few are kept.
         self.model = lru_cache(maxsize=32)(self._model)

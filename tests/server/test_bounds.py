@@ -16,6 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from cscip_kg.bounded import Job, QueryPool, Unavailable
+from cscip_kg.engine import Prepared
+from cscip_kg.layout import STORE_FOLDER
+from cscip_kg.opened import open_build
 from tests.server.live import fetch, running_server, stop_process, wait_for_address
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
@@ -62,6 +66,34 @@ def test_a_runaway_query_is_stopped_at_the_budget_while_others_are_answered(boun
             break
         time.sleep(0.2)
     assert all(a.status == 200 for a in answers)
+
+
+def test_a_second_worker_starts_only_when_a_query_finds_the_first_busy(build_dir: Path):
+    build = open_build(build_dir)
+    pool = QueryPool(build_dir / STORE_FOLDER, build.prefixes, frozenset(build.graph_sizes), 2, 1.5)
+    cheap = Job(Prepared(f"PREFIX model: <{build.base}id/model/> PREFIX cscip: <{build.base}def/> {CHEAP}"), "json", None, 5)
+    try:
+        for _ in range(3):  # one at a time: the one worker answers each
+            assert b"true" in pool.run(cheap).body
+        assert pool.running == 1
+        stopped: list[Exception] = []
+
+        def runaway() -> None:
+            try:
+                pool.run(Job(Prepared(RUNAWAY), "json", None, 5))
+            except Unavailable as error:
+                stopped.append(error)
+
+        thread = threading.Thread(target=runaway)
+        thread.start()
+        time.sleep(0.3)
+        assert b"true" in pool.run(cheap).body  # the first is busy: a second starts and answers
+        assert pool.running == 2
+        thread.join(30)
+        assert stopped, "the runaway query is stopped at the budget"
+    finally:
+        pool.close()
+    assert pool.running == 0
 
 
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv", "application/sparql-results+xml"])
@@ -168,10 +200,11 @@ def test_the_canary_does_hear_a_contact(canary):
     assert canary.contacts == 1
 
 
-def _children(pid: int) -> set[int]:
+def _descendants(pid: int) -> set[int]:
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found |= {int(child) for child in task.read_text().split()}
+        for child in task.read_text().split():
+            found |= {int(child)} | _descendants(int(child))
     return found
 
 
@@ -194,8 +227,8 @@ def test_stopping_the_server_stops_a_worker_busy_with_a_query(build_dir: Path):
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
         url = wait_for_address(process)
-        workers = _children(process.pid)
-        assert workers, "the server runs its query worker as a child process"
+        workers = _descendants(process.pid)  # the fork server and the worker it forked
+        assert len(workers) == 2, "the server runs its query worker in a process of its own"
         threading.Thread(target=_ask_until_the_server_goes, args=(url,), daemon=True).start()
         time.sleep(1.0)  # the worker is now deep in the query
         assert all(_alive(pid) for pid in workers)

@@ -7,6 +7,7 @@ Nothing happens at import time; the build is opened once, in the factory.
 
 from __future__ import annotations
 
+import gc
 import urllib.parse
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -68,6 +69,8 @@ def close_app(app: Flask) -> None:
     pool = app.extensions.get(POOL)
     if pool is not None:
         pool.close()
+    # cache.per_build froze what the app computed; collectable again, the app goes when the process lets it go.
+    gc.unfreeze()
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -81,7 +84,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = build
     if settings.embedded:
         # A remote store bounds its own queries (store_timeout); here they run in worker processes that can be stopped.
-        app.extensions[POOL] = QueryPool(build.folder / STORE_FOLDER, build.prefixes, settings["workers"], settings["query_timeout"])
+        app.extensions[POOL] = QueryPool(build.folder / STORE_FOLDER, build.prefixes, frozenset(build.graph_sizes),
+                                         settings["workers"], settings["query_timeout"])
     for blueprint in (pages.bp, sparql.bp, linked_data.bp, downloads.bp):
         app.register_blueprint(blueprint)
     for blueprint in (api.bp, query_pages.bp, search.bp, lineage.bp, profiles.bp, editor.bp, browse.bp):

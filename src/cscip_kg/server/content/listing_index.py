@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from urllib.parse import quote_plus
 
-from cscip_kg.server.content.listing import Listing, Row, facet_value, sort_key
+from cscip_kg.server.content.listing import Cell, Columns, Listing, Row, facet_value, sort_key
 
 Pair = tuple[str, str]  # (the value a filter names, its text)
 Counts = list[tuple[Pair, int]]
@@ -26,25 +26,27 @@ Counts = list[tuple[Pair, int]]
 @dataclass
 class Prepared:
     listing: Listing
-    rows: list[Row]
+    columns: Columns
     cells: dict[str, list[tuple[Pair, ...]]]  # facet key → each row's distinct (value, text) pairs
-    holders: dict[str, dict[str, set[int]]]  # facet key → value → the rows holding it
+    holders: dict[str, dict[str, list[int]]]  # facet key → value → the rows holding it, ascending
     quoted: dict[str, str]  # facet value → as a query string carries it
+    numbers: list[int]  # range(number of rows), made once: every order and index holds these very ints
     _orders: dict[tuple[str, bool], list[int]] = field(default_factory=dict)
     _counts: dict[tuple[str, str, bool], Counts] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def row(self, number: int) -> Row:
+        return {key: cells[number] for key, cells in self.columns.items()}
 
     def order(self, sort: str, desc: bool) -> list[int]:
         """Every row's number, sorted as ``listing.select`` sorts; stable, so any subset keeps the same order."""
         found = self._orders.get((sort, desc))
         if found is None:
-            column = self.listing.column(sort)
-            assert column is not None
-            key = sort_key(column)
-            rows = self.rows
-            found = sorted(range(len(rows)), key=lambda i: key(rows[i]), reverse=desc)
+            cells = self.columns[sort]
+            # The row numbers of self.numbers, not new ints: above 256 each int is an object of its own.
+            found = sorted(self.numbers, key=lambda i: sort_key(cells[i]), reverse=desc)
             if desc:  # keep empty cells last
-                found.sort(key=lambda i: 0 if rows[i][sort] else 1)
+                found.sort(key=lambda i: 0 if cells[i] else 1)
             with self._lock:
                 self._orders[(sort, desc)] = found
         return found
@@ -80,20 +82,29 @@ class Prepared:
         return sorted(counted.items(), key=lambda kv: (-kv[1], kv[0][1].lower()))
 
 
-def prepare(listing: Listing, rows: list[Row]) -> Prepared:
+def prepare(listing: Listing, columns: Columns) -> Prepared:
     """The rows with each facet's cells and value index worked out; sort orders come on first use."""
     cells: dict[str, list[tuple[Pair, ...]]] = {}
-    holders: dict[str, dict[str, set[int]]] = {}
+    holders: dict[str, dict[str, list[int]]] = {}
+    numbers = list(range(len(columns[listing.columns[0].key])))
     quoted: dict[str, str] = {}
+    pairs: dict[Cell, tuple[Pair, ...]] = {}  # a cell shared by many rows has its pairs made once
+
+    def cell_pairs(cell: Cell) -> tuple[Pair, ...]:
+        found = pairs.get(cell)
+        if found is None:
+            found = pairs[cell] = tuple(dict.fromkeys((facet_value(i), i.text) for i in cell))
+        return found
+
     for column in listing.facets:
         key = column.key
-        column_cells = [tuple(dict.fromkeys((facet_value(i), i.text) for i in row[key])) for row in rows]
-        index: dict[str, set[int]] = {}
-        for number, cell in enumerate(column_cells):
+        column_cells = [cell_pairs(cell) for cell in columns[key]]
+        index: dict[str, list[int]] = {}  # lists, not sets: a tenth of the memory, and a filter unions them anyway
+        for number, cell in zip(numbers, column_cells, strict=True):
             for value, _text in cell:
-                index.setdefault(value, set()).add(number)
+                index.setdefault(value, []).append(number)
         for value in index:
             if value not in quoted:
                 quoted[value] = quote_plus(value)
         cells[key], holders[key] = column_cells, index
-    return Prepared(listing, rows, cells, holders, quoted)
+    return Prepared(listing, columns, cells, holders, quoted, numbers)

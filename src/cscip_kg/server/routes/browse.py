@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound
 
 from cscip_kg.opened import Build
 from cscip_kg.server.cache import per_build
-from cscip_kg.server.content.listing import PAGE_SIZES, Item, Listing, Page, compute_rows, select, to_csv, to_json
+from cscip_kg.server.content.listing import PAGE_SIZES, Item, Listing, Page, compute_columns, select, to_csv, to_json
 from cscip_kg.server.content.listing_index import Prepared, prepare
 from cscip_kg.server.content.listings import LISTINGS
 from cscip_kg.server.context import current_build, negotiated
@@ -33,7 +33,7 @@ def page_href(build: Build, iri: str | None) -> str | None:
 
 
 def prepared(listing: Listing) -> Prepared:
-    return per_build(f"listing:{listing.name}", lambda build: prepare(listing, compute_rows(build, listing)))
+    return per_build(f"listing:{listing.name}", lambda build: prepare(listing, compute_columns(build, listing)))
 
 
 def _page(name: str) -> tuple[Listing, Page]:
