@@ -1,9 +1,10 @@
-"""/editor: YASGUI, vendored and served from here, querying this server's /sparql.
+"""/editor: YASQE (vendored and served from here) editing queries run against this server's /sparql.
 
 The configuration (endpoint, example tabs from the named queries, an optional
 starting query) is a JSON data block read by static/editor.js, so the page has
-no inline script and YASGUI reaches no other server: no endpoint catalogue,
-no CORS proxy, no prefix or vocabulary look-ups.
+no inline script and the editor reaches no other server: no prefix or
+vocabulary look-ups. editor.js draws the tabs and the results table itself;
+YASGUI's results half (YASR) was most of the page's load time.
 """
 
 from __future__ import annotations
