@@ -83,3 +83,12 @@ def test_answers_are_accessible_and_fit_a_phone(page, site):
     page.get_by_role("tabpanel").get_by_role("table").get_by_text("Family Safeguarding").first.wait_for(timeout=15_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert not axe_violations(page)
+
+
+def test_a_query_given_in_the_address_opens_in_its_own_tab(page, site):
+    page.goto(f"{site}editor?query=ASK%20%7B%20%3Fs%20cscip%3AimplementsModel%20%3Fm%20%7D")
+    assert page.get_by_role("tab", name="Your query").get_attribute("aria-selected") == "true"
+    text = editor_text(page)
+    assert text.startswith("PREFIX cscip: <https://w3id.org/cscip-kg/def/>") and "ASK { ?s cscip:implementsModel ?m }" in text
+    page.get_by_role("tabpanel").get_by_role("button", name="Run query").click()
+    page.get_by_role("tabpanel").get_by_text("Answer: yes").wait_for(timeout=15_000)

@@ -108,10 +108,10 @@
   // Only the variables completer: the others ask LOV and prefix.cc (other servers) or fill a trie of
   // prefix.cc's 2,000 prefixes on every load. Set on the defaults because YASQE merges its settings into
   // them, and a merge cannot shorten the default list of four.
-  function newEditor(holder) {
+  function newEditor(holder, value) {
     Yasqe.defaults.autocompleters = ["variables"];
     return new Yasqe(holder, {
-      value: "", requestConfig: { endpoint: config.endpoint, method: "POST", acceptHeaderGraph: "text/turtle" },
+      value: value, requestConfig: { endpoint: config.endpoint, method: "POST", acceptHeaderGraph: "text/turtle" },
       persistenceId: null, consumeShareLink: null, createShareableLink: null, screenReaderLabel: "SPARQL query",
       lineWrapping: true  // on a phone a query reads down the screen instead of scrolling sideways
     });
@@ -131,18 +131,18 @@
   };
   Tabs.prototype.select = function (tab, focus) {
     var was = this.current;
-    if (was) {
+    if (was) {  // (the first tab's text is the editor's from the start)
       was.query = this.yasqe.getValue();
       was.button.setAttribute("aria-selected", "false");
       was.button.tabIndex = -1;
       this.panel.removeChild(was.results);
+      this.yasqe.setValue(tab.query);
+      this.yasqe.clearHistory();  // undo stays within the tab
     }
     this.current = tab;
     tab.button.setAttribute("aria-selected", "true");
     tab.button.tabIndex = 0;
     this.panel.setAttribute("aria-labelledby", tab.button.id);
-    this.yasqe.setValue(tab.query);
-    this.yasqe.clearHistory();  // undo stays within the tab
     this.panel.appendChild(tab.results);
     if (focus) { tab.button.focus(); }
   };
@@ -159,7 +159,7 @@
     var list = root.appendChild(make("div", { role: "tablist", "aria-label": "Queries", "class": "query-tabs" }));
     var add = root.appendChild(make("button", { type: "button", "class": "new-tab" }, "New query tab"));
     var panel = root.appendChild(make("div", { role: "tabpanel", id: "query-panel", "class": "query-panel" }));
-    var yasqe = newEditor(panel.appendChild(make("div")));
+    var yasqe = newEditor(panel.appendChild(make("div")), config.query || config.start);
     // Said to screen readers when a query starts and ends, rather than reading out the whole table.
     var status = root.appendChild(make("p", { role: "status", "class": "visually-hidden" }));
     var tabs = new Tabs(list, panel, yasqe), running = null;
