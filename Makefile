@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: setup chromium graphviz virtuoso run test lint validate build load bench pagecost clean vendor-yasgui vendor-axe
+.PHONY: setup chromium graphviz virtuoso run test lint validate build load bench pagecost clean vendor-yasqe vendor-axe
 
 $(BIN)/cscip-kg: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,9 @@ graphviz:
 virtuoso:
 	@command -v virtuoso-t >/dev/null || ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq virtuoso-opensource)
 
-# Refresh the vendored YASGUI under src/cscip_kg/server/static/vendor/yasgui/ from npm (needs node and npm).
-vendor-yasgui:
-	scripts/vendor-yasgui.sh
+# Refresh the vendored YASQE under src/cscip_kg/server/static/vendor/yasqe/ from npm (needs node and npm).
+vendor-yasqe:
+	scripts/vendor-yasqe.sh
 
 # Refresh the axe-core copy the accessibility tests inject (tests/browser/vendor/axe-core/) from npm.
 vendor-axe:

@@ -2,7 +2,7 @@
 
     python bench/compression.py /tmp/cscip-bench/1/build [--out bench/results/compression-x1.json]
 
-For the home page, a big entity page and yasgui.min.js: the identity and gzip body sizes (what
+For the home page, a big entity page and yasqe.min.js (the editor's script): the identity and gzip body sizes (what
 goes on the wire besides headers). For the big page: CPU of one compression, of a cached answer
 replayed identity and gzip (least of 5 rounds), and of an answer computed afresh (cache off).
 Process time, so waiting for a core on a shared machine is not counted.
@@ -29,7 +29,7 @@ from werkzeug.test import EnvironBuilder  # noqa: E402
 from cscip_kg.server import close_app, create_app  # noqa: E402
 from cscip_kg.server.compression import compress  # noqa: E402
 
-PATHS = ("/", "/id/source/dfe-insights-2021", "/static/vendor/yasgui/yasgui.min.js")
+PATHS = ("/", "/id/source/dfe-insights-2021", "/static/vendor/yasqe/yasqe.min.js")
 BIG = PATHS[1]
 PAGE = {"Accept": "text/html"}
 GZIP = {**PAGE, "Accept-Encoding": "gzip, deflate, br"}

@@ -18,6 +18,7 @@ def test_each_page_type_is_timed_from_navigation_to_the_load_event(browser, site
     for entry in figures["390"].values():
         assert entry["n"] == 1
         assert 0 < entry["ttfb_p50_ms"] <= entry["dcl_p50_ms"] <= entry["p50_ms"] == entry["max_ms"]
+        assert entry["cpu_p50_ms"] > 0  # the main thread's CPU time, beside the wall times
 
 
 def test_a_page_that_does_not_answer_200_stops_the_run(browser, site):

@@ -65,13 +65,13 @@ def test_from_home_to_a_themes_projects_as_csv(page, site, screenshots, tmp_path
     shot(page, screenshots, "theme-residential-care")
 
 
-def test_run_a_query_in_yasgui(page, site, screenshots):
+def test_run_a_query_in_the_editor(page, site, screenshots):
     page.goto(f"{site}editor")
     page.get_by_role("tab", name="Which round 1 models fed Strengthening Families, Protecting Children?").click()
-    page.locator(".tabPanel.active .yasqe_queryButton").click()
-    results = page.locator(".tabPanel.active .yasr table")
-    results.get_by_text("Family Safeguarding").first.wait_for(timeout=15_000)
-    shot(page, screenshots, "yasgui")
+    panel = page.get_by_role("tabpanel")
+    panel.get_by_role("button", name="Run query").click()
+    panel.get_by_role("table").get_by_text("Family Safeguarding").first.wait_for(timeout=15_000)
+    shot(page, screenshots, "editor")
 
 
 def test_readable_on_a_phone(page, site, screenshots):

@@ -15,7 +15,7 @@ from tests.server.live import BROWSER, fetch, local_fetch, open_app
 pytestmark = pytest.mark.slow
 
 PAGE = "id/source/dfe-insights-2021"
-YASGUI = "static/vendor/yasgui/yasgui.min.js"
+YASQE = "static/vendor/yasqe/yasqe.min.js"
 GZ = {"Accept": BROWSER, "Accept-Encoding": "gzip, deflate, br"}
 
 
@@ -92,7 +92,7 @@ def test_etags_hold_when_no_answer_is_kept(build_dir: Path):
         assert fresh.status == 200 and fresh.headers["Content-Encoding"] == "gzip" and fresh.headers["ETag"] == gz_tag
 
 
-@pytest.mark.parametrize("path", [query("SELECT ?o WHERE { ?s ?p ?o } LIMIT 150"), YASGUI])
+@pytest.mark.parametrize("path", [query("SELECT ?o WHERE { ?s ?p ?o } LIMIT 150"), YASQE])
 def test_head_has_the_headers_of_get(server: str, path: str):
     head = fetch(server + path, method="HEAD", headers={"Accept": "text/csv", "Accept-Encoding": "gzip"})  # HEAD first
     get = fetch(server + path, headers={"Accept": "text/csv", "Accept-Encoding": "gzip"})
@@ -119,29 +119,29 @@ def test_a_range_of_a_download_is_of_the_identity_bytes(server: str):
 
 
 def test_a_range_of_a_static_file_is_of_the_identity_bytes(server: str):
-    whole = fetch(server + YASGUI)
-    part = fetch(server + YASGUI, headers={"Accept-Encoding": "gzip", "Range": "bytes=100-199"})
+    whole = fetch(server + YASQE)
+    part = fetch(server + YASQE, headers={"Accept-Encoding": "gzip", "Range": "bytes=100-199"})
     assert part.status == 206 and "Content-Encoding" not in part.headers and part.body == whole.body[100:200]
 
 
 def test_static_files_are_compressed_once_and_exactly(server: str):
-    plain = fetch(server + YASGUI)
-    packed = fetch(server + YASGUI, headers={"Accept-Encoding": "gzip"})
+    plain = fetch(server + YASQE)
+    packed = fetch(server + YASQE, headers={"Accept-Encoding": "gzip"})
     assert packed.headers["Content-Encoding"] == "gzip" and gzip.decompress(packed.body) == plain.body
     assert packed.headers["ETag"] != plain.headers["ETag"] and "accept-encoding" in vary(packed.headers)
-    assert fetch(server + YASGUI, headers={"Accept-Encoding": "gzip"}).body == packed.body
+    assert fetch(server + YASQE, headers={"Accept-Encoding": "gzip"}).body == packed.body
 
 
 def test_pages_reference_versioned_static_urls(server: str):
     html = fetch(server + "editor", headers={"Accept": BROWSER}).text
     urls = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
-    assert any("yasgui.min.js" in url for url in urls) and any("site.css" in url for url in urls)
+    assert any("yasqe.min.js" in url for url in urls) and any("site.css" in url for url in urls)
     assert all(re.search(r"\?v=[0-9a-f]{16}$", url) for url in urls), urls
 
 
 def test_a_versioned_static_url_is_immutable(server: str):
     html = fetch(server + "editor", headers={"Accept": BROWSER}).text
-    url = re.search(r'src="/(static/vendor/yasgui/yasgui\.min\.js\?v=[0-9a-f]+)"', html)
+    url = re.search(r'src="/(static/vendor/yasqe/yasqe\.min\.js\?v=[0-9a-f]+)"', html)
     assert url is not None
     for headers in ({}, {"Accept-Encoding": "gzip"}):
         answer = fetch(server + url.group(1), headers=headers)
@@ -150,13 +150,13 @@ def test_a_versioned_static_url_is_immutable(server: str):
 
 @pytest.mark.parametrize("suffix", ["", "?v=0000000000000000"])
 def test_an_unversioned_or_stale_static_url_revalidates(server: str, suffix: str):
-    answer = fetch(server + YASGUI + suffix)
+    answer = fetch(server + YASQE + suffix)
     assert answer.headers["Cache-Control"] == "no-cache"
-    assert fetch(server + YASGUI + suffix, headers={"If-None-Match": answer.headers["ETag"]}).status == 304
+    assert fetch(server + YASQE + suffix, headers={"If-None-Match": answer.headers["ETag"]}).status == 304
 
 
 def test_no_answer_sets_a_cookie_and_authorised_requests_get_identity(server: str):
-    for path in ("", PAGE, "editor", "sparql", YASGUI, "search?q=family"):
+    for path in ("", PAGE, "editor", "sparql", YASQE, "search?q=family"):
         assert "Set-Cookie" not in fetch(server + path, headers=GZ).headers, path
     answer = fetch(server + PAGE, headers={**GZ, "Authorization": "Basic dXNlcjpwYXNz"})
     assert answer.status == 200 and "Content-Encoding" not in answer.headers

@@ -1,4 +1,4 @@
-"""/static/: the site's own styles and scripts and vendored YASGUI, with versioned URLs and gzip.
+"""/static/: the site's own styles and scripts and vendored YASQE, with versioned URLs and gzip.
 
 Every ``url_for("static", filename=...)`` (templates, redirects) gets ``?v=<hash of the
 file's bytes>`` added, so a page names the exact bytes it was written against. A request

@@ -1,60 +1,188 @@
-// Starts YASGUI on /editor from the JSON configuration the server put in the page.
-// Everything that would reach another server is switched off here.
+// The query editor at /editor: YASQE to write SPARQL in; the tabs and the results table are drawn here
+// (YASGUI's own results half, YASR, was most of the page's load time). The configuration is the JSON
+// block the server put in the page, and nothing here asks any server but this one.
 (function () {
   "use strict";
-  var element = document.getElementById("yasgui");
+  var root = document.getElementById("editor");
   var config = JSON.parse(document.getElementById("editor-config").textContent);
-  function tab(name, query) {
-    return { name: name, yasqe: { value: query }, requestConfig: { endpoint: config.endpoint } };
-  }
-  var yasgui = new Yasgui(element, {
-    requestConfig: { endpoint: config.endpoint, method: "POST" },
-    copyEndpointOnNewTab: true,
-    endpointCatalogueOptions: { getData: function () { return [{ endpoint: config.endpoint }]; } },
-    corsProxy: undefined,
-    persistenceId: null,
-    populateFromUrl: false,
-    // Wrapped lines: on a phone a query reads down the screen instead of scrolling sideways.
-    yasqe: { autocompleters: ["variables"], prefixCcApi: null, value: config.start, lineWrapping: true },
-    yasr: { prefixes: config.prefixes }
-  });
-  var first = config.query ? tab("Your query", config.query) : null;
-  config.examples.forEach(function (example) { yasgui.addTab(false, tab(example.name, example.query)); });
-  if (first) { yasgui.addTab(true, first); }
-  window.cscipYasgui = yasgui;
+  var MAX_ROWS = 1000;  // a bigger answer is shown in part, with the whole of it as CSV
+  var XSD = "http://www.w3.org/2001/XMLSchema#";
+  var NUMBERS = ["integer", "decimal", "double", "float", "long", "int", "nonNegativeInteger"].map(function (t) { return XSD + t; });
+  // Longest namespace first, so an IRI is written with the most specific prefix.
+  var namespaces = Object.keys(config.prefixes).map(function (p) { return [p, config.prefixes[p]]; })
+    .sort(function (a, b) { return b[1].length - a[1].length; });
 
-  // YASR links every result IRI to the IRI itself, in a new window; one minted here goes to this
-  // server's own page for it instead, in this window, as the site's tables do.
-  function localLinks() {
-    element.querySelectorAll("a.iri").forEach(function (link) {
-      var iri = link.getAttribute("href") || "";
-      if (iri.indexOf(config.base) === 0) {
-        link.setAttribute("href", config.local + iri.substring(config.base.length));
-        link.setAttribute("title", iri);
-        link.removeAttribute("target");
-        link.removeAttribute("ref");
-      }
+  function make(tag, attributes, text) {
+    var element = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { element.setAttribute(name, attributes[name]); });
+    if (text !== undefined) { element.textContent = text; }
+    return element;
+  }
+
+  function short(iri) {
+    for (var i = 0; i < namespaces.length; i++) {
+      var rest = iri.indexOf(namespaces[i][1]) === 0 ? iri.substring(namespaces[i][1].length) : null;
+      if (rest !== null && /^([\w-]([\w.-]*[\w-])?)?$/.test(rest)) { return namespaces[i][0] + ":" + rest; }
+    }
+    return iri;
+  }
+
+  // An IRI minted here opens this server's page for it, as the site's own tables do: the canonical
+  // base (w3id.org) would leave the instance, and does not answer offline or on another deployment.
+  function iriLink(iri) {
+    var minted = iri.indexOf(config.base) === 0;
+    var link = make("a", { "class": "iri", href: minted ? config.local + iri.substring(config.base.length) : iri }, short(iri));
+    link.title = iri;
+    return unbroken(link);
+  }
+
+  // A long run without spaces (a full IRI, a list of URLs) may break anywhere, so the table fits the
+  // screen; words and prefixed names keep whole, which they would not if every cell could break anywhere.
+  function unbroken(element) {
+    if (/\S{30,}/.test(element.textContent)) { element.className += " long"; }
+    return element;
+  }
+
+  function term(value) {
+    if (!value) { return make("span"); }
+    if (value.type === "uri") { return iriLink(value.value); }
+    if (value.type === "bnode") { return make("span", {}, "_:" + value.value); }
+    var literal = unbroken(make("span", {}, value.value));
+    if (value["xml:lang"]) { literal.lang = value["xml:lang"]; }
+    if (value.datatype && value.datatype !== XSD + "string") { literal.title = short(value.datatype); }
+    return literal;
+  }
+
+  function table(answer, truncated) {
+    var names = answer.head.vars || [], rows = answer.results.bindings;
+    var shown = rows.slice(0, MAX_ROWS);
+    var note = rows.length + (rows.length === 1 ? " row" : " rows") + (truncated ? ", cut at the server's limit" : "") +
+      (shown.length < rows.length ? "; the first " + shown.length + " shown" : "");
+    var grid = make("table", { "class": "results" });
+    grid.appendChild(make("caption", {}, "Results ")).appendChild(make("small", { "class": "note" }, "(" + note + ")"));
+    var head = grid.appendChild(make("thead")).appendChild(make("tr"));
+    names.forEach(function (name) { head.appendChild(make("th", { scope: "col" }, name)); });
+    var body = grid.appendChild(make("tbody"));
+    shown.forEach(function (row) {
+      var line = body.appendChild(make("tr"));
+      names.forEach(function (name) {
+        var cell = line.appendChild(make("td", { "data-label": name }));
+        if (row[name] && NUMBERS.indexOf(row[name].datatype) >= 0) { cell.className = "num"; }
+        cell.appendChild(term(row[name]));
+      });
+    });
+    // A wide answer scrolls inside this box, which the keyboard can reach, not the page sideways.
+    var wrap = make("div", { "class": "scroll", role: "region", "aria-label": "Results", tabindex: "0" });
+    wrap.appendChild(grid);
+    return wrap;
+  }
+
+  function answerOf(response, truncated) {
+    var type = (response.headers.get("Content-Type") || "").split(";")[0];
+    if (type !== "application/sparql-results+json") { return make("pre", {}, response.content); }
+    var answer = JSON.parse(response.content);
+    if (typeof answer.boolean === "boolean") { return make("p", { "class": "answer" }, "Answer: " + (answer.boolean ? "yes" : "no")); }
+    return table(answer, truncated);
+  }
+
+  // The whole answer, by GET from the endpoint: a table's rows as CSV, a graph as Turtle (an ASK has nothing more).
+  function download(ran) {
+    var graph = /^(CONSTRUCT|DESCRIBE)$/.test(ran.type);
+    if (!graph && ran.type !== "SELECT") { return make("span"); }
+    var link = make("a", { href: config.endpoint + "?format=" + (graph ? "turtle" : "csv") + "&query=" + encodeURIComponent(ran.query) },
+      graph ? "Download as Turtle" : "Download as CSV");
+    return make("p", { "class": "downloads" }).appendChild(link).parentNode;
+  }
+
+  function show(tab, response, ran) {
+    tab.results.textContent = "";
+    if (response instanceof Error) {
+      tab.results.appendChild(make("div", { "class": "error", role: "alert" }, "The query failed: " + response.message));
+      return;
+    }
+    var truncated = (response.headers.get("X-Result-Truncated") || "").indexOf("true") === 0;
+    tab.results.appendChild(answerOf(response, truncated));
+    tab.results.appendChild(download(ran));
+  }
+
+  // Only the variables completer: the others ask LOV and prefix.cc (other servers) or fill a trie of
+  // prefix.cc's 2,000 prefixes on every load. Set on the defaults because YASQE merges its settings into
+  // them, and a merge cannot shorten the default list of four.
+  function newEditor(holder, value) {
+    Yasqe.defaults.autocompleters = ["variables"];
+    return new Yasqe(holder, {
+      value: value, requestConfig: { endpoint: config.endpoint, method: "POST", acceptHeaderGraph: "text/turtle" },
+      persistenceId: null, consumeShareLink: null, createShareableLink: null, screenReaderLabel: "SPARQL query",
+      lineWrapping: true  // on a phone a query reads down the screen instead of scrolling sideways
     });
   }
 
-  // YASGUI's markup has gaps that screen readers trip on; mend them whenever it redraws.
-  // A tab's aria-controls names a panel YASGUI creates only when the tab is first opened.
-  function mend() {
-    localLinks();
-    element.querySelectorAll("a[role=tab][aria-controls]").forEach(function (tabLink) {
-      if (!document.getElementById(tabLink.getAttribute("aria-controls"))) { tabLink.removeAttribute("aria-controls"); }
-    });
-    element.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (box) { box.setAttribute("aria-label", "SPARQL query"); });
-    element.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (box) { box.setAttribute("aria-label", "Complete a name"); });
-    element.querySelectorAll(".tabsList .tab input:not([aria-label])").forEach(function (box) { box.setAttribute("aria-label", "New name of the tab"); });
+  // The tabs: one tablist and one panel holding the one editor; each tab keeps its own text and results.
+  function Tabs(list, panel, yasqe) {
+    this.list = list; this.panel = panel; this.yasqe = yasqe; this.all = []; this.current = null;
   }
-  // A tablist may hold only tabs: YASGUI's own "+" sits inside it, so it is hidden and this button stands in.
-  var add = document.createElement("button");
-  add.type = "button";
-  add.className = "new-tab";
-  add.textContent = "New query tab";
-  add.addEventListener("click", function () { yasgui.addTab(true); });
-  element.parentNode.insertBefore(add, element);
-  mend();
-  new MutationObserver(mend).observe(element, { childList: true, subtree: true });
+  Tabs.prototype.add = function (name, query) {
+    var tabs = this, tab = { name: name, query: query, results: make("div", { "class": "query-results" }) };
+    tab.button = this.list.appendChild(make("button", { type: "button", role: "tab", id: "query-tab-" + this.all.length,
+      "aria-controls": this.panel.id, "aria-selected": "false", tabindex: "-1" }, name));
+    tab.button.addEventListener("click", function () { tabs.select(tab); });
+    this.all.push(tab);
+    return tab;
+  };
+  Tabs.prototype.select = function (tab, focus) {
+    var was = this.current;
+    if (was) {  // (the first tab's text is the editor's from the start)
+      was.query = this.yasqe.getValue();
+      was.button.setAttribute("aria-selected", "false");
+      was.button.tabIndex = -1;
+      this.panel.removeChild(was.results);
+      this.yasqe.setValue(tab.query);
+      this.yasqe.clearHistory();  // undo stays within the tab
+    }
+    this.current = tab;
+    tab.button.setAttribute("aria-selected", "true");
+    tab.button.tabIndex = 0;
+    this.panel.setAttribute("aria-labelledby", tab.button.id);
+    this.panel.appendChild(tab.results);
+    if (focus) { tab.button.focus(); }
+  };
+  // Arrow keys, Home and End move between tabs, as in any tablist; Tab moves on to the editor.
+  Tabs.prototype.key = function (event) {
+    var all = this.all, at = all.indexOf(this.current);
+    var to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: all.length - 1 }[event.key];
+    if (to === undefined) { return; }
+    event.preventDefault();
+    this.select(all[(to + all.length) % all.length], true);
+  };
+
+  function start() {
+    var list = root.appendChild(make("div", { role: "tablist", "aria-label": "Queries", "class": "query-tabs" }));
+    var add = root.appendChild(make("button", { type: "button", "class": "new-tab" }, "New query tab"));
+    var panel = root.appendChild(make("div", { role: "tabpanel", id: "query-panel", "class": "query-panel" }));
+    var yasqe = newEditor(panel.appendChild(make("div")), config.query || config.start);
+    // Said to screen readers when a query starts and ends, rather than reading out the whole table.
+    var status = root.appendChild(make("p", { role: "status", "class": "visually-hidden" }));
+    var tabs = new Tabs(list, panel, yasqe), running = null;
+    list.addEventListener("keydown", function (event) { tabs.key(event); });
+    add.addEventListener("click", function () { tabs.select(tabs.add("Query " + (tabs.all.length + 1), config.start), true); });
+    // The answer goes to the tab the query was run from, whichever is open when it comes.
+    yasqe.on("query", function () {
+      running = { tab: tabs.current, query: yasqe.getValue(), type: yasqe.getQueryType() };
+      running.tab.results.textContent = "";
+      running.tab.results.appendChild(make("p", { "class": "note" }, "Running…"));
+      status.textContent = "Running the query";
+    });
+    yasqe.on("queryAbort", function () { if (running) { running.tab.results.textContent = ""; status.textContent = "Stopped"; } });
+    yasqe.on("queryResponse", function (_yasqe, response) {
+      if (!running) { return; }
+      show(running.tab, response, running);
+      var caption = running.tab.results.querySelector("caption, .answer");
+      status.textContent = response instanceof Error ? "The query failed" : caption ? caption.textContent : "Answer shown below the editor";
+    });
+    var first = tabs.add("Query", config.start);
+    config.examples.forEach(function (example) { tabs.add(example.name, example.query); });
+    tabs.select(config.query ? tabs.add("Your query", config.query) : first);
+  }
+
+  start();
 }());

@@ -1,0 +1,94 @@
+"""The query editor (/editor) in a real browser: its tabs and editor by keyboard, its answers, and no other server."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_pages_a11y import axe_violations
+
+pytestmark = pytest.mark.slow
+
+SFPC = "Which round 1 models fed Strengthening Families, Protecting Children?"
+
+
+def editor_text(page) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(page.get_by_role("tabpanel").locator(".CodeMirror-line").all_inner_texts())
+
+
+def replace_query(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("tabpanel").locator(".CodeMirror").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def test_tabs_by_keyboard_then_run_with_ctrl_enter_and_leave_with_esc(page, site):
+    page.goto(f"{site}editor")
+    page.get_by_role("tab", name="Grants by round").click()
+    page.keyboard.press("ArrowRight")
+    lineage = page.get_by_role("tab", name="Lineage: where something came from and where it spread")
+    assert lineage.get_attribute("aria-selected") == "true"
+    assert page.evaluate("document.activeElement.textContent").startswith("Lineage")
+    assert "#+ title: Lineage" in editor_text(page)
+    page.keyboard.press("End")
+    assert page.get_by_role("tab").last.get_attribute("aria-selected") == "true"
+    page.get_by_role("tab", name=SFPC).click()
+    page.keyboard.press("Tab")  # the "New query tab" button
+    page.keyboard.press("Tab")  # into the editor
+    assert page.evaluate("document.activeElement.closest('.CodeMirror') !== null")
+    page.keyboard.press("Control+Enter")
+    page.get_by_role("tabpanel").get_by_role("table").get_by_text("Family Safeguarding").first.wait_for(timeout=15_000)
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")  # out of the editor to the next control: YASQE's run button
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Run query"
+
+
+def test_each_tab_keeps_its_own_text_and_answer(page, site):
+    page.goto(f"{site}editor")
+    page.get_by_role("button", name="New query tab").click()
+    replace_query(page, "ASK WHERE { ?s ?p ?o }")
+    page.get_by_role("tabpanel").get_by_role("button", name="Run query").click()
+    page.get_by_role("tabpanel").get_by_text("Answer: yes").wait_for(timeout=15_000)
+    page.get_by_role("tab", name=SFPC).click()
+    assert "#+ title: Which round 1" in editor_text(page)
+    assert page.get_by_role("tabpanel").get_by_text("Answer: yes").count() == 0
+    page.get_by_role("tab").last.click()
+    assert editor_text(page).startswith("ASK WHERE") and page.get_by_role("tabpanel").get_by_text("Answer: yes").count() == 1
+
+
+def test_a_graph_answer_is_turtle(page, site):
+    page.goto(f"{site}editor")
+    page.get_by_role("button", name="New query tab").click()
+    replace_query(page, "CONSTRUCT WHERE { <https://w3id.org/cscip-kg/id/model/family-safeguarding> ?p ?o }")
+    page.get_by_role("tabpanel").get_by_role("button", name="Run query").click()
+    page.get_by_role("tabpanel").locator("pre").get_by_text("model:family-safeguarding").first.wait_for(timeout=15_000)
+    assert page.get_by_role("link", name="Download as Turtle").get_attribute("href").startswith(f"{site}sparql?format=turtle")  # type: ignore[union-attr]
+
+
+def test_writing_a_query_asks_no_other_server(page, site):
+    # YASQE's class and property completers would ask LOV (lov.linkeddata.es) here; the fixture fails on any such request.
+    page.goto(f"{site}editor")
+    page.get_by_role("button", name="New query tab").click()
+    replace_query(page, "SELECT * WHERE { ?s a foaf:Pe")
+    page.keyboard.press("Control+Space")
+    page.keyboard.press("Enter")
+    page.keyboard.type(" . ?s foaf:na")
+    page.wait_for_timeout(1_000)
+
+
+def test_answers_are_accessible_and_fit_a_phone(page, site):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site}editor")
+    page.get_by_role("tab", name=SFPC).click()
+    page.get_by_role("tabpanel").get_by_role("button", name="Run query").click()
+    page.get_by_role("tabpanel").get_by_role("table").get_by_text("Family Safeguarding").first.wait_for(timeout=15_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not axe_violations(page)
+
+
+def test_a_query_given_in_the_address_opens_in_its_own_tab(page, site):
+    page.goto(f"{site}editor?query=ASK%20%7B%20%3Fs%20cscip%3AimplementsModel%20%3Fm%20%7D")
+    assert page.get_by_role("tab", name="Your query").get_attribute("aria-selected") == "true"
+    text = editor_text(page)
+    assert text.startswith("PREFIX cscip: <https://w3id.org/cscip-kg/def/>") and "ASK { ?s cscip:implementsModel ?m }" in text
+    page.get_by_role("tabpanel").get_by_role("button", name="Run query").click()
+    page.get_by_role("tabpanel").get_by_text("Answer: yes").wait_for(timeout=15_000)
