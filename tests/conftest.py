@@ -32,6 +32,18 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.load_profile("cscip-kg")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files that start servers, stores or browsers (marked slow) first, the rest after, each file's order kept.
+
+    `make test` hands out whole files (--dist loadfile) in collection order (pyproject.toml turns off xdist's
+    reordering by test count): a long file handed out last kept one process busy while the other idled, and
+    the short files last fill the gap instead.
+    """
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if HYPOTHESIS_HOME in config.stash:
         shutil.rmtree(config.stash[HYPOTHESIS_HOME], ignore_errors=True)
