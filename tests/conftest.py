@@ -36,7 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The files that start servers, stores or browsers (marked slow) first, the rest after, each file's order kept.
+    """The files with a slow test (servers, stores, browsers, pyshacl) first, the rest after, each file's order kept.
 
     `make test` hands out whole files (--dist loadfile) in collection order (pyproject.toml turns off xdist's
     reordering by test count): a long file handed out last kept one process busy while the other idled, and

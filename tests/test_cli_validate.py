@@ -104,6 +104,7 @@ def test_folder_without_a_source_document_is_refused(project_copy):
 
 
 # rdflib's own JSON-LD parser still goes through its deprecated ConjunctiveGraph.
+@pytest.mark.slow  # a build, and every dump parsed back by rdflib
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 def test_build_writes_every_dump_and_round_trips(project, compiled, tmp_path):
     out = tmp_path / "out"
@@ -143,6 +144,7 @@ def test_build_refuses_invalid_data_and_keeps_previous_output(project_copy, buil
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.slow  # two builds
 def test_build_version_depends_on_the_inputs_only(project_copy, build_dir, tmp_path):
     # The session's build of the checkout is the first; the copy is the same inputs in another folder.
     first, second, edited = build_dir, tmp_path / "b", tmp_path / "c"
