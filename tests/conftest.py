@@ -40,8 +40,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     `make test` hands out whole files (--dist loadfile) in collection order (pyproject.toml turns off xdist's
     reordering by test count): a long file handed out last kept one process busy while the other idled, and
-    the short files last fill the gap instead.
+    the short files last fill the gap instead. In one process (no xdist) the order is left alone.
     """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return
     slow = {item.path for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: item.path not in slow)
 
