@@ -3,9 +3,11 @@ and throw-away copies to break."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,20 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.load_profile("cscip-kg")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files with a slow test (servers, stores, browsers, pyshacl) first, the rest after, each file's order kept.
+
+    `make test` hands out whole files (--dist loadfile) in collection order (pyproject.toml turns off xdist's
+    reordering by test count): a long file handed out last kept one process busy while the other idled, and
+    the short files last fill the gap instead. In one process (no xdist) the order is left alone.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     if HYPOTHESIS_HOME in config.stash:
         shutil.rmtree(config.stash[HYPOTHESIS_HOME], ignore_errors=True)
@@ -55,12 +71,32 @@ def project_copy(tmp_path: Path) -> Project:
     return Project(tmp_path)
 
 
-@pytest.fixture(scope="session")
-def build_dir(compiled: CompiledGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One build of the real project, served (and published) by the server and store tests."""
-    out = tmp_path_factory.mktemp("build") / "build"
-    write_dumps(compiled, out)
+def shared_folder(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A read-only folder made once per run: by this process alone, or under xdist by whichever test process asks
+    first, under a lock, in the run's folder that every process's own temporary folder is in; the others wait and
+    read it. ``make`` writes the folder it is given (renamed into place when whole)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        out = factory.mktemp(name) / name
+        make(out)
+        return out
+    run = factory.getbasetemp().parent  # this run's alone: xdist gives each process a folder under it
+    out = run / "shared" / name
+    out.parent.mkdir(exist_ok=True)
+    with (run / "shared" / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not out.exists():
+            partial = out.with_name(f"{name}.partial")
+            shutil.rmtree(partial, ignore_errors=True)  # left by a process that failed making it
+            make(partial)
+            partial.rename(out)
     return out
+
+
+@pytest.fixture(scope="session")
+def build_dir(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One build of the real project, served (and published) by the server and store tests: one per run, not one
+    per test process (read only; a test that changes a build copies it)."""
+    return shared_folder(tmp_path_factory, "build", lambda out: write_dumps(request.getfixturevalue("compiled"), out))
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,7 @@ def test_most_constraints_are_offloaded(loaded: LoadedGraph):
     assert len(checks) >= 200 and len(constraints) >= 7, (len(checks), len(constraints))
 
 
+@pytest.mark.slow  # pyshacl, the reference, over the whole graph
 def test_fixtures_report_the_same(loaded: LoadedGraph):
     """Every shape fixture at once: the comparison holds on any graph, and one pyshacl run is quicker."""
     data = Graph()
@@ -124,6 +125,7 @@ def _break_logic(data: Graph) -> None:
     data.set((identifier, SKOS.notation, Literal("X123")))  # sh:or of sh:not sh:hasValue and sh:pattern
 
 
+@pytest.mark.slow  # pyshacl, the reference, over the whole graph
 def test_real_data_with_breakages_reports_the_same(loaded: LoadedGraph):
     data = loaded.union()
     _break(data)

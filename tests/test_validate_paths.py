@@ -81,6 +81,7 @@ def with_extra(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, list[
     return project, _reference(project)
 
 
+@pytest.mark.slow  # pyshacl, the reference, over every fixture
 def test_validate_reports_what_pyshacl_reports_on_every_fixture(project_copy: Project, with_extra: tuple[Project, list[str]]):
     invalid = _with_fixtures(project_copy)
     problems, _parsed = validate_parsed(project_copy)
@@ -89,6 +90,7 @@ def test_validate_reports_what_pyshacl_reports_on_every_fixture(project_copy: Pr
     assert len(reference) >= invalid, reference
 
 
+@pytest.mark.slow  # pyshacl, the reference, over every fixture
 def test_pyshacl_on_the_subset_reports_what_it_reports_on_everything(with_extra: tuple[Project, list[str]]):
     project, reference = with_extra
     chosen = shacl_run.plan(parse_shapes(project))

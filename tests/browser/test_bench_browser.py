@@ -11,6 +11,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import browser as bench_browser
 
+pytestmark = pytest.mark.slow
+
 
 def test_each_page_type_is_timed_from_navigation_to_the_load_event(browser, site):
     figures = bench_browser.measure(browser, site, {"home": ["/"], "model": ["/id/model/family-safeguarding"]}, 1, (390,))

@@ -6,6 +6,7 @@ Each holds a foreign graph as well, as an organisation's shared store would: ans
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from cscip_kg.build import STORE_FOLDER, write_store
 from cscip_kg.engine import Engine, materialise_default_graph
 from cscip_kg.publish import publish
 from cscip_kg.store import graph_url, send
+from tests.conftest import shared_folder
 from tests.server.live import running_server
 from tests.store.oxigraph import Oxigraph
 from tests.store.virtuoso import Virtuoso
@@ -64,8 +66,11 @@ def remote_server(build_dir: Path, store: Store) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def version_b(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Another build: one source graph fewer, one triple more, a new version (read only, like build_dir)."""
-    out = tmp_path_factory.mktemp("version-b") / "build-b"
+    """Another build: one source graph fewer, one triple more, a new version (read only, like build_dir; one per run)."""
+    return shared_folder(tmp_path_factory, "build-b", functools.partial(_write_version_b, build_dir))
+
+
+def _write_version_b(build_dir: Path, out: Path) -> None:
     shutil.copytree(build_dir, out)
     store = ox.Store()
     store.bulk_load(path=out / "cscip-kg.trig", format=ox.RdfFormat.TRIG)
@@ -80,4 +85,3 @@ def version_b(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     manifest["triples"] = len(store) - sum(manifest["graphs"].values())
     manifest["version"] = ("c" if manifest["version"].startswith("b") else "b") + manifest["version"][1:]  # always another
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    return out

@@ -5,6 +5,9 @@ processes: one is paused (SIGSTOP) while it holds the lock, or killed (SIGKILL)
 the moment it announces the switch; and one "dies" with its switch request still
 running in the store. Every publisher process is waited for and its pipe closed,
 whatever the test's outcome (a leaked one fails a later test).
+
+The tests run from two files, test_publish_guards_oxigraph.py and test_publish_guards_virtuoso.py, one store
+each: `make test` hands out whole files (--dist loadfile), so its two processes can take a store each.
 """
 
 from __future__ import annotations
@@ -30,14 +33,12 @@ from cscip_kg.remote import Publication, read_publication, run
 from cscip_kg.store import send
 from tests.store.conftest import Store, new_store
 
-pytestmark = pytest.mark.slow
-
 BASE = "https://w3id.org/cscip-kg/"
 CLI = [sys.executable, "-c", "from cscip_kg.cli import main; main()"]
 KILLED_TIMEOUT = 30  # seconds: the killed publisher's --store-timeout
 
 
-@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])  # each test file names its one store
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     server = new_store(request.param, tmp_path_factory.mktemp(f"guards-{request.param}")).start()
     yield server

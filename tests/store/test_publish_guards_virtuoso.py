@@ -1,0 +1,9 @@
+"""The publish guards (tests/store/guards.py) on Virtuoso."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.store.guards import *  # noqa: F403  (the tests, collected here for this store)
+
+pytestmark = [pytest.mark.slow, pytest.mark.parametrize("store", ["virtuoso"], indirect=True)]
