@@ -22,8 +22,13 @@ _BASIS = """BIND(IF(BOUND(?basisLabel), ?basisLabel, IF(BOUND(?status), "claimed
 
 
 def entities(var: str) -> str:
-    """The SELECT expression that packs ``?{var}_`` (IRI) and ``?{var}_l`` (label) into one column ``?{var}``."""
-    return (f'(GROUP_CONCAT(DISTINCT CONCAT(STR(?{var}_), "\\u001F", STR(?{var}_l)); separator="\\u001E") AS ?{var})')
+    """The SELECT expression that packs ``?{var}_`` (IRI) and ``?{var}_l`` (label) into one column ``?{var}``.
+
+    A solution that leaves them unbound (a model's project with no round) packs to "", never an error: one
+    error in a group makes the engine's GROUP_CONCAT unbound for the whole group (every other project's round
+    lost with it). The reader skips the empty entry."""
+    return (f'(GROUP_CONCAT(DISTINCT COALESCE(CONCAT(STR(?{var}_), "\\u001F", STR(?{var}_l)), ""); separator="\\u001E") '
+            f'AS ?{var})')
 
 
 def _query(columns: str, where: str) -> str:

@@ -190,3 +190,16 @@ def test_a_browse_page_past_the_last_is_a_404_saying_how_many_there_are(client):
         answer = client.get(path, headers=HTML)
         assert answer.status_code == 404 and f"page={pages + 1}" in answer.data.decode(), path
     assert client.get(f"/grants.json?page={pages}").status_code == 200
+
+
+@pytest.mark.parametrize(("name", "link"), [("models", "?project cscip:implementsModel|cscip:adaptsModel|cscip:combinesModel ?item"),
+                                            ("themes", "?project cscip:theme ?item")])
+def test_a_round_filter_keeps_every_entity_with_a_project_in_that_round(client, compiled: CompiledGraph, name, link):
+    """A model whose projects are partly without a round still lists the rounds of the others (Signs of Safety)."""
+    for round_ in ("cscip-round-1", "cscip-round-2"):
+        expected = {r["item"] for r in select(compiled, f"""SELECT DISTINCT ?item WHERE {{ {link} .
+            ?project cscip:round programme:{round_} }}""")}
+        rows = as_json(client, f"/{name}.json?round={ID}programme/{round_}&size=500")["rows"]
+        assert {row["item"][0]["iri"] for row in rows} == expected, round_
+    signs = next(r for r in as_json(client, "/models.json?size=500")["rows"] if r["item"][0]["iri"] == f"{ID}model/signs-of-safety")
+    assert f"{ID}programme/cscip-round-1" in {item["iri"] for item in signs["round"]}

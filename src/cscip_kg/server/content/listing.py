@@ -75,7 +75,7 @@ class Column:
         if value == "":
             return ()
         if self.kind == "entities":
-            pairs = (part.split(UNIT, 1) for part in value.split(RECORD))
+            pairs = (part.split(UNIT, 1) for part in value.split(RECORD) if part)  # "": a solution with none
             return tuple(sorted((Item(label, iri) for iri, label in pairs), key=lambda i: i.text.lower()))
         if self.kind == "bool":
             return (Item("yes" if value in ("true", "1") else "no"),)
