@@ -183,3 +183,16 @@ def test_a_publishers_page_lists_what_it_published_rather_than_an_empty_table(se
     assert "What the organisation-profile question answers about it" in " ".join(page.texts("caption"))
     assert "publisher" in page.texts("td")
     assert any(href.startswith("/api/queries/organisation-profile.csv?organisation=organisation") for href in page.links())
+
+
+def test_a_funders_page_says_what_it_funded_and_names_no_other_scheme_a_gss_code(server, compiled: CompiledGraph):
+    funded = select(compiled, """SELECT DISTINCT ?x WHERE { ?x schema:funder organisation:department-for-education }""")
+    grants = select(compiled, """SELECT DISTINCT ?x WHERE { ?x schema:funder organisation:department-for-education ; a cscip:Grant }""")
+    page = html(server, "id/organisation/department-for-education")
+    text = " ".join(page.texts("p"))
+    assert f"{len(grants)} grants" in text and "The sources name it as funder of" in text
+    assert "The sources record no grants for it" not in text
+    assert "GSS code" not in " ".join([*page.texts("p"), *page.texts("td")])
+    assert page.texts("td").count("funder") == len(funded)
+    walsall = html(server, "id/organisation/walsall")
+    assert "GSS code E08000030" in " ".join(walsall.texts("p"))

@@ -234,8 +234,7 @@ def test_each_map_read_from_its_own_slice_is_the_map_of_the_whole(build_dir: Pat
     assert {p: routes.labels.get(p) for p in named} == {p: expected.labels.get(p) for p in named}
 
 
-@pytest.mark.parametrize("path", ["id/organisation/rees-centre", "id/model/attachment-theory",
-                                  "id/programme/covid-19-vulnerable-children-package"])
+@pytest.mark.parametrize("path", ["id/model/attachment-theory", "id/programme/covid-19-vulnerable-children-package"])
 def test_a_map_or_timeline_of_an_entity_that_took_part_in_nothing_is_titled_by_its_label(server, compiled: CompiledGraph, path):
     # The build labels only what took part in something; these three did not, and were titled by their IRI's slug.
     slug = path.rstrip("/").rsplit("/", 1)[1]
@@ -244,3 +243,9 @@ def test_a_map_or_timeline_of_an_entity_that_took_part_in_nothing_is_titled_by_i
     titles = re.findall(r"(?:Where|How|Who took part in) (.+?)(?: is| spread|$)", text, re.M)
     assert titles and all(slug not in title for title in titles), titles
     assert any(label in title for title in titles), (label, titles)
+
+
+@pytest.mark.parametrize("path", ["id/organisation/rees-centre", "id/organisation/department-for-education"])
+def test_an_organisation_with_no_code_and_no_members_with_one_draws_no_map(server, path):
+    """A charity's or a department's map of England had nothing on it: the page leaves it out."""
+    assert 'class="hexmap"' not in page_text(server, path)

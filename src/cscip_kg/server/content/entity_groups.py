@@ -149,12 +149,16 @@ def organisation(facts: Facts) -> Page:
     models = _models_taken_up(facts)
     if adopted:
         summary.append(["It took up ", *listed([[models(row), " through ", row[1], _role(row[3])] for row in adopted]), "."])
-    counts = Counter(row[0] for row in took_part if not row[0].startswith("adopted ") and row[0] != "GSS code")
+    funded = [row for row in took_part if row[0] == "funder"]
+    if funded:
+        summary.append(funded_words(funded))
+    counts = Counter(row[0] for row in took_part if not row[0].startswith("adopted ") and row[0] not in ("GSS code", "identifier"))
     if counts:
         summary.append(["Its roles in the sources: ", *joined([f"{role} ({n})" for role, n in sorted(counts.items())]), "."])
     facts_list: list[tuple[str, Cell]] = [("Kind", [Link(k) for k in kinds]), ("Projects led", [Link(str(len(led)))]),
                                           ("Partner in", [Link(str(len(partnered)))]),
-                                          ("Models taken up", [Link(str(len(adopted)))])]
+                                          ("Models taken up", [Link(str(len(adopted)))]),
+                                          *([("Funder of", [Link(str(len(funded)))])] if funded else [])]
     how = lambda p: "lead" if p.how == CSCIP + "leadOrganisation" else "partner"  # noqa: E731
     spread = lineage_section(facts, skip=(CSCIP + "adoptsModel",) if adopted else (), partials=SPREAD_MAPS)
     if adopted:
@@ -165,7 +169,8 @@ def organisation(facts: Facts) -> Page:
         spread.caption = "Models it took up"
     evaluated = [seq(row[1], f" ({row[0]})") for row in took_part if "evaluat" in row[0]]
     intro = [["It evaluated or coordinated the evaluation of ", *listed(evaluated), "."]] if evaluated else []
-    sections = [funding_section(found, facts, funding_words(found), how), evaluations_section(lead_only(found), facts, intro),
+    funding = funding_section(found, facts, [*funding_words(found), *([funded_words(funded)] if funded else [])], how)
+    sections = [funding, evaluations_section(lead_only(found), facts, intro),
                 spread, profile,
                 sources_section(facts)]
     return Page("organisation", kinds[0][:1].upper() + kinds[0][1:] if kinds else "Organisation", summary, facts_list, sections)
@@ -196,6 +201,18 @@ def funding_words(found: list[ProjectFacts]) -> list[Paragraph]:
         if whole is not None:
             out.append([f"Grants to the {count_words(len(chosen), 'project')} {words}: ", whole, "."])
     return out
+
+
+def funded_words(funded: list[tuple[str, Link, str, str, str, list[str]]]) -> Paragraph:
+    """What the sources name it as funder of, counted by kind: "It funded 5 programmes, 1 funding round and 53 grants"."""
+    kinds = Counter(_KIND_WORDS.get((row[1].href or "").split("/id/", 1)[-1].split("/", 1)[0], ("other thing", "other things"))
+                    for row in funded)
+    return ["The sources name it as funder of ", *joined([count_words(n, *words) for words, n in sorted(kinds.items())]),
+            " (each listed under “Everything it took part in”)."]
+
+
+_KIND_WORDS = {"programme": ("programme or round", "programmes and rounds"), "grant": ("grant", "grants"),
+               "project": ("project", "projects")}
 
 
 def lead_only(found: list[ProjectFacts]) -> list[ProjectFacts]:

@@ -263,14 +263,15 @@ def programme_map(spread: Spread, programme: str, link: Callable[[str], str | No
     return draw(spread, f"Who took part in {name}", intro, categories, members, link)
 
 
-def organisation_map(spread: Spread, organisation: str, link: Callable[[str], str | None]) -> SpreadMap:
-    """Where the organisation is: its own hex, or its members' hexes for a partnership."""
+def organisation_map(spread: Spread, organisation: str, link: Callable[[str], str | None]) -> SpreadMap | None:
+    """Where the organisation is: its own hex, or its members' hexes for a partnership; None when neither has a
+    code (a charity, a department): a map of England with nothing on it would say nothing."""
     categories = [Category("self", "This organisation", "#d55e00"), Category("member", "A member of it", "#0072b2")]
     members = {organisation: Member(organisation, "self")} if organisation in spread.codes else {}
     for member in sorted(spread.members.get(organisation, ())):
         members[member] = Member(member, "member")
-    if not members:
-        members[organisation] = Member(organisation, "self")
+    if not any(member in spread.codes for member in members):
+        return None
     name = spread.label(organisation)
     return draw(spread, f"Where {name} is", f"{name} on a map of England's upper-tier authorities.", categories, members, link,
                 focus=organisation)
