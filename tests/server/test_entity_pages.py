@@ -268,3 +268,10 @@ def test_a_disagreement_about_a_findings_figure_says_what_was_measured_and_comes
     disputes = " ".join(re.sub(r"<[^>]+>", " ", re.search(r'class="disputes".*?</section>', html, re.S)[0]).split())
     assert "figures its evaluations gave" in disputes and "police call-outs by 66%" in disputes and "by 67%" in disputes
     assert "<dt>value</dt>" not in html
+
+
+def test_the_headline_table_comes_before_the_details_of_disagreements(client: FlaskClient):
+    """SFPC's page answers "which round 1 models fed it" before the long list of what the sources dispute."""
+    html = page(client, "/id/programme/sfpc")
+    assert html.index('class="summary"') < html.index('id="fed-title"') < html.index('class="disputes"')
+    assert 'href="#disputes"' in html

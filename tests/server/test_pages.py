@@ -196,3 +196,11 @@ def test_a_funders_page_says_what_it_funded_and_names_no_other_scheme_a_gss_code
     assert page.texts("td").count("funder") == len(funded)
     walsall = html(server, "id/organisation/walsall")
     assert "GSS code E08000030" in " ".join(walsall.texts("p"))
+
+
+def test_a_programme_that_spread_earlier_projects_does_not_count_their_grants_as_its_own(server):
+    page = html(server, "id/programme/sfpc")
+    text = " ".join(page.texts("p"))
+    assert "It spread 3 projects funded before it, in CSCIP round 1" in text
+    assert "which is no part of this programme's funding" in text
+    assert "Grants recorded to its projects" not in page.texts("dt") and "Grants recorded to projects funded in it" not in page.texts("dt")

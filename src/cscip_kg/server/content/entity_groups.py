@@ -73,23 +73,42 @@ def programme(facts: Facts) -> Page:
         organisations = {r.organisation[0] for r in members}
         summary.append([f"{count_words(len(organisations), 'organisation')} took part in it or took up a model "
                         "through it (listed under “Where it came from and where it spread”)."])
-    if found:
-        summary.append([count_words(len(found), "project"), " was" if len(found) == 1 else " were", " funded in it or spread by it."])
-    granted = total(m for p in found for _l, m in p.grants.values())
+    # SFPC spreads the round 1 projects: their grants were CSCIP's, made years before, never SFPC's money.
+    spread_projects = [p for p in found if p.how == CSCIP + "spreadsProject"]
+    funded_here = [p for p in found if p not in spread_projects]
+    if funded_here:
+        summary.append([count_words(len(funded_here), "project"), " was" if len(funded_here) == 1 else " were", " funded in it."])
+    if spread_projects:
+        summary.append(spread_words(spread_projects, funded=False))
+    granted = total(m for p in funded_here for _l, m in p.grants.values())
     facts_list: list[tuple[str, Cell]] = [("Funding", [funding] if funding else [Link("not stated")]),
-                                          ("Grants recorded to its projects", [granted] if granted else []),
+                                          ("Grants recorded to projects funded in it", [granted] if granted else []),
                                           ("Part of", parents), ("Parts", facts.links(DCTERMS + "isPartOf", incoming=True)),
                                           ("Organisations named", [Link(str(len(named_organisations(found, members))))])]
     # A round's projects are under Funding; listing each again as "is the round of" says nothing new.
     spread = lineage_section(facts, skip=(CSCIP + "round",), partials=SPREAD_MAPS)
     if members:
         spread.table, spread.caption = records_table(members, facts, ("programme", "model")), "Who took part, and how"
-    sections = [s for s in (fed_section(facts), funding_section(found, facts), evaluations_section(found, facts), spread,
+    intro = [spread_words(spread_projects, funded=True)] if spread_projects else None
+    if intro and funded_here:
+        intro.insert(0, [count_words(len(funded_here), "project"), " funded in it: ", granted or "no grant recorded", "."])
+    sections = [s for s in (fed_section(facts), funding_section(found, facts, intro), evaluations_section(found, facts), spread,
                             partners_section(facts, {CSCIP + "supportedBy": "support", CSCIP + "evaluator": "evaluator",
                                                      CSCIP + "evaluationCoordinator": "evaluation coordinator",
                                                      SCHEMA + "funder": "funder", CSCIP + "participant": "participant"}),
                             sources_section(facts)) if s is not None]
     return Page("programme", badge, summary, facts_list, sections)
+
+
+def spread_words(spread_projects: list[ProjectFacts], funded: bool) -> Paragraph:
+    """"It spread 3 projects funded earlier, in CSCIP round 1", and with ``funded`` what their grants came to."""
+    rounds = sorted({p.round for p in spread_projects if p.round}, key=lambda r: r[1])
+    out: Paragraph = [f"It spread {count_words(len(spread_projects), 'project')} funded before it",
+                      *([", in ", *joined([Link(label) for _iri, label in rounds])] if rounds else [])]
+    whole = total(m for p in spread_projects for _l, m in p.grants.values())
+    if funded and whole is not None:
+        out += ["; the grants they had then came to ", whole, ", which is no part of this programme's funding"]
+    return [*out, "."]
 
 
 def money_and_dates(facts: Facts, funding: Link | None) -> Paragraph:
