@@ -69,8 +69,10 @@ ORGANISATIONS = _query(f"""{entities('kind')} {entities('laKind')} (COUNT(DISTIN
   ?item_ a ?kind_ ; rdfs:label ?item_l . ?kind_ rdfs:subClassOf+ ?top ; rdfs:label ?kind_l .
   VALUES ?top {{ org:FormalOrganization org:OrganizationalCollaboration }}
   OPTIONAL {{ ?item_ cscip:localAuthorityKind ?laKind_ . ?laKind_ rdfs:label ?laKind_l }}
-  OPTIONAL {{ ?led cscip:leadOrganisation ?item_ }}
-  OPTIONAL {{ ?partnered cscip:partnerOrganisation ?item_ }}
+  # Projects only, as the organisation's page counts them: a grant names its lead too, and counted twice.
+  OPTIONAL {{ ?led cscip:leadOrganisation ?item_ . ?led a cscip:Project }}
+  OPTIONAL {{ ?partnered cscip:partnerOrganisation ?item_ . ?partnered a cscip:Project
+             FILTER NOT EXISTS {{ ?partnered cscip:leadOrganisation ?item_ }} }}
   OPTIONAL {{ ?item_ cscip:qualifiedAdoption ?adoption . ?adoption cscip:adoptedModel ?model_ . ?model_ rdfs:label ?model_l .
              OPTIONAL {{ ?adoption cscip:basis/rdfs:label ?basisLabel }} OPTIONAL {{ ?adoption cscip:claimStatus ?status }}
              {_BASIS} }}""")

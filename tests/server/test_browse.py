@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -203,3 +204,16 @@ def test_a_round_filter_keeps_every_entity_with_a_project_in_that_round(client, 
         assert {row["item"][0]["iri"] for row in rows} == expected, round_
     signs = next(r for r in as_json(client, "/models.json?size=500")["rows"] if r["item"][0]["iri"] == f"{ID}model/signs-of-safety")
     assert f"{ID}programme/cscip-round-1" in {item["iri"] for item in signs["round"]}
+
+
+def test_the_organisations_list_counts_projects_as_the_organisations_page_does(client):
+    """The list once counted a project and its grant as two things led (Hertfordshire: 4 against its page's 2)."""
+    rows = as_json(client, "/organisations.json?size=500")["rows"]
+    for slug in ("hertfordshire", "leeds", "north-yorkshire"):
+        row = next(r for r in rows if r["item"][0]["iri"] == f"{ID}organisation/{slug}")
+        text = client.get(f"/id/organisation/{slug}", headers=HTML).get_data(as_text=True)
+        words = " ".join(re.sub(r"<[^>]+>", " ", text).split())
+        led = re.search(r"It led (\w+) projects? and was a partner in (\w+) other", words)
+        assert led, slug
+        numbers = [0 if n == "no" else int(n) for n in led.groups()]
+        assert [row["leads"], row["partners"]] == numbers, slug

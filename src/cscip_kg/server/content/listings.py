@@ -47,8 +47,9 @@ ORGANISATIONS = Listing(
     "organisations", "Organisations", "Local authorities, trusts, charities and others, with what each led, joined and adopted.",
     LISTING_QUERIES["organisations"],
     (Column("item", "Organisation", "entities"), Column("kind", "Kind", "entities", "Kind of organisation"),
-     Column("laKind", "Kind of authority", "entities", "Kind of authority"), Column("leads", "Projects and grants led", "count"),
-     Column("partners", "As partner", "count"), Column("model", "Models adopted", "entities", "Model adopted"),
+     Column("laKind", "Kind of authority", "entities", "Kind of authority"), Column("leads", "Projects led", "count"),
+     Column("partners", "Projects as partner", "count", note="projects it was a partner in and did not lead"),
+     Column("model", "Models adopted", "entities", "Model adopted"),
      Column("basis", "Basis of adoptions", "entities", "Basis")),
     "item")
 
