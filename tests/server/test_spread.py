@@ -249,3 +249,8 @@ def test_a_map_or_timeline_of_an_entity_that_took_part_in_nothing_is_titled_by_i
 def test_an_organisation_with_no_code_and_no_members_with_one_draws_no_map(server, path):
     """A charity's or a department's map of England had nothing on it: the page leaves it out."""
     assert 'class="hexmap"' not in page_text(server, path)
+
+
+def test_the_reach_maps_key_says_each_authority_is_counted_under_its_first_stage(server):
+    legend = " ".join(parse(page_text(server, "")).texts("li"))
+    assert "First in Strengthening Families, Protecting Children (SFPC):" in legend and "First in round 1" in legend

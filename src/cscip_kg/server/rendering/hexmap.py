@@ -279,11 +279,13 @@ def organisation_map(spread: Spread, organisation: str, link: Callable[[str], st
 
 def reach_map(spread: Spread, link: Callable[[str], str | None]) -> SpreadMap:
     """CSCIP's reach: every authority coloured by the first stage in which it took part."""
-    categories = [Category("round1", "Round 1 (led or partnered an innovation project)", STAGE_COLOURS["round1"]),
-                  Category("round2", "Round 2 or 3 (scale-up and later projects)", STAGE_COLOURS["round2"]),
-                  Category("pip", "Partners in Practice", STAGE_COLOURS["pip"]),
-                  Category("sfpc", "Strengthening Families, Protecting Children (SFPC)", STAGE_COLOURS["sfpc"]),
-                  Category("sfip", "Supporting Families: Investing in Practice (SFIP)", STAGE_COLOURS["sfip"])]
+    # "First in": an authority is counted once, under its first stage, so "SFPC: 11" here and SFPC's 21 on its own
+    # page do not read as a contradiction.
+    categories = [Category("round1", "First in round 1 (led or partnered an innovation project)", STAGE_COLOURS["round1"]),
+                  Category("round2", "First in round 2 or 3 (scale-up and later projects)", STAGE_COLOURS["round2"]),
+                  Category("pip", "First in Partners in Practice", STAGE_COLOURS["pip"]),
+                  Category("sfpc", "First in Strengthening Families, Protecting Children (SFPC)", STAGE_COLOURS["sfpc"]),
+                  Category("sfip", "First in Supporting Families: Investing in Practice (SFIP)", STAGE_COLOURS["sfip"])]
     found = [(stage, i) for i in spread.involvements if (stage := spread.stage(i.programme)) is not None]
     members = _sorted_into(spread, found, [c.key for c in categories])
     intro = ("Every organisation that took part in CSCIP or what grew out of it, coloured by the first stage in which it "
