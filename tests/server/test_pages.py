@@ -204,3 +204,9 @@ def test_a_programme_that_spread_earlier_projects_does_not_count_their_grants_as
     assert "It spread 3 projects funded before it, in CSCIP round 1" in text
     assert "which is no part of this programme's funding" in text
     assert "Grants recorded to its projects" not in page.texts("dt") and "Grants recorded to projects funded in it" not in page.texts("dt")
+
+
+def test_how_we_know_an_organisations_kind_is_a_sentence_under_its_name(server):
+    page = html(server, "id/organisation/department-for-education")
+    kind = [p for p in page.texts("p") if p.startswith("Kind: ")]
+    assert kind and kind[0].startswith("Kind: public body (stated by ")

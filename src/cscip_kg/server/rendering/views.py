@@ -199,7 +199,7 @@ class EntityView:
 
     def _kinds(self) -> list[str]:
         """The basis of each rdf:type, e.g. that no source states a charity is one."""
-        return [f"{self.link(t).text}: {self.bases[(RDF_TYPE, t)]}" for t in self.d.types() if (RDF_TYPE, t) in self.bases]
+        return [f"{self.link(t).text} ({self.bases[(RDF_TYPE, t)].rstrip('.')})" for t in self.d.types() if (RDF_TYPE, t) in self.bases]
 
     def _disputes(self) -> list[Dispute]:
         """Claims about this entity that disagree (a conflicting or uncertain one, or different values)."""
