@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow
 CATALOGUE = load_catalogue(ROOT / "queries")
 JSON = "application/sparql-results+json"
 PAGES = ("/id/model/no-wrong-door", "/id/model/family-safeguarding", "/id/project/family-safeguarding",
-         "/id/grant/round-1-leeds", "/id/organisation/leeds", "/id/programme/sfpc",
+         "/id/grant/round-1-leeds", "/id/organisation/leeds", "/id/organisation/department-for-education", "/id/programme/sfpc",
          "/id/source/rees-round1-grants", "/def/PracticeModel", "/def/", "/graph/registry", "/graph/sources")
 QUERIES = {
     "construct": "CONSTRUCT { ?m ?p ?o } WHERE { ?m a cscip:PracticeModel ; ?p ?o }",
