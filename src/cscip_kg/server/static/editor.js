@@ -85,13 +85,34 @@
     return table(answer, truncated);
   }
 
-  // The whole answer, by GET from the endpoint: a table's rows as CSV, a graph as Turtle (an ASK has nothing more).
+  // The whole answer, POSTed to the endpoint and saved as a file: a table's rows as CSV, a graph as Turtle
+  // (an ASK has nothing more). Not a link carrying the query: a long query's address (10 KB for the
+  // authority profile) is refused with 414 by a proxy's default limit (8 KB in nginx).
   function download(ran) {
     var graph = /^(CONSTRUCT|DESCRIBE)$/.test(ran.type);
     if (!graph && ran.type !== "SELECT") { return make("span"); }
-    var link = make("a", { href: config.endpoint + "?format=" + (graph ? "turtle" : "csv") + "&query=" + encodeURIComponent(ran.query) },
-      graph ? "Download as Turtle" : "Download as CSV");
-    return make("p", { "class": "downloads" }).appendChild(link).parentNode;
+    var format = graph ? "turtle" : "csv", line = make("p", { "class": "downloads" });
+    var button = line.appendChild(make("button", { type: "button" }, graph ? "Download as Turtle" : "Download as CSV"));
+    var note = line.appendChild(make("span", { "class": "note", role: "status" }));
+    button.addEventListener("click", function () {
+      note.textContent = " Downloading…";
+      fetch(config.endpoint, { method: "POST", body: new URLSearchParams({ query: ran.query, format: format }) })
+        .then(function (response) {
+          if (!response.ok) { return response.text().then(function (text) { throw new Error(text || response.statusText); }); }
+          return response.blob();
+        })
+        .then(function (blob) { save(blob, "results." + (graph ? "ttl" : "csv")); note.textContent = ""; })
+        .catch(function (error) { note.textContent = " The download failed: " + error.message; });
+    });
+    return line;
+  }
+
+  function save(blob, name) {
+    var url = URL.createObjectURL(blob), link = make("a", { href: url, download: name });
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 0);
   }
 
   function show(tab, response, ran) {
