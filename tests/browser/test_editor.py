@@ -83,6 +83,29 @@ def test_download_as_csv_posts_the_query_rather_than_putting_it_in_the_address(p
     assert header.split(",")[0] and "," in header
 
 
+def test_the_servers_prefixes_are_not_flagged_but_an_undeclared_one_is(page, site):
+    page.goto(f"{site}editor")
+    page.get_by_role("button", name="New query tab").click()
+    replace_query(page, "SELECT ?m ?label WHERE { ?m a cscip:PracticeModel ; rdfs:label ?label }")
+    panel = page.get_by_role("tabpanel")
+    assert panel.locator(".parseErrorIcon").count() == 0
+    assert "query_valid" in (panel.get_by_role("button", name="Run query").get_attribute("class") or "")
+    replace_query(page, "SELECT ?m WHERE { ?m a nosuch:PracticeModel }")
+    panel.locator(".parseErrorIcon").wait_for()
+    assert "query_error" in (panel.get_by_role("button", name="Run query").get_attribute("class") or "")
+
+
+def test_shift_tab_leaves_the_editor_unless_text_is_selected(page, site):
+    page.goto(f"{site}editor")
+    page.get_by_role("tabpanel").locator(".CodeMirror").click()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.textContent") == "New query tab"
+    page.get_by_role("tabpanel").locator(".CodeMirror").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.closest('.CodeMirror') !== null")
+
+
 def test_writing_a_query_asks_no_other_server(page, site):
     # YASQE's class and property completers would ask LOV (lov.linkeddata.es) here; the fixture fails on any such request.
     page.goto(f"{site}editor")

@@ -31,7 +31,10 @@ ORDER BY DESC(?projects) ?modelLabel"""
 
 
 def with_prefixes(text: str, prefixes: dict[str, str]) -> str:
-    """The query with PREFIX lines for the predefined prefixes it uses, so the editor's checker accepts it."""
+    """The query with PREFIX lines for the predefined prefixes it uses, so it stands alone if copied elsewhere.
+
+    (The editor's checker knows the server's prefixes now, editor.js telling it; other endpoints do not.)
+    """
     declared = set(re.findall(r"(?im)^\s*PREFIX\s+([A-Za-z][\w-]*)?:", text))
     used = [p for p in prefixes if p not in declared and re.search(rf"(?<![\w?$:/#-]){re.escape(p)}:", text)]
     lines = [f"PREFIX {p}: <{prefixes[p]}>" for p in used]

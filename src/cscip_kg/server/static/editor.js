@@ -131,11 +131,43 @@
   // them, and a merge cannot shorten the default list of four.
   function newEditor(holder, value) {
     Yasqe.defaults.autocompleters = ["variables"];
+    predeclare(config.prefixes);
     return new Yasqe(holder, {
       value: value, requestConfig: { endpoint: config.endpoint, method: "POST", acceptHeaderGraph: "text/turtle" },
       persistenceId: null, consumeShareLink: null, createShareableLink: null, screenReaderLabel: "SPARQL query",
-      lineWrapping: true  // on a phone a query reads down the screen instead of scrolling sideways
+      lineWrapping: true,  // on a phone a query reads down the screen instead of scrolling sideways
+      extraKeys: { "Shift-Tab": leaveOrOutdent },
+      // false: the key is not CodeMirror's, so the browser moves focus back (the default map would re-indent the line).
+      keyMap: { "Shift-Tab": false, fallthrough: "default" }
     });
+  }
+
+  // The server declares these prefixes for every query, so a query may use them without PREFIX lines. YASQE
+  // has no setting for that: its checker starts each parse with no prefixes and flags any it has not seen
+  // declared. So its mode is wrapped (CodeMirror's defineMode) to start from the server's; a prefix that
+  // neither the server nor the query declares is still flagged, and a PREFIX line still overrides.
+  function predeclare(prefixes) {
+    var sparql = Yasqe.modes.sparql11;
+    if (sparql.predeclared) { return; }
+    var wrapped = function (options, modeConfig) {
+      var mode = sparql(options, modeConfig), start = mode.startState;
+      mode.startState = function () {
+        var state = start.apply(this, arguments);
+        Object.keys(prefixes).forEach(function (p) { state.prefixes[p] = prefixes[p]; });
+        return state;
+      };
+      return mode;
+    };
+    wrapped.predeclared = true;
+    Yasqe.defineMode("sparql11", wrapped);
+  }
+
+  // Shift+Tab with nothing selected leaves the editor for the control before it, as it does anywhere else
+  // on the page (CodeMirror.Pass goes on to the key map below, which leaves the key to the browser); with a
+  // selection it outdents the selected lines.
+  function leaveOrOutdent(cm) {
+    if (!cm.somethingSelected()) { return Yasqe.Pass; }
+    cm.execCommand("indentLess");
   }
 
   // The tabs: one tablist and one panel holding the one editor; each tab keeps its own text and results.
