@@ -95,6 +95,22 @@ def test_the_servers_prefixes_are_not_flagged_but_an_undeclared_one_is(page, sit
     assert "query_error" in (panel.get_by_role("button", name="Run query").get_attribute("class") or "")
 
 
+def test_a_question_page_opens_its_tab_in_the_editor_by_name(page, site):
+    page.goto(f"{site}queries/authority-profile")
+    link = page.get_by_role("link", name="Open in the query editor")
+    assert link.get_attribute("href") == "/editor?tab=authority-profile"
+    link.click()
+    assert page.get_by_role("tab", name="Authority profile").get_attribute("aria-selected") == "true"
+    assert "#+ title: Authority profile" in editor_text(page)
+    page.goto(f"{site}queries/authority-profile?organisation=organisation:north-yorkshire")
+    link = page.get_by_role("link", name="Open in the query editor")
+    assert len(link.get_attribute("href") or "") < 100
+    link.click()
+    assert page.get_by_role("tab", name="Your query").get_attribute("aria-selected") == "true"
+    # (the whole text: CodeMirror draws only the lines on screen)
+    assert "north-yorkshire" in page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+
+
 def test_shift_tab_leaves_the_editor_unless_text_is_selected(page, site):
     page.goto(f"{site}editor")
     page.get_by_role("tabpanel").locator(".CodeMirror").click()

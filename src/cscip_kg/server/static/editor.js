@@ -212,7 +212,8 @@
     var list = root.appendChild(make("div", { role: "tablist", "aria-label": "Queries", "class": "query-tabs" }));
     var add = root.appendChild(make("button", { type: "button", "class": "new-tab" }, "New query tab"));
     var panel = root.appendChild(make("div", { role: "tabpanel", id: "query-panel", "class": "query-panel" }));
-    var yasqe = newEditor(panel.appendChild(make("div")), config.query || config.start);
+    var named = config.examples.filter(function (example) { return example.id === config.tab; })[0];
+    var yasqe = newEditor(panel.appendChild(make("div")), config.query || (named ? named.query : config.start));
     // Said to screen readers when a query starts and ends, rather than reading out the whole table.
     var status = root.appendChild(make("p", { role: "status", "class": "visually-hidden" }));
     var tabs = new Tabs(list, panel, yasqe), running = null;
@@ -232,9 +233,12 @@
       var caption = running.tab.results.querySelector("caption, .answer");
       status.textContent = response instanceof Error ? "The query failed" : caption ? caption.textContent : "Answer shown below the editor";
     });
-    var first = tabs.add("Query", config.start);
-    config.examples.forEach(function (example) { tabs.add(example.name, example.query); });
-    tabs.select(config.query ? tabs.add("Your query", config.query) : first);
+    var first = tabs.add("Query", config.start), opened = first;
+    config.examples.forEach(function (example) {
+      var tab = tabs.add(example.name, example.query);
+      if (example === named) { opened = tab; }
+    });
+    tabs.select(config.query ? tabs.add("Your query", config.query) : opened);
   }
 
   start();
