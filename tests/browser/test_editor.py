@@ -111,6 +111,21 @@ def test_a_question_page_opens_its_tab_in_the_editor_by_name(page, site):
     assert "north-yorkshire" in page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
 
 
+def test_on_a_phone_the_tabs_are_one_row_and_the_editor_is_on_the_first_screen(page, site):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{site}editor")
+    tabs = page.get_by_role("tablist").bounding_box()
+    assert tabs is not None and tabs["height"] < 80
+    editor = page.get_by_role("tabpanel").locator(".CodeMirror").bounding_box()
+    assert editor is not None and editor["y"] + 200 < 844  # its first lines on the first screen (the tabs had pushed it to ~1,060 px)
+    page.get_by_role("tab", name="Query", exact=True).focus()
+    page.keyboard.press("End")
+    last = page.get_by_role("tab").last.bounding_box()
+    assert last is not None and last["x"] >= 0 and last["x"] + last["width"] <= 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not axe_violations(page)
+
+
 def test_shift_tab_leaves_the_editor_unless_text_is_selected(page, site):
     page.goto(f"{site}editor")
     page.get_by_role("tabpanel").locator(".CodeMirror").click()

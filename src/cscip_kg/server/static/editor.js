@@ -177,7 +177,7 @@
   Tabs.prototype.add = function (name, query) {
     var tabs = this, tab = { name: name, query: query, results: make("div", { "class": "query-results" }) };
     tab.button = this.list.appendChild(make("button", { type: "button", role: "tab", id: "query-tab-" + this.all.length,
-      "aria-controls": this.panel.id, "aria-selected": "false", tabindex: "-1" }, name));
+      "aria-controls": this.panel.id, "aria-selected": "false", tabindex: "-1", title: name }, name));
     tab.button.addEventListener("click", function () { tabs.select(tab); });
     this.all.push(tab);
     return tab;
@@ -197,7 +197,14 @@
     tab.button.tabIndex = 0;
     this.panel.setAttribute("aria-labelledby", tab.button.id);
     this.panel.appendChild(tab.results);
-    if (focus) { tab.button.focus(); }
+    if (focus) { tab.button.focus(); } else { this.reveal(tab); }
+  };
+  // On a phone the tabs are one row that scrolls sideways: bring the open one into it, the page left where it is.
+  Tabs.prototype.reveal = function (tab) {
+    var list = this.list, button = tab.button;  // (the list is positioned, so offsetLeft is within it)
+    if (button.offsetLeft < list.scrollLeft || button.offsetLeft + button.offsetWidth > list.scrollLeft + list.clientWidth) {
+      list.scrollLeft = button.offsetLeft;
+    }
   };
   // Arrow keys, Home and End move between tabs, as in any tablist; Tab moves on to the editor.
   Tabs.prototype.key = function (event) {
