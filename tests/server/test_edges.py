@@ -87,6 +87,21 @@ def test_editor_tabs_carry_their_questions_default_parameters(server):
     assert len(rows) == len(expected) > 0
 
 
+def editor_config(server: str, path: str) -> dict:  # type: ignore[type-arg]
+    page = parse(fetch(server + path, headers={"Accept": "text/html"}).text)
+    return json.loads(page.all("script", id="editor-config")[0].text)  # type: ignore[no-any-return]
+
+
+def test_the_editor_opens_a_question_by_name_with_its_values_bound(server):
+    named, plain = editor_config(server, "editor?tab=lineage"), editor_config(server, "editor")
+    assert named["tab"] == "lineage" and named | {"tab": ""} == plain
+    bound = editor_config(server, "editor?tab=lineage&entity=model:mockingbird")
+    assert bound["tab"] == "" and "<https://w3id.org/cscip-kg/id/model/mockingbird>" in bound["query"]
+    # A name it does not know, or a value it cannot bind, opens what it can rather than failing.
+    assert editor_config(server, "editor?tab=no-such-question")["tab"] == ""
+    assert editor_config(server, "editor?tab=lineage&nosuch=1")["tab"] == "lineage"
+
+
 def test_a_failure_inside_a_page_is_a_500_page_without_a_traceback(build_dir):
     with open_app({"build": str(build_dir), "workers": 1}) as app:
         def broken() -> str:

@@ -87,8 +87,10 @@ def downloads(query: NamedQuery, given: dict[str, str]) -> list[tuple[str, str]]
 
 
 def sparql_link(query: NamedQuery, given: dict[str, str]) -> str | None:
+    """The editor with this question's tab open, by name: its text in the address could pass 8 KB."""
     try:
-        return url_for("editor.editor") + "?" + urlencode({"query": query.bind(given, current_build().prefixes)})
+        query.bind(given, current_build().prefixes)  # only values the editor can bind are linked
     except (ParameterError, ValueError):
         return None
+    return url_for("editor.editor") + "?" + urlencode({"tab": query.name} | {k: v for k, v in given.items() if v})
 

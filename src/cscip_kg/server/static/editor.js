@@ -85,13 +85,34 @@
     return table(answer, truncated);
   }
 
-  // The whole answer, by GET from the endpoint: a table's rows as CSV, a graph as Turtle (an ASK has nothing more).
+  // The whole answer, POSTed to the endpoint and saved as a file: a table's rows as CSV, a graph as Turtle
+  // (an ASK has nothing more). Not a link carrying the query: a long query's address (10 KB for the
+  // authority profile) is refused with 414 by a proxy's default limit (8 KB in nginx).
   function download(ran) {
     var graph = /^(CONSTRUCT|DESCRIBE)$/.test(ran.type);
     if (!graph && ran.type !== "SELECT") { return make("span"); }
-    var link = make("a", { href: config.endpoint + "?format=" + (graph ? "turtle" : "csv") + "&query=" + encodeURIComponent(ran.query) },
-      graph ? "Download as Turtle" : "Download as CSV");
-    return make("p", { "class": "downloads" }).appendChild(link).parentNode;
+    var format = graph ? "turtle" : "csv", line = make("p", { "class": "downloads" });
+    var button = line.appendChild(make("button", { type: "button" }, graph ? "Download as Turtle" : "Download as CSV"));
+    var note = line.appendChild(make("span", { "class": "note", role: "status" }));
+    button.addEventListener("click", function () {
+      note.textContent = " Downloading…";
+      fetch(config.endpoint, { method: "POST", body: new URLSearchParams({ query: ran.query, format: format }) })
+        .then(function (response) {
+          if (!response.ok) { return response.text().then(function (text) { throw new Error(text || response.statusText); }); }
+          return response.blob();
+        })
+        .then(function (blob) { save(blob, "results." + (graph ? "ttl" : "csv")); note.textContent = ""; })
+        .catch(function (error) { note.textContent = " The download failed: " + error.message; });
+    });
+    return line;
+  }
+
+  function save(blob, name) {
+    var url = URL.createObjectURL(blob), link = make("a", { href: url, download: name });
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 0);
   }
 
   function show(tab, response, ran) {
@@ -110,11 +131,43 @@
   // them, and a merge cannot shorten the default list of four.
   function newEditor(holder, value) {
     Yasqe.defaults.autocompleters = ["variables"];
+    predeclare(config.prefixes);
     return new Yasqe(holder, {
       value: value, requestConfig: { endpoint: config.endpoint, method: "POST", acceptHeaderGraph: "text/turtle" },
       persistenceId: null, consumeShareLink: null, createShareableLink: null, screenReaderLabel: "SPARQL query",
-      lineWrapping: true  // on a phone a query reads down the screen instead of scrolling sideways
+      lineWrapping: true,  // on a phone a query reads down the screen instead of scrolling sideways
+      extraKeys: { "Shift-Tab": leaveOrOutdent },
+      // false: the key is not CodeMirror's, so the browser moves focus back (the default map would re-indent the line).
+      keyMap: { "Shift-Tab": false, fallthrough: "default" }
     });
+  }
+
+  // The server declares these prefixes for every query, so a query may use them without PREFIX lines. YASQE
+  // has no setting for that: its checker starts each parse with no prefixes and flags any it has not seen
+  // declared. So its mode is wrapped (CodeMirror's defineMode) to start from the server's; a prefix that
+  // neither the server nor the query declares is still flagged, and a PREFIX line still overrides.
+  function predeclare(prefixes) {
+    var sparql = Yasqe.modes.sparql11;
+    if (sparql.predeclared) { return; }
+    var wrapped = function (options, modeConfig) {
+      var mode = sparql(options, modeConfig), start = mode.startState;
+      mode.startState = function () {
+        var state = start.apply(this, arguments);
+        Object.keys(prefixes).forEach(function (p) { state.prefixes[p] = prefixes[p]; });
+        return state;
+      };
+      return mode;
+    };
+    wrapped.predeclared = true;
+    Yasqe.defineMode("sparql11", wrapped);
+  }
+
+  // Shift+Tab with nothing selected leaves the editor for the control before it, as it does anywhere else
+  // on the page (CodeMirror.Pass goes on to the key map below, which leaves the key to the browser); with a
+  // selection it outdents the selected lines.
+  function leaveOrOutdent(cm) {
+    if (!cm.somethingSelected()) { return Yasqe.Pass; }
+    cm.execCommand("indentLess");
   }
 
   // The tabs: one tablist and one panel holding the one editor; each tab keeps its own text and results.
@@ -124,7 +177,7 @@
   Tabs.prototype.add = function (name, query) {
     var tabs = this, tab = { name: name, query: query, results: make("div", { "class": "query-results" }) };
     tab.button = this.list.appendChild(make("button", { type: "button", role: "tab", id: "query-tab-" + this.all.length,
-      "aria-controls": this.panel.id, "aria-selected": "false", tabindex: "-1" }, name));
+      "aria-controls": this.panel.id, "aria-selected": "false", tabindex: "-1", title: name }, name));
     tab.button.addEventListener("click", function () { tabs.select(tab); });
     this.all.push(tab);
     return tab;
@@ -144,7 +197,14 @@
     tab.button.tabIndex = 0;
     this.panel.setAttribute("aria-labelledby", tab.button.id);
     this.panel.appendChild(tab.results);
-    if (focus) { tab.button.focus(); }
+    if (focus) { tab.button.focus(); } else { this.reveal(tab); }
+  };
+  // On a phone the tabs are one row that scrolls sideways: bring the open one into it, the page left where it is.
+  Tabs.prototype.reveal = function (tab) {
+    var list = this.list, button = tab.button;  // (the list is positioned, so offsetLeft is within it)
+    if (button.offsetLeft < list.scrollLeft || button.offsetLeft + button.offsetWidth > list.scrollLeft + list.clientWidth) {
+      list.scrollLeft = button.offsetLeft;
+    }
   };
   // Arrow keys, Home and End move between tabs, as in any tablist; Tab moves on to the editor.
   Tabs.prototype.key = function (event) {
@@ -159,7 +219,8 @@
     var list = root.appendChild(make("div", { role: "tablist", "aria-label": "Queries", "class": "query-tabs" }));
     var add = root.appendChild(make("button", { type: "button", "class": "new-tab" }, "New query tab"));
     var panel = root.appendChild(make("div", { role: "tabpanel", id: "query-panel", "class": "query-panel" }));
-    var yasqe = newEditor(panel.appendChild(make("div")), config.query || config.start);
+    var named = config.examples.filter(function (example) { return example.id === config.tab; })[0];
+    var yasqe = newEditor(panel.appendChild(make("div")), config.query || (named ? named.query : config.start));
     // Said to screen readers when a query starts and ends, rather than reading out the whole table.
     var status = root.appendChild(make("p", { role: "status", "class": "visually-hidden" }));
     var tabs = new Tabs(list, panel, yasqe), running = null;
@@ -179,9 +240,12 @@
       var caption = running.tab.results.querySelector("caption, .answer");
       status.textContent = response instanceof Error ? "The query failed" : caption ? caption.textContent : "Answer shown below the editor";
     });
-    var first = tabs.add("Query", config.start);
-    config.examples.forEach(function (example) { tabs.add(example.name, example.query); });
-    tabs.select(config.query ? tabs.add("Your query", config.query) : first);
+    var first = tabs.add("Query", config.start), opened = first;
+    config.examples.forEach(function (example) {
+      var tab = tabs.add(example.name, example.query);
+      if (example === named) { opened = tab; }
+    });
+    tabs.select(config.query ? tabs.add("Your query", config.query) : opened);
   }
 
   start();
