@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cscip_kg.fork_server import ForkServer
+from cscip_kg.fork_server import MESSAGE, ForkFailed, ForkServer
 from tests.worker_probe import echo
 
 PRELOAD = ("tests.worker_probe",)
@@ -70,3 +70,34 @@ def test_closing_stops_the_fork_server_and_idle_workers_end_with_their_pipe() ->
         time.sleep(0.05)
     assert not _alive(pid)
     worker.close()
+
+
+def test_a_request_too_large_for_one_message_is_refused_not_cut(server: ForkServer) -> None:
+    """The socket would deliver a longer request cut short, and the server would die unpickling it."""
+    with pytest.raises(ForkFailed, match="more than"):
+        server.fork(echo, "x" * MESSAGE)
+    worker = server.fork(echo, "still here")
+    assert worker.connection.recv()[0] == "still here"
+    worker.kill()
+    worker.close()
+
+
+def test_a_closed_fork_server_refuses_to_fork_and_is_not_started_again() -> None:
+    forks = ForkServer(PRELOAD)
+    forks.close()
+    with pytest.raises(ForkFailed, match="closed"):
+        forks.fork(echo, "late")
+
+
+def test_closing_a_worker_twice_closes_its_handles_once(server: ForkServer) -> None:
+    worker = server.fork(echo, "twice")
+    worker.connection.recv()
+    worker.kill()
+    worker.wait(5)
+    worker.close()
+    spare = os.open(os.devnull, os.O_RDONLY)  # may take the number the worker's pidfd had
+    try:
+        worker.close()
+        os.fstat(spare)  # still open
+    finally:
+        os.close(spare)

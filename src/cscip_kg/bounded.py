@@ -14,7 +14,6 @@ the web process.
 from __future__ import annotations
 
 import itertools
-import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -28,8 +27,6 @@ from cscip_kg.engine import Prepared, QueryError, QueryRefused, QueryResult, eva
 from cscip_kg.fork_server import ForkFailed, ForkServer
 from cscip_kg.result_writers import write_boolean, write_solutions
 from cscip_kg.results import GRAPH_FORMATS
-
-LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -86,8 +83,14 @@ def answer_job(query: Callable[[Prepared], QueryResult], prefixes: dict[str, str
     return Outcome("results", job.results_format, body, len(rows), truncated)
 
 
-def _worker_main(connection: Connection, path: str, prefixes: dict[str, str], graphs: frozenset[str]) -> None:
-    """A worker: open the store once, say so, then answer jobs until the pipe closes."""
+def _worker_main(connection: Connection, path: str) -> None:
+    """A worker: read its prefixes and graphs from the pipe, open the store once, say so, then answer jobs until
+    the pipe closes. (The graphs come through the pipe, not the fork request: a build's thousand graphs would
+    outgrow the fork server's one-message requests.)"""
+    try:
+        prefixes, graphs = connection.recv()
+    except (EOFError, OSError):
+        return
     try:
         store = ox.Store.read_only(path)
     except (OSError, ValueError) as error:
@@ -105,10 +108,15 @@ def _worker_main(connection: Connection, path: str, prefixes: dict[str, str], gr
 class _Worker:
     def __init__(self, server: ForkServer, store_path: Path, prefixes: dict[str, str], graphs: frozenset[str]) -> None:
         try:
-            self.forked = server.fork(_worker_main, str(store_path), prefixes, graphs)
+            self.forked = server.fork(_worker_main, str(store_path))
         except ForkFailed as error:
             raise Unavailable(str(error)) from None
         self.connection = self.forked.connection
+        try:
+            self.connection.send((prefixes, graphs))
+        except OSError:
+            self.stop()
+            raise Unavailable("a query worker exited as it started") from None
 
     def wait_ready(self, timeout: float) -> None:
         if not self.connection.poll(timeout):
@@ -147,7 +155,10 @@ class QueryPool:
         if size < 1:
             raise ValueError(f"the query pool needs at least one worker, not {size}")
         self.store_path, self.prefixes, self.graphs, self.budget = store_path, prefixes, graphs, budget
-        self._server = ForkServer(("cscip_kg.bounded",))  # what a worker runs, imported once for all of them
+        try:
+            self._server = ForkServer(("cscip_kg.bounded",))  # what a worker runs, imported once for all of them
+        except ForkFailed as error:
+            raise Unavailable(str(error)) from None
         self.size = size
         self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._closed = False
@@ -168,11 +179,11 @@ class QueryPool:
         try:
             worker.connection.send(job)
             if not worker.connection.poll(self.budget):
-                self._replace(worker)
+                self._forget(worker)
                 raise Unavailable(f"the query was stopped after its time budget of {self.budget:g} s")
             outcome: Outcome = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
-            self._replace(worker)
+            self._forget(worker)
             raise Unavailable("the query worker stopped unexpectedly; the query was not answered") from None
         self._idle.put(worker)
         return outcome
@@ -216,29 +227,14 @@ class QueryPool:
         return worker
 
     def _forget(self, worker: _Worker) -> None:
+        """Stop a worker that ran out of budget or died. Only the thread that takes it off the books stops it
+        (close() may be stopping it too). No replacement is started here: the next query that finds no idle
+        worker forks one (``_take``), so the pool never outgrows ``size``."""
         with self._lock:
+            if worker not in self._all:
+                return
             self._all.discard(worker)
         worker.stop()
-
-    def _replace(self, worker: _Worker) -> None:
-        self._forget(worker)
-        # Replacing takes a moment (a new process loads the graph); the caller need not wait for it.
-        threading.Thread(target=self._start_one, daemon=True, name="cscip-kg-respawn").start()
-
-    def _start_one(self) -> None:
-        if self._closed:
-            return
-        try:
-            worker = self._track(_Worker(self._server, self.store_path, self.prefixes, self.graphs))
-        except Unavailable:  # closed meanwhile
-            return
-        try:
-            worker.wait_ready(self.START_TIMEOUT)
-        except Unavailable as error:
-            self._forget(worker)  # it has stopped itself; keep no dead worker on the books
-            LOG.error("query pool runs one worker short: %s", error)
-            return
-        self._idle.put(worker)
 
     def close(self) -> None:
         """Stop every worker, the busy ones included; a request waiting on one gets Unavailable."""

@@ -68,9 +68,9 @@ class Forked:
     def close(self) -> None:
         self._closed = True
         self.connection.close()
-        if self._pidfd is not None:
-            os.close(self._pidfd)
-            self._pidfd = None
+        pidfd, self._pidfd = self._pidfd, None  # taken first: a second close() must not close a reused fd number
+        if pidfd is not None:
+            os.close(pidfd)
 
 
 class ForkServer:
@@ -79,15 +79,22 @@ class ForkServer:
     def __init__(self, preload: tuple[str, ...]) -> None:
         self._preload = preload
         self._lock = threading.Lock()  # one request and its answer at a time
+        self._closed = False
         self._start()
 
     def _start(self) -> None:
-        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)  # one message per request, whole
+        try:
+            mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)  # one message per request, whole
+        except OSError as error:  # e.g. a system without SOCK_SEQPACKET for Unix sockets (macOS)
+            raise ForkFailed(f"query workers cannot be started on this system ({error})") from None
         command = f"from cscip_kg.fork_server import serve; serve({theirs.fileno()}, {sys.path!r}, {self._preload!r})"
         try:
             # The interpreter multiprocessing would start: sys.executable, unless a host embedding Python set another.
             self._process = subprocess.Popen([spawn.get_executable(), "-c", command], pass_fds=(theirs.fileno(),),
                                              stdin=subprocess.DEVNULL)
+        except OSError as error:
+            mine.close()
+            raise ForkFailed(f"the fork server could not be started ({error})") from None
         finally:
             theirs.close()
         self._socket = mine
@@ -95,7 +102,11 @@ class ForkServer:
     def fork(self, target: Callable[..., None], *args: Any) -> Forked:
         """Run ``target(connection, *args)`` in a new worker."""
         request = pickle.dumps((target, args))
+        if len(request) >= MESSAGE:  # a longer message would reach the server cut short, without an error
+            raise ForkFailed(f"a worker's arguments take {len(request)} bytes, more than the {MESSAGE} a request may")
         with self._lock:
+            if self._closed:
+                raise ForkFailed("the fork server is closed")
             if self._process.poll() is not None:  # killed from outside (say, by the OOM killer): else no worker ever again
                 self._socket.close()
                 self._start()
@@ -112,6 +123,8 @@ class ForkServer:
 
     def close(self) -> None:
         """Stop the fork server (workers it started stop when their pipes close, or are killed by their owner)."""
+        with self._lock:  # after this no fork() starts it again
+            self._closed = True
         self._socket.close()  # the server reads the end of its input and exits
         try:
             self._process.wait(5)
@@ -163,7 +176,12 @@ def _fork(control: socket.socket, target: Callable[..., None], args: tuple[Any, 
         _work(control, parent_end, child_end, target, args)
     child_end.close()
     # A worker that has exited stays a zombie until _reap, so its pid is not reused before the pidfd is open.
-    pidfd = os.pidfd_open(pid) if hasattr(os, "pidfd_open") else None
+    pidfd = None
+    if hasattr(os, "pidfd_open"):
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:  # a kernel before 5.3, or a container that forbids it: the pid alone, then
+            pidfd = None
     return pid, parent_end.detach(), pidfd
 
 

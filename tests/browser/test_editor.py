@@ -165,3 +165,16 @@ def test_a_query_given_in_the_address_opens_in_its_own_tab(page, site):
     assert text.startswith("PREFIX cscip: <https://w3id.org/cscip-kg/def/>") and "ASK { ?s cscip:implementsModel ?m }" in text
     page.get_by_role("tabpanel").get_by_role("button", name="Run query").click()
     page.get_by_role("tabpanel").get_by_text("Answer: yes").wait_for(timeout=15_000)
+
+
+def test_an_answers_iri_that_is_no_web_address_stays_text(page, site):
+    """An answer may hold a javascript: IRI; only this server's IRIs and http(s) addresses become links."""
+    page.goto(f"{site}editor")
+    page.get_by_role("button", name="New query tab").click()
+    replace_query(page, 'SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <https://example.org/a> } }')
+    page.get_by_role("tabpanel").get_by_role("button", name="Run query").click()
+    table = page.get_by_role("tabpanel").get_by_role("table")
+    table.get_by_text("https://example.org/a").wait_for(timeout=15_000)
+    hrefs = table.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs == ["https://example.org/a"]
+    assert table.get_by_text("javascript:alert(1)").count() == 1

@@ -96,6 +96,22 @@ def test_a_second_worker_starts_only_when_a_query_finds_the_first_busy(build_dir
     assert pool.running == 0
 
 
+def test_a_worker_stopped_at_its_budget_is_replaced_on_demand_and_the_pool_never_outgrows_its_size(build_dir: Path):
+    """No replacement is started in the background (it raced a query's own growth past ``size``): the next query forks one."""
+    build = open_build(build_dir)
+    pool = QueryPool(build_dir / STORE_FOLDER, build.prefixes, frozenset(build.graph_sizes), 1, 1.0)
+    cheap = Job(Prepared(f"PREFIX model: <{build.base}id/model/> PREFIX cscip: <{build.base}def/> {CHEAP}"), "json", None, 5)
+    try:
+        with pytest.raises(Unavailable, match="time budget"):
+            pool.run(Job(Prepared(RUNAWAY), "json", None, 5))
+        assert pool.running == 0
+        assert b"true" in pool.run(cheap).body
+        assert b"true" in pool.run(cheap).body
+        assert pool.running == 1
+    finally:
+        pool.close()
+
+
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv", "application/sparql-results+xml"])
 def test_results_cut_at_the_row_cap_say_so(bounded, accept):
     answer = ask(bounded, GRANTS, accept)

@@ -29,8 +29,15 @@
 
   // An IRI minted here opens this server's page for it, as the site's own tables do: the canonical
   // base (w3id.org) would leave the instance, and does not answer offline or on another deployment.
+  // Any other IRI is a link only when it is a web address (http or https), as rendering/links.py's href():
+  // an answer may hold javascript: or data: IRIs, which must stay text.
   function iriLink(iri) {
     var minted = iri.indexOf(config.base) === 0;
+    if (!minted && !/^https?:\/\//i.test(iri)) {
+      var text = make("span", { "class": "iri" }, short(iri));
+      text.title = iri;
+      return unbroken(text);
+    }
     var link = make("a", { "class": "iri", href: minted ? config.local + iri.substring(config.base.length) : iri }, short(iri));
     link.title = iri;
     return unbroken(link);
