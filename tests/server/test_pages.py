@@ -178,10 +178,16 @@ def test_the_home_page_says_what_its_charts_add_up_to(server, compiled: Compiled
 
 
 def test_a_publishers_page_lists_what_it_published_rather_than_an_empty_table(server):
-    """authority-profile finds nothing about a magazine; the page answers from organisation-profile instead."""
     page = html(server, "id/organisation/community-care")
-    assert "What the organisation-profile question answers about it" in " ".join(page.texts("caption"))
+    assert "What the authority-profile question answers about it" in " ".join(page.texts("caption"))
     assert "publisher" in page.texts("td")
+
+
+def test_a_page_authority_profile_finds_nothing_about_answers_from_organisation_profile(server):
+    """A partnership's members are organisation-profile's ("has member"); authority-profile lists memberships only."""
+    page = html(server, "id/organisation/together4children")
+    assert "What the organisation-profile question answers about it" in " ".join(page.texts("caption"))
+    assert "has member" in page.texts("td")
     assert any(href.startswith("/api/queries/organisation-profile.csv?organisation=organisation") for href in page.links())
 
 

@@ -38,7 +38,7 @@ from cscip_kg.server.content.entity_pages import (
     total,
 )
 from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, disputed, projects, records
-from cscip_kg.server.content.entity_sources import source
+from cscip_kg.server.content.entity_sources import entity_kind, source
 from cscip_kg.server.content.named import run, table
 from cscip_kg.server.rendering.humanize import article, basis_words, count_words, date_words
 from cscip_kg.server.rendering.links import Cell, Link, Table
@@ -170,7 +170,7 @@ def organisation(facts: Facts) -> Page:
         summary.append(["It took up ", *listed([[models(row), " through ", row[1], _role(row[3])] for row in adopted]), "."])
     funded = [row for row in took_part if row[0] == "funder"]
     if funded:
-        summary.append(funded_words(funded))
+        summary.append(funded_words(facts, funded))
     counts = Counter(row[0] for row in took_part if not row[0].startswith("adopted ") and row[0] not in ("GSS code", "identifier"))
     if counts:
         summary.append(["Its roles in the sources: ", *joined([f"{role} ({n})" for role, n in sorted(counts.items())]), "."])
@@ -188,7 +188,7 @@ def organisation(facts: Facts) -> Page:
         spread.caption = "Models it took up"
     evaluated = [seq(row[1], f" ({row[0]})") for row in took_part if "evaluat" in row[0]]
     intro = [["It evaluated or coordinated the evaluation of ", *listed(evaluated), "."]] if evaluated else []
-    funding = funding_section(found, facts, [*funding_words(found), *([funded_words(funded)] if funded else [])], how)
+    funding = funding_section(found, facts, [*funding_words(found), *([funded_words(facts, funded)] if funded else [])], how)
     sections = [funding, evaluations_section(lead_only(found), facts, intro),
                 spread, profile,
                 sources_section(facts)]
@@ -222,10 +222,9 @@ def funding_words(found: list[ProjectFacts]) -> list[Paragraph]:
     return out
 
 
-def funded_words(funded: list[tuple[str, Link, str, str, str, list[str]]]) -> Paragraph:
+def funded_words(facts: Facts, funded: list[tuple[str, Link, str, str, str, list[str]]]) -> Paragraph:
     """What the sources name it as funder of, counted by kind: "It funded 5 programmes, 1 funding round and 53 grants"."""
-    kinds = Counter(_KIND_WORDS.get((row[1].href or "").split("/id/", 1)[-1].split("/", 1)[0], ("other thing", "other things"))
-                    for row in funded)
+    kinds = Counter(_KIND_WORDS.get(entity_kind(facts, row[1].title), ("other thing", "other things")) for row in funded)
     return ["The sources name it as funder of ", *joined([count_words(n, *words) for words, n in sorted(kinds.items())]),
             " (each listed under “Everything it took part in”)."]
 
