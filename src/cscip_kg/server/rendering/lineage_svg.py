@@ -183,10 +183,10 @@ class Key:
     dash: str
 
 
-def legend(lineage: Lineage) -> list[Key]:
-    """One key entry for each kind of line drawn, worded as it reads along its arrows."""
-    ways, seen = reading(lineage), dict[str, Key]()
-    drawn = styles(ways)
+def legend(lineage: Lineage, ways: dict[str, bool] | None = None) -> list[Key]:
+    """One key entry for each kind of line drawn, worded as it reads along its arrows (``ways``: reading(lineage))."""
+    ways = reading(lineage) if ways is None else ways
+    drawn, seen = styles(ways), dict[str, Key]()
     for edge in sorted(lineage.edges, key=lambda e: e.relation):
         if edge.relation in ways and edge.relation not in seen:
             seen[edge.relation] = Key(wording(edge, ways[edge.relation]), *drawn[edge.relation])
@@ -243,7 +243,8 @@ def render(lineage: Lineage, title: str, link: Callable[[str], str | None], rout
     headings = {c: wrap(titles[c], max(widths[c], 110), HEAD_FONT) for c in widths}
     top = 20 + max((len(h) for h in headings.values()), default=1) * (HEAD_FONT + 4)
     drawn = place(found, _links(lineage, stands_for, found), dict(routes.labels) if routes else {}, top)
-    keys = legend(lineage) if key else []
+    ways = reading(lineage)  # read once: the key and the lines word each kind alike
+    keys = legend(lineage, ways) if key else []
     width = max([drawn.width] + [_key_width(k) + 8 for k in keys])
     key_parts, shift = _key_svg(keys, width)
     height = drawn.height + shift
@@ -269,7 +270,7 @@ def render(lineage: Lineage, title: str, link: Callable[[str], str | None], rout
     for label, cx, cy, cw, ch in drawn.clusters:
         parts.append(f'<rect x="{cx:.1f}" y="{cy:.1f}" width="{cw:.1f}" height="{ch:.1f}" rx="6" fill="none" stroke="#b1b4b6" '
                      f'stroke-dasharray="4 3"/>' + _text(cx + 6, cy + 16, label, 13, weight="600"))
-    parts += _edges_svg(lineage, found, drawn.edges)
+    parts += _edges_svg(lineage, found, drawn.edges, ways)
     parts += [_box_svg(box) for box in found]
     parts += ["</g>", "</svg>"]
     return "\n".join(parts)
@@ -294,11 +295,10 @@ def _key_svg(keys: list[Key], width: float) -> tuple[list[str], float]:
     return parts, (row + 1) * KEY_ROW + 6 if keys else 0.0
 
 
-def _edges_svg(lineage: Lineage, found: list[Box], edges: list[tuple[Link, str]]) -> list[str]:
+def _edges_svg(lineage: Lineage, found: list[Box], edges: list[tuple[Link, str]], ways: dict[str, bool]) -> list[str]:
     """Each link's line in its kind's colour and dash, its arrow pointing the way its words read, titled in words."""
     named = {b.key: b.label for b in found}
     kinds = {e.relation: e for e in lineage.edges}
-    ways = reading(lineage)
     drawn = styles(ways)
     parts = []
     for (left, right, relation, forward), d in edges:

@@ -14,7 +14,6 @@ from flask import Blueprint, Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound
 
-from cscip_kg.opened import Build
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.content.listing import PAGE_SIZES, Item, Listing, Page, compute_columns, select, to_csv, to_json
 from cscip_kg.server.content.listing_index import Prepared, prepare
@@ -27,11 +26,6 @@ bp = Blueprint("browse", __name__)
 
 JSON = formats.Format("json", "application/json", ("json",))
 CSV = formats.RESULTS[2]
-def page_href(build: Build, iri: str | None) -> str | None:
-    """Where a reader goes for an entity: its own page."""
-    return None if iri is None else href(build, iri)
-
-
 def prepared(listing: Listing) -> Prepared:
     return per_build(f"listing:{listing.name}", lambda build: prepare(listing, compute_columns(build, listing)))
 
@@ -81,7 +75,7 @@ def answer(name: str, fmt: formats.Format) -> Response:
         response = Response(json.dumps(to_json(page, links), ensure_ascii=False), content_type=JSON.content_type)
     else:
         def item_href(item: Item) -> str | None:
-            return page_href(build, item.iri)
+            return None if item.iri is None else href(build, item.iri)
 
         html = render_template("browse.html", build=build, listing=listing, page=page, links=links, sizes=PAGE_SIZES,
                                sort_href=lambda key: sort_href(name, page, key), item_href=item_href,
