@@ -75,7 +75,7 @@ def programme(facts: Facts) -> Page:
                         "through it (listed under “Where it came from and where it spread”)."])
     # SFPC spreads the round 1 projects: their grants were CSCIP's, made years before, never SFPC's money.
     spread_projects = [p for p in found if p.how == CSCIP + "spreadsProject"]
-    funded_here = [p for p in found if p not in spread_projects]
+    funded_here = [p for p in found if p.how != CSCIP + "spreadsProject"]
     if funded_here:
         summary.append([count_words(len(funded_here), "project"), " was" if len(funded_here) == 1 else " were", " funded in it."])
     if spread_projects:
@@ -169,8 +169,8 @@ def organisation(facts: Facts) -> Page:
     if adopted:
         summary.append(["It took up ", *listed([[models(row), " through ", row[1], _role(row[3])] for row in adopted]), "."])
     funded = [row for row in took_part if row[0] == "funder"]
-    if funded:
-        summary.append(funded_words(facts, funded))
+    funded_para = [funded_words(facts, funded)] if funded else []
+    summary += funded_para
     counts = Counter(row[0] for row in took_part if not row[0].startswith("adopted ") and row[0] not in ("GSS code", "identifier"))
     if counts:
         summary.append(["Its roles in the sources: ", *joined([f"{role} ({n})" for role, n in sorted(counts.items())]), "."])
@@ -188,7 +188,7 @@ def organisation(facts: Facts) -> Page:
         spread.caption = "Models it took up"
     evaluated = [seq(row[1], f" ({row[0]})") for row in took_part if "evaluat" in row[0]]
     intro = [["It evaluated or coordinated the evaluation of ", *listed(evaluated), "."]] if evaluated else []
-    funding = funding_section(found, facts, [*funding_words(found), *([funded_words(facts, funded)] if funded else [])], how)
+    funding = funding_section(found, facts, [*funding_words(found), *funded_para], how)
     sections = [funding, evaluations_section(lead_only(found), facts, intro),
                 spread, profile,
                 sources_section(facts)]

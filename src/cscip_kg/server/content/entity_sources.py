@@ -84,15 +84,16 @@ def award_owners(facts: Facts) -> dict[str, str]:
 
 def citing(facts: Facts) -> dict[str, list[Link]]:
     """kind → the things naming the source, each once, sorted by the text shown, shared texts told apart."""
-    owners = award_owners(facts)
+    citers = [(term, entity_kind(facts, term.value)) for term in facts.pointing(DCTERMS + "source")
+              if isinstance(term, ox.NamedNode)]
+    # Only an award date needs its owner's name; the query is skipped for the many sources none cites.
+    owners = award_owners(facts) if any(kind == "award-date" for _term, kind in citers) else {}
     by_kind: dict[str, list[Link]] = {}
-    for term in facts.pointing(DCTERMS + "source"):
-        if not isinstance(term, ox.NamedNode):
-            continue
+    for term, kind in citers:
         link = facts.view.link(term)
         if term.value in owners:  # "round 1, 2014-2016" alone says not whose: lead with the grant
             link = Link(f"{owners[term.value]}: {link.text}", link.href, link.title)
-        by_kind.setdefault(entity_kind(facts, term.value), []).append(link)
+        by_kind.setdefault(kind, []).append(link)
     for kind, links in by_kind.items():
         shared = Counter(link.text for link in links)
         told = [Link(f"{link.text} ({link.title.rsplit('/', 1)[-1]})", link.href, link.title) if shared[link.text] > 1 else link
@@ -101,7 +102,7 @@ def citing(facts: Facts) -> dict[str, list[Link]]:
     return by_kind
 
 
-def groups(facts: Facts, by_kind: dict[str, list[Link]]) -> list[Group]:
+def groups(by_kind: dict[str, list[Link]]) -> list[Group]:
     """The groups in reading order, each capped at ``CAP`` unless ``?all=<kind>`` asks for the whole of it."""
     wanted, here = request.args.get("all", ""), request.script_root + request.path
     order = {kind: number for number, kind in enumerate(KINDS)}
@@ -119,7 +120,7 @@ def groups(facts: Facts, by_kind: dict[str, list[Link]]) -> list[Group]:
     return out
 
 
-def cited_section(facts: Facts, found: list[Group]) -> Section:
+def cited_section(found: list[Group]) -> Section:
     section = Section("cited", "What it is cited for")
     if not found:
         section.paragraphs.append(["Nothing in the graph names it as its source."])
@@ -148,7 +149,7 @@ def source(facts: Facts) -> Page:
     url = facts.text(CSCIP + "originalURL")
     address = Link(host(url), url, url) if url else None
     by_kind = citing(facts)
-    found = groups(facts, by_kind)
+    found = groups(by_kind)
     things = sum(g.count for g in found)
     summary: list[Paragraph] = [[facts.view.title, " is a source document", *published(facts), "."]]
     described = facts.text(DCTERMS + "description")
@@ -166,4 +167,4 @@ def source(facts: Facts) -> Page:
                                           ("Published", [Link(date_words(issued))] if issued else []),
                                           ("Address", [address] if address else [Link("none given")]),
                                           ("Cited by", [Link(count_words(things, "thing"))])]
-    return Page("source", "Source document", summary, facts_list, [cited_section(facts, found)])
+    return Page("source", "Source document", summary, facts_list, [cited_section(found)])

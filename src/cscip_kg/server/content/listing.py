@@ -169,7 +169,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
+        return page_count(self.total, self.size)
 
     @property
     def first(self) -> int:
@@ -224,12 +224,17 @@ def _size(args: Mapping[str, str]) -> int:
     return size
 
 
+def page_count(total: int, size: int) -> int:
+    """Pages of ``size`` that ``total`` rows fill; one, empty, when there are none."""
+    return max(1, -(-total // size))
+
+
 def select(prepared: Prepared, args: MultiDict[str, str], here: str) -> Page:
     """The page of rows a request asks for, with facet counts over the filtered rows; ``here`` is the page's path."""
     listing = prepared.listing
     filters, sort, desc, number, size = parse_request(listing, args)
     kept = prepared.kept(filters, sort, desc)
-    pages = max(1, -(-len(kept) // size))
+    pages = page_count(len(kept), size)
     if number > pages:  # an empty page past the end would read as "no such rows"
         raise NotFound(f"page={number}: {len(kept)} {'row fills' if len(kept) == 1 else 'rows fill'} "
                        f"{pages} page{'' if pages == 1 else 's'} of {size}")

@@ -24,7 +24,8 @@ from cscip_kg.anchored import each_iri
 from cscip_kg.engine import Prepared
 from cscip_kg.opened import Build
 from cscip_kg.server.cache import per_build
-from cscip_kg.server.rendering.humanize import basis_words, column_label, join_words, literal_words, money
+from cscip_kg.server.rendering.basis import STATED, Basis, basis_in_words
+from cscip_kg.server.rendering.humanize import basis_words, column_label, literal_words, money
 from cscip_kg.server.rendering.links import Cell, Link, Table, href
 from cscip_kg.server.rendering.source_links import site_name, source_links
 from cscip_kg.server.rendering.views import short
@@ -94,9 +95,9 @@ def _name_stating(rows: list[list[Cell]], index: int) -> None:
     """A stated row's basis names the sites that state it ("stated by gov.uk"), as an entity page's does:
     "stated by the source" on every row said nothing a reader could not assume."""
     for row in rows:
-        names = [site_name(link) for link in row[-1]]
+        names = tuple(dict.fromkeys(site_name(link) for link in row[-1]))
         if names and [link.text for link in row[index]] == [basis_words(None)]:
-            row[index] = [Link("stated by " + join_words(list(dict.fromkeys(names))))]
+            row[index] = [Link(basis_in_words(Basis(STATED, sources=names)))]
 
 
 def _coded(cell: Cell) -> bool:
