@@ -228,7 +228,7 @@ def score_name(query: str, query_words: list[str], key: str, name_words: list[st
     if key.startswith(query):
         return 70
     stem = query[:-1]
-    if len(query) >= 4 and query.endswith("s") and any(w.startswith(stem) and w.endswith("shire") for w in name_words):
+    if search_sql.county(query) and any(w.startswith(stem) and w.endswith("shire") for w in name_words):
         return 65  # Herts, Lancs, Notts: a county's short form
     if len(query_words) > 1 and all(any(w.startswith(q) for w in name_words) for q in query_words):
         return 60

@@ -95,10 +95,12 @@ class ResponseCache:
         exc_info = None
         if entry is None:
             entry, exc_info = self._fill(environ, key, etag)
+            # Only now is it known whether the answer is ours and compressible, so which tag names it (a cached entry
+            # was matched above, before any work).
+            tag = gzip_etag(etag) if gz and entry.compressible else etag
+            if entry.etag is not None and self._not_modified(environ, tag, known=True):
+                return self._not_modified_answer(start_response, tag)
         status, headers, body = self._representation(key, entry, gz)
-        tag = dict(headers).get("ETag")
-        if entry.etag is not None and tag is not None and self._not_modified(environ, tag, known=True):
-            return self._not_modified_answer(start_response, tag)
         start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
         return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
 

@@ -76,7 +76,7 @@ def query_page(name: str) -> tuple[str, int] | str:
         error = failure
     fields = [field(p, given.get(p.name) or p.default or "") for p in query.parameters]
     page = render_template("query.html", build=build, query=query, fields=fields, results=results, error=error,
-                           downloads=downloads(query, given), sparql=sparql_link(query, given))
+                           downloads=downloads(query, given), sparql=sparql_link(query, given, bound=error is None))
     return (page, 400) if error else page
 
 
@@ -86,11 +86,13 @@ def downloads(query: NamedQuery, given: dict[str, str]) -> list[tuple[str, str]]
     return [(label, url_for("api.answer", name=f"{query.name}.{ext}") + suffix) for ext, label in (("csv", "CSV"), ("json", "JSON"))]
 
 
-def sparql_link(query: NamedQuery, given: dict[str, str]) -> str | None:
-    """The editor with this question's tab open, by name: its text in the address could pass 8 KB."""
-    try:
-        query.bind(given, current_build().prefixes)  # only values the editor can bind are linked
-    except (ParameterError, ValueError):
-        return None
+def sparql_link(query: NamedQuery, given: dict[str, str], bound: bool) -> str | None:
+    """The editor with this question's tab open, by name: its text in the address could pass 8 KB. Only values the
+    editor can bind are linked: ``bound`` when the page's own run bound them already, else they are tried here."""
+    if not bound:
+        try:
+            query.bind(given, current_build().prefixes)
+        except (ParameterError, ValueError):
+            return None
     return url_for("editor.editor") + "?" + urlencode({"tab": query.name} | {k: v for k, v in given.items() if v})
 

@@ -9,6 +9,8 @@ the build (``spread_db``); each map reads only its own entity's part of them.
 
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint
 
 from cscip_kg.derived import DERIVED_FOLDER
@@ -66,9 +68,14 @@ _MAPS = {"model": hexmap.model_map, "programme": hexmap.programme_map, "organisa
 def _named(spread: Spread, iri: str) -> Spread:
     """The slice, sure to hold the entity's own label: the build labels only what took part in something, and a
     model nobody took up or a charity on no map would otherwise be titled by its IRI's last segment."""
-    if iri not in spread.labels:
-        spread.labels.update(labels_of(current_build(), {iri}))
-    return spread
+    if iri in spread.labels:
+        return spread
+    # A copy: the slice is cached and shared by every request (for an older build, the whole build's spread); the
+    # label is looked up once per build (a page draws both a map and a timeline).
+    known = per_build("unlabelled-in-spread", lambda _build: dict[str, dict[str, str]]())
+    if iri not in known:
+        known[iri] = labels_of(current_build(), {iri})
+    return dataclasses.replace(spread, labels={**spread.labels, **known[iri]})
 
 
 @bp.app_template_global()
