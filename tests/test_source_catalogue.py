@@ -6,12 +6,12 @@ from pathlib import Path
 
 from cscip_kg.derived import DERIVED_FOLDER
 from cscip_kg.opened import open_build
-from cscip_kg.source_catalogue import SOURCES_DB, SourcesDB, Whole, open_catalogue, read
+from cscip_kg.source_catalogue import SourcesDB, Whole, open_catalogue, read
 
 
 def test_every_lookup_in_the_derived_catalogue_is_the_graphs(build_dir: Path) -> None:
     engine = open_build(build_dir).engine
-    derived = open_catalogue(build_dir / DERIVED_FOLDER, engine)
+    derived = open_catalogue(build_dir / DERIVED_FOLDER)
     assert isinstance(derived, SourcesDB)
     whole = Whole(read(engine))
     keys = set(whole.by_iri) | set(whole.by_url) | set(whole.by_file)
@@ -19,10 +19,3 @@ def test_every_lookup_in_the_derived_catalogue_is_the_graphs(build_dir: Path) ->
     for key in [*sorted(keys), "https://example.org/not-a-source", "no-such-file.pdf"]:
         assert derived.find(key) == whole.find(key), key
         assert derived.source(key) == whole.source(key), key
-
-
-def test_an_older_build_without_the_derived_catalogue_reads_the_graph(build_dir: Path, tmp_path: Path) -> None:
-    engine = open_build(build_dir).engine
-    assert isinstance(open_catalogue(tmp_path, engine), Whole)
-    (tmp_path / SOURCES_DB).write_bytes(b"")  # not a catalogue of this layout: read from the graph, never misread
-    assert isinstance(open_catalogue(tmp_path, engine), Whole)

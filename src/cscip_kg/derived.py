@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from cscip_kg import source_catalogue, spread_db
 from cscip_kg.counting import NOT_A_PHASE, as_project
 from cscip_kg.engine import Engine, Prepared
+from cscip_kg.layout import sqlite_format
 from cscip_kg.listing_queries import LISTING_QUERIES
 
 DERIVED_FOLDER = "derived"
@@ -104,19 +105,32 @@ def _write_listings(engine: Engine, folder: Path) -> None:
         (target / f"{name}.json").write_text(json.dumps(answer, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def read_listing(build_folder: Path, name: str) -> Rows | None:
-    """The build's answer to the listing query ``name``, or None for a build made before listings were derived."""
+def read_listing(build_folder: Path, name: str) -> Rows:
+    """The build's answer to the listing query ``name`` (``missing`` vouched at open that the file is there)."""
     path = build_folder / DERIVED_FOLDER / LISTINGS_FOLDER / f"{name}.json"
-    if not path.is_file():
-        return None
     table = json.loads(path.read_text(encoding="utf-8"))
     return [dict(zip(table["variables"], row, strict=True)) for row in table["rows"]]
 
 
 def read_answers(build_folder: Path) -> dict[str, Rows]:
-    """The answers the build precomputed, or {} for a build without them (the caller queries instead)."""
-    path = build_folder / DERIVED_FOLDER / ANSWERS_FILE
-    if not path.is_file():
-        return {}
-    answers = json.loads(path.read_text(encoding="utf-8"))
-    return answers if isinstance(answers, dict) else {}
+    """The answers the build precomputed for the home page's figures."""
+    answers: dict[str, Rows] = json.loads((build_folder / DERIVED_FOLDER / ANSWERS_FILE).read_text(encoding="utf-8"))
+    return answers
+
+
+def missing(build_folder: Path) -> list[str]:
+    """What a server reads from derived/ and this build lacks: a build by an older cscip-kg is refused at open,
+    never patched up by scanning the graph per process (minutes at ×100, and a second code path to keep true)."""
+    folder = build_folder / DERIVED_FOLDER
+    lacking = [f"{DERIVED_FOLDER}/{LISTINGS_FOLDER}/{name}.json" for name in LISTING_QUERIES
+               if not (folder / LISTINGS_FOLDER / f"{name}.json").is_file()]
+    lacking += [f"{DERIVED_FOLDER}/{file} (layout {wanted})" for file, wanted in
+                ((spread_db.SPREAD_DB, spread_db.SPREAD_FORMAT), (source_catalogue.SOURCES_DB, source_catalogue.SOURCES_FORMAT))
+                if sqlite_format(folder / file) != wanted]
+    try:
+        answers = json.loads((folder / ANSWERS_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        answers = {}
+    if not isinstance(answers, dict) or not set(FIGURE_QUERIES) <= set(answers):
+        lacking.append(f"{DERIVED_FOLDER}/{ANSWERS_FILE} with the home page's figures")
+    return lacking

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cscip_kg.derived import FIGURE_QUERIES, read_answers, rows
+from cscip_kg.derived import read_answers
 from cscip_kg.opened import Build
 
 
@@ -44,11 +44,6 @@ class Figures:
     by_theme: list[Group]
 
 
-def _rows(build: Build, answers: dict[str, list[dict[str, str]]], name: str) -> list[dict[str, str]]:
-    # Precomputed by the build (each is a scan of the whole graph); queried only for an older build.
-    return answers[name] if name in answers else rows(build.engine, FIGURE_QUERIES[name])
-
-
 def _groups(found: list[dict[str, str]], key: str) -> list[Group]:
     return [Group(r[key], r["label"], int(r["projects"] or 0), int(r["grants"] or 0), Decimal(r["funding"] or 0))
             for r in found]
@@ -62,12 +57,13 @@ def _claims(found: list[dict[str, str]]) -> list[Count]:
 
 
 def compute(build: Build) -> Figures:
-    answers = read_answers(build.folder)  # read once: at x100 each reading of the file took 4 ms
-    totals = _rows(build, answers, "totals")[0]
-    funding = _rows(build, answers, "funding")[0]["total"] or "0"
-    return Figures(int(totals["projects"]), _claims(_rows(build, answers, "project_claims")), int(totals["grants"]),
+    # Precomputed by the build (each is a scan of the whole graph), read once: at ×100 a reading took 4 ms.
+    answers = read_answers(build.folder)
+    totals = answers["totals"][0]
+    funding = answers["funding"][0]["total"] or "0"
+    return Figures(int(totals["projects"]), _claims(answers["project_claims"]), int(totals["grants"]),
                    int(totals["models"]), int(totals["themes"]), int(totals["reports"]), Decimal(funding),
-                   _groups(_rows(build, answers, "by_round"), "round"), _groups(_rows(build, answers, "by_theme"), "theme"))
+                   _groups(answers["by_round"], "round"), _groups(answers["by_theme"], "theme"))
 
 
 def pounds(amount: Decimal) -> str:

@@ -19,7 +19,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from cscip_kg.backend import Backend
-from cscip_kg.engine import Engine, Prepared
+from cscip_kg.derived import missing
+from cscip_kg.engine import Engine
 from cscip_kg.layout import MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, VOID_FILE
 from cscip_kg.namespaces import prefixes_for
 from cscip_kg.queries import NamedQuery, QueryFileError, load_catalogue
@@ -83,6 +84,10 @@ def open_build(folder: Path, connect: Connect = embedded) -> Build:
     """
     folder = folder.resolve()
     manifest = read_manifest(folder)
+    lacking = _older(folder, manifest)
+    if lacking:
+        raise NoBuild(f"{folder}: made by an older cscip-kg, without {'; '.join(lacking)}; "
+                      f"rebuild it with `cscip-kg build --out {folder}`")
     base = manifest["base_iri"]
     try:
         engine = connect(folder, manifest["version"], base)
@@ -90,24 +95,13 @@ def open_build(folder: Path, connect: Connect = embedded) -> Build:
         catalogue = load_catalogue(folder / QUERIES_FOLDER) if (folder / QUERIES_FOLDER).is_dir() else {}
     except (OSError, SyntaxError, QueryFileError) as error:
         raise NoBuild(f"{folder}: broken build ({error}); rebuild it with `cscip-kg build --out {folder}`") from error
-    sizes = _recorded_sizes(manifest) or _graph_sizes(engine)
-    return Build(folder, manifest["version"], base, manifest["triples"], engine, void, sizes, catalogue)
+    # Counting every graph is a scan of the whole store: the build counted them once.
+    return Build(folder, manifest["version"], base, manifest["triples"], engine, void, dict(sorted(manifest["graphs"].items())),
+                 catalogue)
 
 
-def _recorded_sizes(manifest: dict[str, Any]) -> dict[str, int] | None:
-    # Counting every graph is a scan of the whole store; the build counted them once.
+def _older(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """What a build by an older cscip-kg lacks of what a server reads (derived.missing says why none is patched up)."""
     graphs = manifest.get("graphs")
-    if not isinstance(graphs, dict) or not all(isinstance(n, int) for n in graphs.values()):
-        return None
-    return dict(sorted(graphs.items()))
-
-
-def _graph_sizes(engine: Backend) -> dict[str, int]:
-    result = engine.query(Prepared("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"))
-    assert isinstance(result, ox.QuerySolutions)
-    sizes: dict[str, int] = {}
-    for row in result:
-        graph, count = row["g"], row["n"]
-        if isinstance(graph, ox.NamedNode) and isinstance(count, ox.Literal):
-            sizes[graph.value] = int(count.value)
-    return dict(sorted(sizes.items()))
+    counted = isinstance(graphs, dict) and all(isinstance(n, int) for n in graphs.values())
+    return ([] if counted else [f"the graphs' sizes in {MANIFEST_FILE}"]) + missing(folder)

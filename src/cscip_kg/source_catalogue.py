@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from cscip_kg.backend import Backend
 from cscip_kg.engine import Prepared
-from cscip_kg.layout import open_read_only, sqlite_format
+from cscip_kg.layout import open_read_only
 
 SOURCES_DB = "sources.sqlite"  # in the build's derived/ folder
 # The file's layout, kept in SQLite's user_version; a file of another layout is read from the graph instead.
@@ -70,7 +70,7 @@ def read(engine: Backend) -> dict[str, Source]:
 
 
 class Whole:
-    """A build made before ``sources.sqlite``: the catalogue read from its graph at once."""
+    """The catalogue read from the graph at once: what ``write`` stores, and the tests' measure of the file."""
 
     def __init__(self, sources: dict[str, Source]) -> None:
         self.by_iri = sources
@@ -128,7 +128,6 @@ class SourcesDB:
         self._db.close()
 
 
-def open_catalogue(folder: Path, engine: Backend) -> Catalogue:
-    """The catalogue the build derived into ``folder`` (its derived/ folder); read from ``engine`` for an older build."""
-    path = folder / SOURCES_DB
-    return SourcesDB(path) if sqlite_format(path) == SOURCES_FORMAT else Whole(read(engine))
+def open_catalogue(folder: Path) -> Catalogue:
+    """The catalogue the build derived into ``folder`` (its derived/ folder; ``derived.missing`` checked its layout)."""
+    return SourcesDB(folder / SOURCES_DB)

@@ -18,10 +18,10 @@ import threading
 from collections.abc import Iterable, Iterator
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from cscip_kg.backend import Backend
-from cscip_kg.layout import open_read_only, sqlite_format
+from cscip_kg.layout import open_read_only
 from cscip_kg.spread import Involvement, Routes, Spread, adoption_routes, compute
 
 SPREAD_DB = "spread.sqlite"  # in the build's derived/ folder
@@ -218,39 +218,6 @@ def _evaluated(rows: Iterable[tuple[Any, ...]]) -> dict[str, dict[str, set[str]]
     return found
 
 
-class Slices(Protocol):
-    """What the maps, timelines and lineage diagrams of a served build read (``SpreadDB`` or ``Computed``)."""
-
-    def model(self, model: str) -> Spread: ...
-    def programme(self, programme: str) -> Spread: ...
-    def organisation(self, organisation: str) -> Spread: ...
-    def reach(self) -> Spread: ...
-    def routes(self) -> Routes: ...
-
-
-class Computed:
-    """A build made before ``spread.sqlite``: the whole spread computed from its graph once, and every slice is it."""
-
-    def __init__(self, engine: Backend) -> None:
-        self.spread = compute(engine)
-
-    def model(self, model: str) -> Spread:
-        return self.spread
-
-    def programme(self, programme: str) -> Spread:
-        return self.spread
-
-    def organisation(self, organisation: str) -> Spread:
-        return self.spread
-
-    def reach(self) -> Spread:
-        return self.spread
-
-    def routes(self) -> Routes:
-        return adoption_routes(self.spread)
-
-
-def open_slices(folder: Path, engine: Backend) -> Slices:
-    """The spread the build derived into ``folder`` (its derived/ folder); computed from ``engine`` for an older build."""
-    path = folder / SPREAD_DB
-    return SpreadDB(path) if sqlite_format(path) == SPREAD_FORMAT else Computed(engine)
+def open_slices(folder: Path) -> SpreadDB:
+    """The spread the build derived into ``folder`` (its derived/ folder; ``derived.missing`` checked its layout)."""
+    return SpreadDB(folder / SPREAD_DB)

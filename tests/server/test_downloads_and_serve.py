@@ -12,6 +12,9 @@ from click.testing import CliRunner
 
 from cscip_kg.build import DUMPS, MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, write_dumps
 from cscip_kg.cli import main
+from cscip_kg.derived import ANSWERS_FILE, DERIVED_FOLDER, LISTINGS_FOLDER
+from cscip_kg.source_catalogue import SOURCES_DB
+from cscip_kg.spread_db import SPREAD_DB
 from tests.server.live import fetch, local_fetch, open_app, page
 
 FORMATS = {
@@ -80,6 +83,11 @@ def test_serve_without_a_build_says_how_to_make_one(tmp_path):
     assert "no build in" in result.output and "cscip-kg build" in result.output
 
 
+def _edit_manifest(build: Path, **changes: object) -> None:
+    manifest = json.loads((build / MANIFEST_FILE).read_text(encoding="utf-8"))
+    (build / MANIFEST_FILE).write_text(json.dumps({**manifest, **changes}), encoding="utf-8")
+
+
 @pytest.mark.parametrize(("broken", "expected"), [
     (lambda d: (d / MANIFEST_FILE).write_text("{not json", encoding="utf-8"), "unreadable build manifest"),
     (lambda d: (d / MANIFEST_FILE).write_text('{"version": 1}', encoding="utf-8"), "not a cscip-kg build manifest"),
@@ -87,7 +95,14 @@ def test_serve_without_a_build_says_how_to_make_one(tmp_path):
     (lambda d: shutil.rmtree(d / STORE_FOLDER), "broken build"),
     # A build made before a page's query existed: refused at start, not a 500 on that page.
     (lambda d: (d / QUERIES_FOLDER / "evidence-at-adoption.rq").unlink(), "no named query evidence-at-adoption"),
-], ids=["bad-json", "bad-manifest", "bad-store", "no-store", "stale-queries"])
+    # A build made before a derived file existed: refused with "rebuild", never patched up by scanning the graph.
+    (lambda d: shutil.rmtree(d / DERIVED_FOLDER / LISTINGS_FOLDER), "older cscip-kg, without derived/listings/"),
+    (lambda d: (d / DERIVED_FOLDER / SPREAD_DB).write_bytes(b""), "without derived/spread.sqlite (layout"),
+    (lambda d: (d / DERIVED_FOLDER / SOURCES_DB).unlink(), "without derived/sources.sqlite (layout"),
+    (lambda d: (d / DERIVED_FOLDER / ANSWERS_FILE).write_text("{}", encoding="utf-8"), "without derived/answers.json"),
+    (lambda d: _edit_manifest(d, graphs=None), "without the graphs' sizes in manifest.json"),
+], ids=["bad-json", "bad-manifest", "bad-store", "no-store", "stale-queries", "older-listings", "older-spread",
+        "older-sources", "older-answers", "older-manifest"])
 def test_serve_on_a_broken_build_names_the_problem(build_dir, tmp_path, broken, expected):
     copy = tmp_path / "build"
     shutil.copytree(build_dir, copy)
@@ -95,6 +110,7 @@ def test_serve_on_a_broken_build_names_the_problem(build_dir, tmp_path, broken, 
     result = CliRunner().invoke(main, ["serve", "--build", str(copy), "--port", "0"])
     assert result.exit_code == 1
     assert expected in result.output and "Traceback" not in result.output
+    assert "older" not in expected or f"cscip-kg build --out {copy}" in result.output
 
 
 def test_a_build_for_another_base_serves_its_own_iris(compiled, tmp_path):

@@ -11,6 +11,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 
 from cscip_kg.build import MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, TRIG_FILE, VOID_FILE, dataset_engine, write_store
+from cscip_kg.derived import write_derived
 from cscip_kg.lineage import add_lineage
 from cscip_kg.opened import embedded
 from cscip_kg.search_db import SEARCH_FILE, write_search_db
@@ -47,10 +48,12 @@ def client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
     add_lineage(dataset, ontology)
     engine = dataset_engine(dataset)
     engine.store.dump(folder / TRIG_FILE, ox.RdfFormat.TRIG)
-    write_store(engine, folder / STORE_FOLDER)
     shutil.copytree(ROOT / "queries", folder / QUERIES_FOLDER)
     (folder / VOID_FILE).write_text("", encoding="utf-8")
-    (folder / MANIFEST_FILE).write_text(json.dumps({"version": "evil", "base_iri": BASE, "triples": 9}), encoding="utf-8")
+    graphs = write_store(engine, folder / STORE_FOLDER)
+    write_derived(engine, folder)
+    (folder / MANIFEST_FILE).write_text(json.dumps({"version": "evil", "base_iri": BASE, "triples": 9, "graphs": graphs}),
+                                        encoding="utf-8")
     write_search_db(embedded(folder, "evil", BASE), folder / SEARCH_FILE, BASE)
     with open_app({"build": str(folder), "workers": 1}) as app:
         yield app.test_client()

@@ -140,7 +140,7 @@ def test_a_page_is_built_from_a_few_queries_each_anchored_on_the_entity(build_di
     with open_app({"build": str(build_dir), "cache_mb": 0, "workers": 1}) as app:
         with app.test_request_context():
             engine = current_build().engine
-            slices()  # the maps read who took part in what from the build (an older build: computed once), not per page
+            slices()  # the maps read who took part in what from the build, not per page
         calls: list[str] = []
         original = engine.query
 

@@ -15,7 +15,7 @@ from cscip_kg.server.rendering import hexmap as maps
 from cscip_kg.server.rendering.hexmap import ELSEWHERE, IN_GRAPH, STAGE_COLOURS, layout, model_map
 from cscip_kg.server.rendering.spread_timeline import timeline, when
 from cscip_kg.spread import Involvement, Spread, adoption_routes, compute
-from cscip_kg.spread_db import SPREAD_DB, Computed, SpreadDB, open_slices
+from cscip_kg.spread_db import SPREAD_DB, SpreadDB, open_slices
 from tests.helpers import select
 from tests.server.live import fetch
 from tests.server.structure import assert_accessible_page, parse
@@ -177,20 +177,11 @@ def test_dates_read_as_a_reader_writes_them():
 def test_the_build_derives_the_spread_the_graph_gives(build_dir: Path) -> None:
     """derived/spread.sqlite (written by `build`) holds what the queries give now: pages read it, not the graph."""
     engine = open_build(build_dir).engine
-    derived = open_slices(build_dir / DERIVED_FOLDER, engine)
+    derived = open_slices(build_dir / DERIVED_FOLDER)
     assert isinstance(derived, SpreadDB)
     whole = derived.everything()
     assert whole == compute(engine)
     assert whole.involvements and whole.codes and whole.labels and whole.evaluated
-
-
-def test_an_older_build_without_the_derived_spread_is_computed(build_dir: Path, tmp_path: Path) -> None:
-    engine = open_build(build_dir).engine
-    older = open_slices(tmp_path, engine)
-    assert isinstance(older, Computed)
-    assert older.spread == compute(engine)
-    (tmp_path / SPREAD_DB).write_bytes(b"")  # not a spread file of this layout: computed too, never misread
-    assert isinstance(open_slices(tmp_path, engine), Computed)
 
 
 def test_the_indexes_give_what_a_scan_gives(build_dir: Path) -> None:

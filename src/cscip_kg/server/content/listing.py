@@ -24,7 +24,7 @@ from urllib.parse import quote_plus, urlencode
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotFound
 
-from cscip_kg.derived import read_listing, rows
+from cscip_kg.derived import read_listing
 from cscip_kg.listing_queries import RECORD, UNIT
 from cscip_kg.opened import Build
 
@@ -116,10 +116,8 @@ Columns = dict[str, list[Cell]]
 
 
 def compute_columns(build: Build, listing: Listing) -> Columns:
-    """The listing's cells from the answer the build wrote; a build made before listings were derived is asked."""
+    """The listing's cells from the answer the build wrote."""
     answer = read_listing(build.folder, listing.name)
-    if answer is None:
-        answer = rows(build.engine, listing.query)
     # The same cell (a round, a lead, a theme) recurs in thousands of rows at ×100, and the same item in
     # many cells: each is made once and shared, which holds a listing in about a third of the memory.
     cells: dict[tuple[str, str], Cell] = {}

@@ -20,7 +20,7 @@ from cscip_kg.source_catalogue import Catalogue, open_catalogue
 
 
 def catalogue() -> Catalogue:
-    return per_build("source-catalogue", lambda build: open_catalogue(build.folder / DERIVED_FOLDER, build.engine))
+    return per_build("source-catalogue", lambda build: open_catalogue(build.folder / DERIVED_FOLDER))
 
 
 def source_link(build: Build, key: str) -> Link:

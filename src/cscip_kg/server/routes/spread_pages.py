@@ -22,13 +22,13 @@ from cscip_kg.server.rendering.spread_timeline import Timeline, timeline
 from cscip_kg.server.rendering.tables import labels_of
 from cscip_kg.server.rendering.views import href
 from cscip_kg.spread import Spread
-from cscip_kg.spread_db import Slices, open_slices
+from cscip_kg.spread_db import SpreadDB, open_slices
 
 bp = Blueprint("spread", __name__)
 
 
-def slices() -> Slices:
-    return per_build("spread", lambda build: open_slices(build.folder / DERIVED_FOLDER, build.engine))
+def slices() -> SpreadDB:
+    return per_build("spread", lambda build: open_slices(build.folder / DERIVED_FOLDER))
 
 
 def routes() -> Routes:
@@ -58,7 +58,7 @@ def spread_map(iri: str | None) -> hexmap.SpreadMap | None:
     if found is None or found[0] not in _MAPS:
         return None
     kind = found[0]
-    part = getattr(slices(), kind)(iri)  # Slices.model, .programme, .organisation: that entity's involvements
+    part = getattr(slices(), kind)(iri)  # SpreadDB.model, .programme, .organisation: that entity's involvements
     return _MAPS[kind](_named(part, iri), iri, link)
 
 
@@ -70,7 +70,7 @@ def _named(spread: Spread, iri: str) -> Spread:
     model nobody took up or a charity on no map would otherwise be titled by its IRI's last segment."""
     if iri in spread.labels:
         return spread
-    # A copy: the slice is cached and shared by every request (for an older build, the whole build's spread); the
+    # A copy: the slice is cached and shared by every request; the
     # label is looked up once per build (a page draws both a map and a timeline).
     known = per_build("unlabelled-in-spread", lambda _build: dict[str, dict[str, str]]())
     if iri not in known:
