@@ -97,10 +97,15 @@ def test_every_hex_of_an_authority_in_the_graph_is_a_link_with_a_name(server, co
     assert {a.get("href") for a in links} == {page_of(org) for code, org in codes.items() if code in layout()}
     labels = {r["org"]: r["label"] for r in select(compiled, "SELECT ?org ?label WHERE { ?org adms:identifier ?i ; rdfs:label ?label }")}
     for link in links:
-        name = link.get("aria-label", "")
+        name = link.get("aria-label") or link.findtext(f"{SVG}title") or ""
         assert any(name.startswith(label) for org, label in labels.items() if page_of(org) == link.get("href")), name
     # The hexes of authorities the graph does not know are hidden, not links.
-    assert len(svg.findall(f"{SVG}g/{SVG}g")) == len(layout()) - len(links)
+    hidden = svg.find(f"{SVG}g[@aria-hidden='true']")
+    assert hidden is not None and len(hidden.findall(f"{SVG}g")) == len(layout()) - len(links)
+    # Those outside the map's groups are links for the mouse, out of the tab order and of what a reader hears.
+    aside = hidden.findall(f"{SVG}a")
+    assert all(a.get("tabindex") == "-1" and a.get("aria-label") is None for a in aside)
+    assert all(a.get("aria-label") for a in svg.findall(f"{SVG}a"))  # every keyboard stop has its name
     assert svg.get("role") == "group" and svg.findtext(f"{SVG}title")
 
 
@@ -117,6 +122,9 @@ def test_an_organisation_map_shows_where_it_is_and_a_partnership_its_members(ser
     assert set(coloured(walsall)) == {"/id/organisation/walsall"}
     thick = [a.get("href") for a in walsall.iter(f"{SVG}a") if a.find(f"{SVG}polygon").get("stroke-width") == "3"]  # type: ignore[union-attr]
     assert thick == ["/id/organisation/walsall"]
+    # One keyboard stop, Walsall itself: not ~150 "not in this map's groups" before the page goes on.
+    assert [a.get("href") for a in walsall.findall(f"{SVG}a")] == ["/id/organisation/walsall"]
+    assert len(walsall.findall(f"{SVG}g/{SVG}a")) > 100
     alliance = hexmap(page_text(server, "id/organisation/tyneside-alliance"))
     assert set(coloured(alliance)) == {"/id/organisation/north-tyneside", "/id/organisation/south-tyneside"}
 

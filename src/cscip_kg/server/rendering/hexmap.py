@@ -140,7 +140,10 @@ def draw(spread: Spread, title: str, intro: str, categories: list[Category], mem
         ring = known is not None and known in ringed
         if ring and marked:
             words += f"; {marked.words.lower()}"
-        hexes.append(_hex(place, fill, words, link(known) if known else None, known is not None and known == focus, ring))
+        # Only the groups' members and ringed authorities are keyboard stops: on a map of one organisation's
+        # groups, ~150 "not in this map's groups" stops would bury them (the table twin lists the members too).
+        aside = not grouped and not ring
+        hexes.append(_hex(place, fill, words, link(known) if known else None, known is not None and known == focus, ring, aside))
     count = sum(1 for org in ringed if spread.codes.get(org) in places)
     return SpreadMap(title, intro, legend, rows, [(why, found) for why, found in unplaced.items() if found],
                      _svg(title, intro, hexes), marked.words if marked else "", count)
@@ -158,7 +161,9 @@ def _centre(place: Place, top: int) -> tuple[float, float]:
     return x, y
 
 
-def _hex(place: Place, fill: str, words: str, href: str | None, focus: bool, ring: bool = False) -> tuple[bool, str]:
+def _hex(place: Place, fill: str, words: str, href: str | None, focus: bool, ring: bool = False,
+         aside: bool = False) -> tuple[bool, str]:
+    """The hexagon's SVG, and whether it is a keyboard stop (an ``aside`` link is for the mouse alone)."""
     cx, cy = _centre(place, _northmost())
     points = " ".join(f"{cx + SIZE * math.cos(math.radians(60 * i - 30)):.1f},{cy + SIZE * math.sin(math.radians(60 * i - 30)):.1f}"
                       for i in range(6))
@@ -169,6 +174,8 @@ def _hex(place: Place, fill: str, words: str, href: str | None, focus: bool, rin
     label = escape(words)
     if href is None:
         return False, f"<g><title>{label}</title>{shape}</g>"
+    if aside:  # in the aria-hidden group: out of the tab order, still a link and a tooltip for the mouse
+        return False, f'<a href="{escape(href)}" tabindex="-1"><title>{label}</title>{shape}</a>'
     return True, f'<a href="{escape(href)}" aria-label="{label}"><title>{label}</title>{shape}</a>'
 
 
