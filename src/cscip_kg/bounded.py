@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -160,7 +161,7 @@ class QueryPool:
         except ForkFailed as error:
             raise Unavailable(str(error)) from None
         self.size = size
-        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
+        self._idle: queue.LifoQueue[_Worker | None] = queue.LifoQueue()  # None: a place freed by a stopped worker
         self._closed = False
         # Every live worker, busy or idle: close() must stop a worker that is deep in a query too,
         # or it runs on, orphaned, until that query ends (minutes, for a runaway one).
@@ -175,10 +176,12 @@ class QueryPool:
         self._idle.put(first)
 
     def run(self, job: Job) -> Outcome:
-        worker = self._take()
+        """The job's outcome within the budget, counted from the call: waiting for a worker spends it too."""
+        deadline = time.monotonic() + self.budget
+        worker = self._take(deadline)
         try:
             worker.connection.send(job)
-            if not worker.connection.poll(self.budget):
+            if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
                 self._forget(worker)
                 raise Unavailable(f"the query was stopped after its time budget of {self.budget:g} s")
             outcome: Outcome = worker.connection.recv()
@@ -194,29 +197,36 @@ class QueryPool:
         with self._lock:
             return len(self._all)
 
-    def _take(self) -> _Worker:
-        """An idle worker, else a new one while the pool is below its size, else the first to come free."""
+    def _take(self, deadline: float) -> _Worker:
+        """An idle worker, else a new one while the pool is below its size, else the first to come free, or
+        a new one as soon as a stopped worker frees its place (``_forget`` puts ``None`` in the queue)."""
         try:
-            return self._idle.get_nowait()
+            found = self._idle.get_nowait()
         except queue.Empty:
-            pass
-        grown = None
+            found = None
+        while found is None:
+            grown = self._grow()
+            if grown is not None:
+                try:
+                    grown.wait_ready(max(0.0, deadline - time.monotonic()))
+                except Unavailable:
+                    self._forget(grown)
+                    raise
+                return grown
+            try:
+                found = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise Unavailable(f"every query worker stayed busy for {self.budget:g} s; try again shortly") from None
+        return found
+
+    def _grow(self) -> _Worker | None:
         with self._lock:
             # Forking takes milliseconds (the worker opens the store after), so the count is checked and grown at once.
-            if not self._closed and len(self._all) < self.size:
-                grown = _Worker(self._server, self.store_path, self.prefixes, self.graphs)
-                self._all.add(grown)
-        if grown is not None:
-            try:
-                grown.wait_ready(self.budget)
-            except Unavailable:
-                self._forget(grown)
-                raise
+            if self._closed or len(self._all) >= self.size:
+                return None
+            grown = _Worker(self._server, self.store_path, self.prefixes, self.graphs)
+            self._all.add(grown)
             return grown
-        try:
-            return self._idle.get(timeout=self.budget)
-        except queue.Empty:
-            raise Unavailable(f"every query worker stayed busy for {self.budget:g} s; try again shortly") from None
 
     def _track(self, worker: _Worker) -> _Worker:
         with self._lock:
@@ -235,6 +245,7 @@ class QueryPool:
                 return
             self._all.discard(worker)
         worker.stop()
+        self._idle.put(None)  # a request waiting for a free worker may fork one in its place now
 
     def close(self) -> None:
         """Stop every worker, the busy ones included; a request waiting on one gets Unavailable."""

@@ -112,6 +112,25 @@ def test_a_worker_stopped_at_its_budget_is_replaced_on_demand_and_the_pool_never
         pool.close()
 
 
+def test_a_request_waiting_for_a_busy_worker_gets_the_place_of_one_stopped_at_its_budget(build_dir: Path):
+    """The budget counts from the request: a query queued behind a runaway is answered by a worker forked as soon as
+    the runaway is stopped (it once waited for a worker to be put back, which never came, and failed "busy")."""
+    build = open_build(build_dir)
+    pool = QueryPool(build_dir / STORE_FOLDER, build.prefixes, frozenset(build.graph_sizes), 1, 2.0)
+    cheap = Job(Prepared(f"PREFIX model: <{build.base}id/model/> PREFIX cscip: <{build.base}def/> {CHEAP}"), "json", None, 5)
+    try:
+        thread = threading.Thread(target=lambda: pytest.raises(Unavailable, pool.run, Job(Prepared(RUNAWAY), "json", None, 5)))
+        thread.start()
+        time.sleep(1.0)  # the runaway holds the one worker for 1 s more; this request's budget runs 1 s past that
+        started = time.monotonic()
+        assert b"true" in pool.run(cheap).body
+        assert time.monotonic() - started < 2.0
+        thread.join(30)
+        assert pool.running == 1
+    finally:
+        pool.close()
+
+
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv", "application/sparql-results+xml"])
 def test_results_cut_at_the_row_cap_say_so(bounded, accept):
     answer = ask(bounded, GRANTS, accept)
