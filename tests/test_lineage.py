@@ -186,6 +186,29 @@ def test_the_links_the_build_infers_say_why(compiled):
         assert lineage.value(link, CSCIP.inferenceNote) is not None, link
 
 
+def test_a_link_whose_every_record_says_inferred_is_never_shown_as_stated(compiled):
+    """The derived graph keeps the data's word on a plain triple: inferred (with the note why) where every source
+    folder stating it keeps an inferred record about it, stated where any states it outright (SFPC "spreads" the
+    three round 1 projects was once shown as SCIE's fact: SCIE names the innovators, the graph deduced the rest)."""
+    found = compiled.engine.query(Prepared("""PREFIX cscip: <https://w3id.org/cscip-kg/def/>
+      PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> PREFIX prov: <http://www.w3.org/ns/prov#>
+      SELECT ?s ?p ?o ?basis (COUNT(DISTINCT ?g) AS ?graphs) (COUNT(DISTINCT ?inferredIn) AS ?inferredGraphs) WHERE {
+        GRAPH <https://w3id.org/cscip-kg/graph/lineage> {
+          ?link a cscip:LineageLink ; cscip:linkKind ?p ; cscip:basis ?basis ; prov:influencer ?o .
+          ?s prov:qualifiedInfluence ?link . FILTER NOT EXISTS { ?link prov:wasDerivedFrom ?record } }
+        GRAPH ?g { ?s ?p ?o } FILTER(?g != <https://w3id.org/cscip-kg/graph/lineage>)
+        OPTIONAL { GRAPH ?inferredIn { ?rec rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; cscip:basis cscip:inferred }
+                   FILTER(?inferredIn = ?g) }
+      } GROUP BY ?s ?p ?o ?basis"""))
+    rows = [(r["s"].value, r["p"].value, r["o"].value, r["basis"].value, int(r["graphs"].value), int(r["inferredGraphs"].value))
+            for r in found]
+    assert rows
+    wrong = [row for row in rows if (row[3].endswith("/inferred")) != (row[4] == row[5])]
+    assert not wrong, wrong[:5]
+    sfpc = {row[2].rsplit("/", 1)[1]: row[3] for row in rows if row[0].endswith("/programme/sfpc") and row[1].endswith("spreadsProject")}
+    assert sfpc == dict.fromkeys(("family-safeguarding", "family-valued", "no-wrong-door"), str(CSCIP.inferred))
+
+
 def test_the_build_writes_the_lineage_graph_into_the_dump(build_dir):
     text = (build_dir / "cscip-kg.trig").read_text(encoding="utf-8")
     assert "graph/lineage>" in text and "lineageLink" in text

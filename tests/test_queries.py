@@ -215,3 +215,25 @@ def test_a_page_table_query_orders_its_rows_completely(name: str) -> None:
     ordered = re.search(r"ORDER BY (.*)$", text, re.M)
     assert projected and ordered
     assert set(re.findall(r"\?\w+", projected.group(1))) <= set(re.findall(r"\?\w+", ordered.group(1)))
+
+
+def test_an_edge_only_inferred_is_inferred_in_both_profiles_and_on_the_map(project, compiled):
+    """A lead or partner read from a project's name (an inferred statement record, no source stating it) is never
+    listed as stated: not by either profile query, nor by the maps' derived involvements (the audit found Portsmouth,
+    Coventry and Newham shown as stated partners and leads)."""
+    from cscip_kg.spread import compute
+
+    catalogue = load_catalogue(project.queries_dir)
+    guessed = [(r["thing"].value, r["p"].value.rsplit("/", 1)[1], r["org"].value) for r in compiled.engine.query(Prepared("""
+        SELECT DISTINCT ?thing ?p ?org WHERE { ?said rdf:subject ?thing ; rdf:predicate ?p ; rdf:object ?org ; cscip:basis cscip:inferred .
+          VALUES ?p { cscip:leadOrganisation cscip:partnerOrganisation } }"""))]
+    assert len(guessed) >= 3
+    role = {"leadOrganisation": "lead", "partnerOrganisation": "partner"}
+    for thing, prop, org in guessed:
+        for name, column in (("organisation-profile", "basis"), ("authority-profile", "status")):
+            result = compiled.engine.query(Prepared(catalogue[name].bind({"organisation": org})))
+            said = {row[column].value for row in result if row["role"].value == role[prop] and row["thing"].value == thing}
+            assert said == {"inferred"}, (name, thing, org, said)
+    involvements = compute(compiled.engine).involvements
+    assert {(org, role[prop]) for _thing, prop, org in guessed} <= {(i.org, i.how) for i in involvements if i.inferred}
+    assert not any(i.inferred for i in involvements if i.how in ("adoption", "participation"))

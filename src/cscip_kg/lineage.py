@@ -156,33 +156,50 @@ def _claimed(dataset: Graph, kinds: set[URIRef]) -> Iterator[Link]:
 
 
 def _plain(dataset: Dataset, kinds: set[URIRef]) -> Iterator[Link]:
-    found: dict[tuple[Node, Node, Node], Link] = {}
+    """One link per plain triple, whichever graphs state it; stated if any graph states it without an inferred or
+    claimed record about that very triple, else the records' basis and notes (the graph's deduction is never
+    shown as a source's fact)."""
+    found: dict[tuple[Node, Node, Node], tuple[Link, set[URIRef]]] = {}
     for graph in dataset.graphs():
         for kind in sorted(kinds):
             for subject, _p, target in graph.triples((None, kind, None)):
                 if not isinstance(target, URIRef):
                     continue
-                link = found.setdefault((subject, kind, target), Link(subject, kind, target))
+                link, bases = found.setdefault((subject, kind, target), (Link(subject, kind, target), set()))
+                records = _records(graph, subject, kind, target)
+                bases |= {_basis(graph, record) for record in records} or {CSCIP.stated}
+                link.details += [(CSCIP.inferenceNote, note) for record in records
+                                 for note in graph.objects(record, CSCIP.inferenceNote)]
                 if graph.identifier == REGISTRY_GRAPH:  # the registry is no source: its entities name theirs
                     link.sources |= set(graph.objects(subject, DCTERMS.source))
                 else:  # a statement record there, or the subject's own record, names the page (secondary-facts.md cites one)
-                    link.sources |= _recorded_sources(graph, subject, kind, target) or {graph.identifier}
-    yield from found.values()
+                    link.sources |= _recorded_sources(graph, records, subject)
+    for link, bases in found.values():
+        link.basis = next((b for b in STRONGEST_FIRST if b in bases), CSCIP.claimed)
+        if link.basis == CSCIP.stated:
+            link.details = []  # a note says why the graph deduced a link; a source states this one
+        yield link
 
 
+# A plain link's basis from its occurrences': a source's word outweighs a claim, a claim the graph's deduction.
+STRONGEST_FIRST = (CSCIP.stated, CSCIP.claimed, CSCIP.inferred)
 SHARED_KINDS = ("organisation", "model", "programme", "theme")  # one record each, described by many sources
 
 
-def _recorded_sources(graph: Graph, subject: Node, kind: Node, target: Node) -> set[Node]:
-    """The pages a source folder names for one of its triples: a statement record's about that very triple, else
-    the subject's own (a project's page). A shared thing's own pages there are about *it* (an authority's GSS
-    code list), not about each of its edges, so they are not read that way."""
-    recorded = {source for record in graph.subjects(RDF.subject, subject)
-                if (record, RDF.predicate, kind) in graph and (record, RDF.object, target) in graph
-                for source in graph.objects(record, DCTERMS.source)}
+def _records(graph: Graph, subject: Node, kind: Node, target: Node) -> list[Node]:
+    """The statement records a source folder keeps about one of its triples."""
+    return [record for record in graph.subjects(RDF.subject, subject)
+            if (record, RDF.predicate, kind) in graph and (record, RDF.object, target) in graph]
+
+
+def _recorded_sources(graph: Graph, records: list[Node], subject: Node) -> set[Node]:
+    """The pages a source folder names for one of its triples: its statement records', else the subject's own (a
+    project's page). A shared thing's own pages there are about *it* (an authority's GSS code list), not about each
+    of its edges, so they are not read that way; then the folder itself is named."""
+    recorded = {source for record in records for source in graph.objects(record, DCTERMS.source)}
     if recorded or str(subject).startswith(tuple(f"{ID_BASE}{shared}/" for shared in SHARED_KINDS)):
-        return recorded
-    return set(graph.objects(subject, DCTERMS.source))
+        return recorded or {graph.identifier}
+    return set(graph.objects(subject, DCTERMS.source)) or {graph.identifier}
 
 
 def _inferred(dataset: Graph) -> Iterator[Link]:

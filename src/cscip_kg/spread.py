@@ -35,15 +35,28 @@ class Routes:
 _RECORD = """OPTIONAL { ?record cscip:role ?role } OPTIONAL { ?record cscip:datesStatedAs ?dates }
     OPTIONAL { ?record schema:startDate ?start } OPTIONAL { ?record schema:endDate ?end }
     OPTIONAL { ?record cscip:claimStatus ?doubt }"""
-_INVOLVEMENTS = f"""SELECT DISTINCT ?org ?how ?programme ?role ?model ?project ?dates ?start ?end ?doubt WHERE {{
+
+
+def _guessed(subject: str, prop: str) -> str:
+    """Binds ?guess when every source folder stating ``subject`` ``prop`` ?org keeps an inferred record about it
+    (a lead read from a project's name): the rule lineage.py applies to a plain link, so a map and a lineage row agree."""
+    record = f"rdf:subject {subject} ; rdf:predicate cscip:{prop} ; rdf:object ?org ; cscip:basis cscip:inferred"
+    return (f"OPTIONAL {{ ?said {record} . FILTER NOT EXISTS {{ GRAPH ?g {{ {subject} cscip:{prop} ?org }} "
+            f"FILTER NOT EXISTS {{ GRAPH ?g {{ ?record {record} }} }} }} BIND(true AS ?guess) }}")
+
+
+_INVOLVEMENTS = f"""SELECT DISTINCT ?org ?how ?programme ?role ?model ?project ?dates ?start ?end ?doubt ?guess WHERE {{
   {{ ?org cscip:qualifiedAdoption ?record . ?record cscip:adoptedModel ?model . BIND("adoption" AS ?how)
     OPTIONAL {{ ?record cscip:throughProgramme ?programme }} OPTIONAL {{ ?record cscip:throughProject ?project }} {_RECORD} }}
   UNION {{ ?org cscip:qualifiedParticipation ?record . ?record cscip:participatedIn ?programme . BIND("participation" AS ?how)
     {_RECORD} }}
-  UNION {{ ?project a cscip:Project ; cscip:leadOrganisation ?org . BIND("lead" AS ?how) }}
-  UNION {{ ?project a cscip:Project ; cscip:partnerOrganisation ?org . BIND("partner" AS ?how) }}
-  UNION {{ ?grant cscip:leadOrganisation ?org ; schema:fundedItem ?project . BIND("lead" AS ?how) }}
-  UNION {{ ?grant cscip:partnerOrganisation ?org ; schema:fundedItem ?project . BIND("partner" AS ?how) }}
+  UNION {{ ?project a cscip:Project ; cscip:leadOrganisation ?org . BIND("lead" AS ?how) {_guessed("?project", "leadOrganisation")} }}
+  UNION {{ ?project a cscip:Project ; cscip:partnerOrganisation ?org . BIND("partner" AS ?how)
+    {_guessed("?project", "partnerOrganisation")} }}
+  UNION {{ ?grant cscip:leadOrganisation ?org ; schema:fundedItem ?project . BIND("lead" AS ?how)
+    {_guessed("?grant", "leadOrganisation")} }}
+  UNION {{ ?grant cscip:partnerOrganisation ?org ; schema:fundedItem ?project . BIND("partner" AS ?how)
+    {_guessed("?grant", "partnerOrganisation")} }}
   UNION {{ ?model cscip:developedBy ?org . BIND("developer" AS ?how) }}
 }}"""
 
@@ -98,6 +111,7 @@ class Involvement:
     end: str
     claimed: bool = False  # a source says so with doubt (cscip:claimStatus)
     via: str | None = None  # the partnership it took part through
+    inferred: bool = False  # no source states it: the graph's deduction (an inferred statement record)
 
 
 @dataclass
@@ -207,7 +221,8 @@ def compute(engine: Backend) -> Spread:
             members.setdefault(row["org"], set()).add(row["member"])
     involvements = sorted({_involvement(row, projects) for row in _rows(engine, _INVOLVEMENTS)}, key=repr)
     # A partnership's involvement is also each member's, so the map can place it.
-    involvements += [Involvement(m, i.how, i.programme, i.role, i.model, i.project, i.dates, i.start, i.end, i.claimed, i.org)
+    involvements += [Involvement(m, i.how, i.programme, i.role, i.model, i.project, i.dates, i.start, i.end, i.claimed, i.org,
+                                 i.inferred)
                      for i in list(involvements) for m in sorted(members.get(i.org, ()))]
     spread = Spread(involvements, codes, members, wholes, dates)
     for row in _rows(engine, _FINDINGS):
@@ -224,7 +239,7 @@ def _involvement(row: dict[str, str], projects: dict[str, dict[str, str]]) -> In
     programme = row.get("programme") or facts.get("round")
     model = row.get("model") or facts.get("model")
     return Involvement(row["org"], row["how"], programme, row.get("role", ""), model, project,
-                       row.get("dates", ""), row.get("start", ""), row.get("end", ""), "doubt" in row)
+                       row.get("dates", ""), row.get("start", ""), row.get("end", ""), "doubt" in row, inferred="guess" in row)
 
 
 def _labels(engine: Backend, spread: Spread) -> dict[str, str]:

@@ -25,14 +25,14 @@ from cscip_kg.layout import open_read_only
 from cscip_kg.spread import Involvement, Routes, Spread, adoption_routes, compute
 
 SPREAD_DB = "spread.sqlite"  # in the build's derived/ folder
-# The file's layout, kept in SQLite's user_version; a file of another layout is computed afresh instead.
-SPREAD_FORMAT = 1
+# The file's layout, kept in SQLite's user_version; a build with another is refused at open ("rebuild it").
+SPREAD_FORMAT = 2  # 2: an involvement says whether it is inferred
 CHUNK = 500  # IRIs per IN (...) list, well under SQLite's limit of bound parameters
 
 _SCHEMA = """
 CREATE TABLE involvement (seq INTEGER PRIMARY KEY, org TEXT NOT NULL, how TEXT NOT NULL, programme TEXT, role TEXT NOT NULL,
   model TEXT, project TEXT, dates TEXT NOT NULL, start TEXT NOT NULL, "end" TEXT NOT NULL, claimed INTEGER NOT NULL,
-  via TEXT, stage TEXT);
+  via TEXT, inferred INTEGER NOT NULL, stage TEXT);
 CREATE INDEX involvement_model ON involvement (model);
 CREATE INDEX involvement_org ON involvement (org);
 CREATE INDEX involvement_stage ON involvement (stage) WHERE stage IS NOT NULL;
@@ -47,7 +47,7 @@ CREATE TABLE evaluated (model TEXT NOT NULL, place TEXT NOT NULL, round TEXT);
 CREATE INDEX evaluated_model ON evaluated (model);
 """
 _NO_ROUND: list[str | None] = [None]  # a place with findings whose projects name no round: one row, round NULL
-_COLUMNS = 'org, how, programme, role, model, project, dates, start, "end", claimed, via'
+_COLUMNS = 'org, how, programme, role, model, project, dates, start, "end", claimed, via, inferred'
 
 
 def derive(engine: Backend, folder: Path) -> None:
@@ -61,7 +61,7 @@ def write(spread: Spread, path: Path) -> None:
     try:
         db.executescript(_SCHEMA)
         db.execute(f"PRAGMA user_version = {SPREAD_FORMAT}")
-        db.executemany(f"INSERT INTO involvement (seq, {_COLUMNS}, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        db.executemany(f"INSERT INTO involvement (seq, {_COLUMNS}, stage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        ((n, *_values(i), spread.stage(i.programme)) for n, i in enumerate(spread.involvements)))
         db.executemany("INSERT INTO part_of VALUES (?, ?)",
                        ((p, n) for n, i in enumerate(spread.involvements) for p in spread.chain(i.programme)))
@@ -83,12 +83,12 @@ def write(spread: Spread, path: Path) -> None:
 
 
 def _values(i: Involvement) -> tuple[Any, ...]:
-    return (i.org, i.how, i.programme, i.role, i.model, i.project, i.dates, i.start, i.end, int(i.claimed), i.via)
+    return (i.org, i.how, i.programme, i.role, i.model, i.project, i.dates, i.start, i.end, int(i.claimed), i.via, int(i.inferred))
 
 
 def _involvement(row: tuple[Any, ...]) -> Involvement:
-    org, how, programme, role, model, project, dates, start, end, claimed, via = row
-    return Involvement(org, how, programme, role, model, project, dates, start, end, bool(claimed), via)
+    org, how, programme, role, model, project, dates, start, end, claimed, via, inferred = row
+    return Involvement(org, how, programme, role, model, project, dates, start, end, bool(claimed), via, bool(inferred))
 
 
 def _chunks(items: Iterable[str]) -> Iterator[list[str]]:

@@ -216,6 +216,8 @@ def _fact(spread: Spread, i: Involvement) -> str:
         parts.append(f"with {spread.label(i.via)}")
     if i.claimed:
         parts.append("(a source says so with doubt)")
+    if i.inferred:
+        parts.append("(inferred by this graph; no source states it)")
     return " ".join(parts)
 
 
