@@ -49,7 +49,7 @@ def test_every_count_of_projects_uses_the_one_rule(project):
     texts = {f"queries/{q.name}.rq": q.text for q in load_catalogue(project.queries_dir).values()}
     texts.update({f"figures.{n}": text for n, text in FIGURE_QUERIES.items()})
     counting = {n: t for n, t in texts.items() if re.search(r"COUNT\(DISTINCT \?project\)|\?project a cscip:Project", t)}
-    assert {"queries/projects-by-theme.rq", "figures.totals", "figures.by_theme", "figures.by_round"} <= set(counting)
+    assert {"queries/projects-by-theme.rq", "figures.totals", "figures.themes", "figures.rounds"} <= set(counting)
     for name, text in counting.items():
         assert "cscip:ProjectPhase" in text, name
     assert NOT_A_PHASE in FIGURE_QUERIES["totals"]

@@ -28,6 +28,15 @@ ANSWERS_FILE = "answers.json"
 LISTINGS_FOLDER = "listings"  # <name>.json: {"variables": [...], "rows": [[...], ...]}
 Rows = list[dict[str, str]]
 
+# A grant's amount in parts: ?exact as awarded, ?cap a ceiling ("up to", with ?capped the grant), and ?pooled the amount
+# of one combined award that several programmes fund (Leeds' £9.6m: Innovation and Partners in Practice together),
+# which a source does not split between them.
+_PARTS = """?grant schema:amount ?money . ?money schema:value ?amount .
+  OPTIONAL { ?money cscip:upTo ?upTo } BIND(COALESCE(?upTo, false) AS ?ceiling)
+  BIND(IF(?ceiling, 0, ?amount) AS ?exact) BIND(IF(?ceiling, ?amount, 0) AS ?cap) BIND(IF(?ceiling, ?grant, ?none) AS ?capped)
+  OPTIONAL { SELECT ?grant (COUNT(DISTINCT ?funder) AS ?funders) WHERE { ?grant cscip:fundedBy ?funder } GROUP BY ?grant }
+  BIND(IF(COALESCE(?funders, 0) > 1, ?amount, 0) AS ?pooled)"""
+
 # The home page's figures. Counts and sums come from queries, never from numbers typed into a
 # template: when data/ grows, the home page follows (at the next build).
 FIGURE_QUERIES = {
@@ -45,22 +54,23 @@ WHERE {{
          cscip:claimValue ?value ; dcterms:source ?source .
   ?source rdfs:label ?sourceLabel .
 } ORDER BY ?value ?sourceLabel""",
-    "funding": "SELECT (SUM(?v) AS ?total) WHERE { ?g a cscip:Grant ; schema:amount/schema:value ?v }",
+    # A ceiling ("up to £1.7m") is no sum awarded: it is added up apart, so no total reads a bound as money paid.
+    "grant_funding": f"""SELECT (SUM(?exact) AS ?total) (SUM(?cap) AS ?ceilings) (COUNT(DISTINCT ?capped) AS ?capped)
+       (SUM(?pooled) AS ?shared) WHERE {{ ?grant a cscip:Grant . {_PARTS} }}""",
     # A phase counts as its project in the phase's round: that project was active in the round.
     # The round is matched inside each branch: joined from outside, pyoxigraph evaluated the
     # phase OPTIONAL over every project once per round, quadratic (×100: over 15 min, now 1 s).
-    "by_round": f"""SELECT ?round ?label (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?grant) AS ?grants)
-       (SUM(COALESCE(?amount, 0)) AS ?funding) WHERE {{
+    "rounds": f"""SELECT ?round ?label (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?grant) AS ?grants)
+       (SUM(COALESCE(?exact, 0)) AS ?funding) (SUM(COALESCE(?cap, 0)) AS ?ceilings) (SUM(COALESCE(?pooled, 0)) AS ?shared) WHERE {{
   {{ ?round a cscip:FundingRound ; rdfs:label ?label . ?item a cscip:Project ; cscip:round ?round . {as_project("?item")} }}
-  UNION {{ ?round a cscip:FundingRound ; rdfs:label ?label .
-          ?grant a cscip:Grant ; cscip:round ?round ; schema:amount/schema:value ?amount }}
+  UNION {{ ?round a cscip:FundingRound ; rdfs:label ?label . ?grant a cscip:Grant ; cscip:round ?round . {_PARTS} }}
 }} GROUP BY ?round ?label ORDER BY ?label""",
     # A phase has no theme of its own: its grants count under its project's theme.
-    "by_theme": f"""SELECT ?theme ?label (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?grant) AS ?grants)
-       (SUM(COALESCE(?amount, 0)) AS ?funding) WHERE {{
+    "themes": f"""SELECT ?theme ?label (COUNT(DISTINCT ?project) AS ?projects) (COUNT(DISTINCT ?grant) AS ?grants)
+       (SUM(COALESCE(?exact, 0)) AS ?funding) (SUM(COALESCE(?cap, 0)) AS ?ceilings) (SUM(COALESCE(?pooled, 0)) AS ?shared) WHERE {{
   ?theme a cscip:Theme ; skos:prefLabel ?label .
   ?project a cscip:Project ; cscip:theme ?theme . {NOT_A_PHASE}
-  OPTIONAL {{ ?grant schema:fundedItem ?funded ; schema:amount/schema:value ?amount . {as_project("?funded")} }}
+  OPTIONAL {{ ?grant schema:fundedItem ?funded . {as_project("?funded")} {_PARTS} }}
 }} GROUP BY ?theme ?label ORDER BY DESC(?projects) ?label""",
 }
 

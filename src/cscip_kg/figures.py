@@ -15,12 +15,26 @@ from cscip_kg.opened import Build
 
 
 @dataclass(frozen=True)
+class Funding:
+    """Grant amounts added up: as awarded, apart from ceilings ("up to"), and how much of either is a combined award
+    that several programmes fund (the sources do not split it between them)."""
+
+    awarded: Decimal
+    ceilings: Decimal = Decimal(0)
+    shared: Decimal = Decimal(0)
+
+    @property
+    def most(self) -> Decimal:
+        return self.awarded + self.ceilings
+
+
+@dataclass(frozen=True)
 class Group:
     iri: str
     label: str
     projects: int
     grants: int
-    funding: Decimal
+    funding: Funding
 
 
 @dataclass(frozen=True)
@@ -39,14 +53,18 @@ class Figures:
     models: int
     themes: int
     reports: int
-    funding: Decimal
+    funding: Funding
+    capped: int  # grants whose sources give only a ceiling
     by_round: list[Group]
     by_theme: list[Group]
 
 
 def _groups(found: list[dict[str, str]], key: str) -> list[Group]:
-    return [Group(r[key], r["label"], int(r["projects"] or 0), int(r["grants"] or 0), Decimal(r["funding"] or 0))
-            for r in found]
+    return [Group(r[key], r["label"], int(r["projects"] or 0), int(r["grants"] or 0), _funding(r, "funding")) for r in found]
+
+
+def _funding(row: dict[str, str], awarded: str) -> Funding:
+    return Funding(*(Decimal(row[column] or 0) for column in (awarded, "ceilings", "shared")))
 
 
 def _claims(found: list[dict[str, str]]) -> list[Count]:
@@ -60,10 +78,10 @@ def compute(build: Build) -> Figures:
     # Precomputed by the build (each is a scan of the whole graph), read once: at ×100 a reading took 4 ms.
     answers = read_answers(build.folder)
     totals = answers["totals"][0]
-    funding = answers["funding"][0]["total"] or "0"
+    funding = answers["grant_funding"][0]
     return Figures(int(totals["projects"]), _claims(answers["project_claims"]), int(totals["grants"]),
-                   int(totals["models"]), int(totals["themes"]), int(totals["reports"]), Decimal(funding),
-                   _groups(answers["by_round"], "round"), _groups(answers["by_theme"], "theme"))
+                   int(totals["models"]), int(totals["themes"]), int(totals["reports"]), _funding(funding, "total"),
+                   int(funding["capped"] or 0), _groups(answers["rounds"], "round"), _groups(answers["themes"], "theme"))
 
 
 def pounds(amount: Decimal) -> str:
@@ -72,3 +90,8 @@ def pounds(amount: Decimal) -> str:
         millions = (amount / 1_000_000).quantize(Decimal("0.01")).normalize()
         return f"£{millions:f}m"
     return f"£{amount:,.0f}"
+
+
+def funding_words(funding: Funding) -> str:
+    """"£37.36m + up to £6.72m": what was awarded, and the ceilings apart, since a ceiling is no sum paid."""
+    return pounds(funding.awarded) + (f" + up to {pounds(funding.ceilings)}" if funding.ceilings else "")

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from cscip_kg.build import CompiledGraph
-from cscip_kg.figures import Figures, Group
+from cscip_kg.figures import Figures, Funding, Group, pounds
 from cscip_kg.server.routes.pages import CHART_ROWS, charts
 from tests.helpers import select
 from tests.server.live import fetch, open_app
@@ -62,15 +62,33 @@ def test_home_figures_are_computed_from_the_graph(server, compiled: CompiledGrap
 
 def test_a_long_list_of_themes_charts_the_largest_and_links_the_rest(app: Flask) -> None:
     """At scale (hundreds of themes) a chart shows the largest few and one link to the full, sortable list."""
-    themes = [Group(f"{ID}theme/t{n}", f"Theme {n}", n, n % 3, Decimal(n * 1000)) for n in range(1, 41)]
-    found = Figures(0, [], 0, 0, len(themes), 0, Decimal(0), [], sorted(themes, key=lambda g: -g.projects))
+    themes = [Group(f"{ID}theme/t{n}", f"Theme {n}", n, n % 3, Funding(Decimal(n * 1000))) for n in range(1, 41)]
+    found = Figures(0, [], 0, 0, len(themes), 0, Funding(Decimal(0)), 0, [], sorted(themes, key=lambda g: -g.projects))
     with app.test_request_context():
         by_projects, by_funding = charts(found)[2:]
     assert [bar.label for bar in by_projects.bars] == [f"Theme {n}" for n in range(40, 40 - CHART_ROWS, -1)]
     assert by_projects.more == 40 - CHART_ROWS and by_projects.more_href == "/themes/"
     funded = [g for g in themes if g.grants]
     assert len(by_funding.bars) == CHART_ROWS and by_funding.more == len(funded) - CHART_ROWS
-    assert by_funding.bars[0].label == max(funded, key=lambda g: g.funding).label
+    assert by_funding.bars[0].label == max(funded, key=lambda g: g.funding.most).label
+
+
+def test_no_sum_of_grants_reads_a_ceiling_as_money_awarded(server, compiled: CompiledGraph):
+    """The data audit found "69 grants worth £148.7m": £13m of it were ceilings ("up to"), and Leeds' £9.6m is one
+    award to round 2 and Partners in Practice together. The headline and the round chart now say which is which."""
+    def pounds_of(query: str) -> Decimal:
+        return Decimal(select(compiled, query)[0]["n"] or 0)
+
+    exact = pounds_of("""SELECT (SUM(?v) AS ?n) WHERE { ?g a cscip:Grant ; schema:amount ?m . ?m schema:value ?v
+                         FILTER NOT EXISTS { ?m cscip:upTo true } }""")
+    ceilings = pounds_of("SELECT (SUM(?v) AS ?n) WHERE { ?g a cscip:Grant ; schema:amount ?m . ?m schema:value ?v ; cscip:upTo true }")
+    assert ceilings > 0
+    page = html(server, "")
+    headline = next(text for text in page.texts("li") if " grants worth " in text)
+    assert f"worth {pounds(exact)} as awarded" in headline and f"up to {pounds(ceilings)} more" in headline, headline
+    assert "one combined award that several programmes fund" in headline
+    chart = " ".join(page.texts("td"))
+    assert "of it one award shared with another programme" in chart
 
 
 def test_the_theme_funding_chart_reads_largest_first_in_plain_words(server):

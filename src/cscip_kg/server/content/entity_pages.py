@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pyoxigraph as ox
 
@@ -100,13 +101,19 @@ def money_link(amount: Money) -> Link:
 
 
 def total(amounts: Iterable[Money]) -> Link | None:
+    """What grants come to: the sums awarded, and the ceilings ("up to") apart, since a ceiling is no sum paid."""
     found = list(amounts)
     if not found:
         return None
-    value = sum((m.value for m in found), start=found[0].value * 0)
-    bounds = sum(1 for m in found if m.text.startswith(("up to", "over")))
-    note = f"; {bounds} of them an upper or lower bound" if bounds else ""
-    return Link(pounds(value), None, f"£{value:,.0f} exactly, the sum of {count_words(len(found), 'amount')}{note}", str(value))
+    caps = [m.value for m in found if m.text.startswith("up to")]
+    ceilings = sum(caps, start=Decimal(0))
+    awarded = sum((m.value for m in found), start=Decimal(0)) - ceilings
+    shown = " + ".join([*([pounds(awarded)] if len(caps) < len(found) else []), *([f"up to {pounds(ceilings)}"] if caps else [])])
+    lower = sum(1 for m in found if m.text.startswith("over"))
+    title = (f"£{awarded:,.0f} exactly, the sum of {count_words(len(found) - len(caps), 'amount')}"
+             + (f" ({lower} of them a lower bound)" if lower else "")
+             + (f", and up to £{ceilings:,.0f} more in {count_words(len(caps), 'ceiling')}" if caps else ""))
+    return Link(shown, None, title, str(awarded + ceilings))
 
 
 class Facts:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask import Blueprint, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from cscip_kg.figures import Figures, compute, pounds
+from cscip_kg.figures import Figures, Group, compute, funding_words, pounds
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.context import current_build
 from cscip_kg.server.rendering.charts import Chart, chart
@@ -30,21 +30,26 @@ def charts(found: Figures) -> list[Chart]:
 
     rounds = [g for g in found.by_round if g.projects or g.grants]
     by_projects = found.by_theme  # ordered by projects
-    by_funding = sorted((g for g in found.by_theme if g.grants), key=lambda g: -g.funding)
+    by_funding = sorted((g for g in found.by_theme if g.grants), key=lambda g: -g.funding.most)
     every_theme = url_for("browse.themes")
     return [
         chart("Projects by funding round", "Round", "Projects", [(g.label, None, Decimal(g.projects), str(g.projects)) for g in rounds]),
         chart("Grants and funding by funding round", "Round", "Funding",
-              [(g.label, None, g.funding, f"{pounds(g.funding)} ({count_words(g.grants, 'grant')})") for g in rounds if g.grants]),
+              [(g.label, None, g.funding.most, money_label(g)) for g in rounds if g.grants]),
         # A bar chart of hundreds of themes reads as nothing: the largest few, and a link to all.
         chart("Projects by theme", "Theme", "Projects",
               [(g.label, theme_link(g.iri), Decimal(g.projects), str(g.projects)) for g in by_projects[:CHART_ROWS]],
               max(0, len(by_projects) - CHART_ROWS), every_theme),
         chart("Grant funding by theme", "Theme", "Funding",
-              [(g.label, theme_link(g.iri), g.funding, f"{pounds(g.funding)} ({count_words(g.grants, 'grant')})")
-               for g in by_funding[:CHART_ROWS]],
+              [(g.label, theme_link(g.iri), g.funding.most, money_label(g)) for g in by_funding[:CHART_ROWS]],
               max(0, len(by_funding) - CHART_ROWS), every_theme),
     ]
+
+
+def money_label(group: Group) -> str:
+    """A bar's words: its grants' sums as awarded, ceilings apart, and a combined award no source splits, said."""
+    shared = f"; {pounds(group.funding.shared)} of it one award shared with another programme" if group.funding.shared else ""
+    return f"{funding_words(group.funding)} ({count_words(group.grants, 'grant')}{shared})"
 
 
 @bp.route("/")
@@ -53,7 +58,8 @@ def home() -> str:
     found = figures()
     # What the charts' bars add up to, said beside them: fewer than the projects, as not every project has a round or theme.
     counted = {"round": sum(g.projects for g in found.by_round), "theme": sum(g.projects for g in found.by_theme)}
-    return render_template("home.html", build=build, figures=found, funding=pounds(found.funding), charts=charts(found), counted=counted,
+    return render_template("home.html", build=build, figures=found, funding=pounds(found.funding.awarded), charts=charts(found),
+                           counted=counted, ceilings=pounds(found.funding.ceilings), shared=pounds(found.funding.shared),
                            catalogue=sorted(build.catalogue.values(), key=lambda q: q.name),
                            headline=HEADLINE_QUERY if HEADLINE_QUERY in build.catalogue else None)
 
