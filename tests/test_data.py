@@ -157,3 +157,13 @@ def test_report_details(compiled):
 def test_combined_models(compiled):
     rows = select(compiled, "SELECT ?m WHERE { project:b-positive-pathways cscip:combinesModel ?m }")
     assert {r["m"].rsplit("/", 1)[1] for r in rows} == {"no-wrong-door", "mockingbird", "signs-of-safety", "pace"}
+
+
+def test_grant_labels_name_the_project_in_the_sources_words_not_its_slug(compiled):
+    # "…for staying close suffolk" was the IRI's slug spelled out; the row calls the project
+    # "Staying Close – Leaving Care doesn't mean Care Leaves You".
+    rows = select(compiled, """
+        SELECT ?label ?project WHERE { ?grant a cscip:Grant ; rdfs:label ?label ; schema:fundedItem ?project }""")
+    slugs = {r["label"]: r["project"].rsplit("/", 1)[1].replace("-", " ") for r in rows}
+    assert len(slugs) > 60
+    assert {label: slug for label, slug in slugs.items() if " " in slug and slug in label} == {}
