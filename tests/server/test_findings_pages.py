@@ -129,3 +129,12 @@ def test_where_another_page_gives_another_number_for_a_finding_the_row_says_so(c
         assert len(said) == 2, (path, said)
         assert any(c.startswith("decrease: 66%") and "another page gives 67% (Community Care" in c for c in said), said
         assert any(c.startswith("decrease: 67%") and "another page gives 66% (innovationcsc.co.uk" in c for c in said), said
+
+
+def test_no_wrong_doors_page_shows_where_two_pages_give_its_evaluation_different_numbers(client):
+    found = section(page(client, "/id/project/no-wrong-door"), "findings")
+    changes = column(found, "Change as stated")
+    missing = next(c for c in changes if c.startswith("decrease: 68%"))
+    assert "sources disagree" in missing and "253 missing incidents (from 503)" in missing
+    assert any(c.startswith("decrease: 32 % of the NWD cohort") and "another page gives 33%" in c for c in changes)
+    assert "going missing" in column(found, "Measure")
