@@ -227,3 +227,20 @@ def test_findings_of_an_earlier_court_are_filed_under_the_programme_project_only
                         cscip:basis ?basis ; cscip:inferenceNote ?note } }""")
     assert len(rows) == 4
     assert all(row.get("basis", "").endswith("/def/inferred") and "London FDAC" in row.get("note", "") for row in rows), rows
+
+
+def test_an_areas_own_trend_is_filed_under_a_project_only_as_inferred(compiled):
+    # Leeds's protection plans "Between 2011 and 2017" and North Yorkshire's looked-after population "by 18 per
+    # cent in five years" are the whole area's figures, over years reaching back to or before the round 1 project.
+    rows = select(compiled, """
+        SELECT ?finding ?period ?basis WHERE {
+          ?finding a cscip:Finding ; cscip:findingOf ?project .
+          OPTIONAL { ?finding cscip:periodStatedAs ?period }
+          OPTIONAL { ?r a rdf:Statement ; rdf:subject ?finding ; rdf:predicate cscip:findingOf ; rdf:object ?project ;
+                        cscip:basis ?basis ; cscip:inferenceNote ?note } }""")
+    basis = {r["finding"].rsplit("/", 1)[1]: r.get("basis", "").rsplit("/", 1)[-1] for r in rows}
+    assert basis["family-valued-child-protection-plans-50"] == basis["no-wrong-door-looked-after-18"] == "inferred"
+    # any period a page words as starting before the programme (2014) is such a trend
+    early = {r["finding"].rsplit("/", 1)[1] for r in rows
+             if any(int(y) < 2014 for y in re.findall(r"\b(?:19|20)\d\d\b", r.get("period", "")))}
+    assert early and {name: basis[name] for name in early if basis[name] != "inferred"} == {}
