@@ -167,3 +167,19 @@ def test_grant_labels_name_the_project_in_the_sources_words_not_its_slug(compile
     slugs = {r["label"]: r["project"].rsplit("/", 1)[1].replace("-", " ") for r in rows}
     assert len(slugs) > 60
     assert {label: slug for label, slug in slugs.items() if " " in slug and slug in label} == {}
+
+
+def test_a_rounds_evaluation_coordinator_is_no_plain_evaluator(compiled):
+    # secondary-facts.md §6: "CSCIP R1 evaluation coordinator | Rees Centre", "CSCIP R2 and R3 (TFO) evaluation
+    # coordinator | Opcit Research"; 001: "co-ordinated the evaluation of round 1 ... of rounds 2 and 3".
+    assert not ask(compiled, """ASK { VALUES ?round { programme:cscip-round-1 programme:cscip-round-2 programme:cscip-round-3 }
+        { ?round cscip:evaluator ?o } UNION { ?c cscip:claimSubject ?round ; cscip:claimProperty cscip:evaluator } }""")
+    claims = select(compiled, """SELECT ?round ?o WHERE { ?c cscip:claimProperty cscip:evaluationCoordinator ;
+        cscip:claimSubject ?round ; cscip:claimValue ?o ; cscip:claimStatus cscip:Stated }""")
+    assert {(r["round"].rsplit("/", 1)[1], r["o"].rsplit("/", 1)[1]) for r in claims} == {
+        ("cscip-round-1", "rees-centre"), ("cscip-round-2", "opcit-research"), ("cscip-round-3", "opcit-research")}
+    assert ask(compiled, """ASK { GRAPH source:secondary-facts {
+        programme:cscip-round-1 cscip:evaluationCoordinator organisation:rees-centre .
+        programme:cscip-round-3 cscip:evaluationCoordinator organisation:opcit-research } }""")
+    # the programme's coordinator is disputed (Rees Centre post against GOV.UK), so it has claims and no plain edge
+    assert not ask(compiled, "ASK { programme:cscip cscip:evaluationCoordinator ?o }")
