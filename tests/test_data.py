@@ -183,3 +183,16 @@ def test_a_rounds_evaluation_coordinator_is_no_plain_evaluator(compiled):
         programme:cscip-round-3 cscip:evaluationCoordinator organisation:opcit-research } }""")
     # the programme's coordinator is disputed (Rees Centre post against GOV.UK), so it has claims and no plain edge
     assert not ask(compiled, "ASK { programme:cscip cscip:evaluationCoordinator ?o }")
+
+
+def test_each_national_fgm_centre_evaluator_comes_from_its_own_projects_page(compiled):
+    # innovationcsc.co.uk/projects/barnados-the-lga/ ("Project start date: January 2015", £2.1m) lists Opcit Research;
+    # /projects/national-fgm-centre/ (the expansion, "up to £1.7m") lists the University of Bedfordshire; BASW's page
+    # on the round 1 report names no evaluator.
+    rows = select(compiled, """SELECT ?project ?o ?source WHERE { ?c cscip:claimProperty cscip:evaluator ;
+        cscip:claimSubject ?project ; cscip:claimValue ?o ; dcterms:source ?source
+        FILTER(?project IN (project:national-fgm-centre, project:national-fgm-centre-round-2)) }""")
+    assert {tuple(r[k].rsplit("/", 1)[1] for k in ("project", "o", "source")) for r in rows} == {
+        ("national-fgm-centre", "opcit-research", "innovationcsc-barnados-the-lga"),
+        ("national-fgm-centre-round-2", "university-of-bedfordshire", "innovationcsc-national-fgm-centre-round-2")}
+    assert ask(compiled, "ASK { project:national-fgm-centre-round-2 cscip:evaluator organisation:university-of-bedfordshire }")
