@@ -81,6 +81,6 @@ def test_an_announcement_day_cites_only_pages_that_state_it(compiled: CompiledGr
         cited.setdefault((_local(row["date"]), row["value"]), set()).add(_local(row["source"]))
     assert len(cited) == 12
     assert {date: pages for (date, day), pages in cited.items() if not pages <= DAY_PAGES[day]} == {}
-    reported = select(compiled, PREFIXES + """SELECT ?source WHERE {
-        <https://w3id.org/cscip-kg/id/award-date/round-3-elm-house-staying-close-north-tyneside-reported-2017-08-10> dcterms:source ?source }""")
+    tyneside = "https://w3id.org/cscip-kg/id/award-date/round-3-elm-house-staying-close-north-tyneside-reported-2017-08-10"
+    reported = select(compiled, PREFIXES + f"SELECT ?source WHERE {{ <{tyneside}> dcterms:source ?source }}")
     assert [_local(r["source"]) for r in reported] == ["news-guardian-837k-grant-north-tyneside"]  # dated 10 August 2017

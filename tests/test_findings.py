@@ -85,7 +85,8 @@ def test_a_value_the_source_qualifies_carries_the_qualifier(compiled):
     rows = select(compiled, """
         SELECT ?finding ?value ?stated ?flag WHERE {
           ?finding a cscip:Finding ; schema:value ?value ; cscip:statedAs ?stated .
-          OPTIONAL { VALUES ?p { cscip:upTo cscip:moreThan cscip:approximate } ?finding ?p true BIND(STRAFTER(STR(?p), "/def/") AS ?flag) } }""")
+          OPTIONAL { VALUES ?p { cscip:upTo cscip:moreThan cscip:approximate }
+                     ?finding ?p true BIND(STRAFTER(STR(?p), "/def/") AS ?flag) } }""")
     found = {r["finding"].rsplit("/", 1)[1]: (qualifier_of(r["value"], r["stated"]), r.get("flag") or None) for r in rows}
     assert {name: flags for name, flags in found.items() if flags[0] != flags[1]} == {}
     assert sum(1 for needed, _ in found.values() if needed) >= 6
