@@ -59,3 +59,28 @@ def test_round_1_grants_are_dated_only_by_their_round_or_a_stated_bound(compiled
 def test_every_inferred_date_says_why(compiled: CompiledGraph):
     inferred = [r for r in _dates(compiled) if _local(r["basis"]) == "inferred"]
     assert inferred and all(r["note"] for r in inferred)
+
+
+# The pages that state each announcement day and name the projects announced on it (secondary-facts.md §0's
+# tranche rows; Contextual Safeguarding's own news item of the next day). A project's own page that gives only
+# its start ("Project start date: May 2017") does not state the day, so it is not cited for it.
+DAY_PAGES = {
+    "2017-03-20": {"govopps-innovative-projects-to-get-36-million-funding-boost", "cypnow-children-s-services-trusts-get-share-of-36m"},
+    "2017-03-21": {"bedfordshire-news-mirror-university-to-work-with-hackney-council-to-safeguard"},
+    "2017-07-06": {"spring-consortium-projects-being-funded", "cypnow-barnardos-fgm-centre-among-recipients-of-gbp30m-innovation"},
+}
+
+
+def test_an_announcement_day_cites_only_pages_that_state_it(compiled: CompiledGraph):
+    rows = select(compiled, PREFIXES + """
+        SELECT ?date ?value ?source WHERE {
+          ?grant cscip:awardDate ?date . ?date cscip:datePrecision cscip:dayPrecision ; cscip:dateValue ?value ;
+            dcterms:source ?source }""")
+    cited: dict[tuple[str, str], set[str]] = {}
+    for row in rows:
+        cited.setdefault((_local(row["date"]), row["value"]), set()).add(_local(row["source"]))
+    assert len(cited) == 12
+    assert {date: pages for (date, day), pages in cited.items() if not pages <= DAY_PAGES[day]} == {}
+    tyneside = "https://w3id.org/cscip-kg/id/award-date/round-3-elm-house-staying-close-north-tyneside-reported-2017-08-10"
+    reported = select(compiled, PREFIXES + f"SELECT ?source WHERE {{ <{tyneside}> dcterms:source ?source }}")
+    assert [_local(r["source"]) for r in reported] == ["news-guardian-837k-grant-north-tyneside"]  # dated 10 August 2017

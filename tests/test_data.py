@@ -157,3 +157,42 @@ def test_report_details(compiled):
 def test_combined_models(compiled):
     rows = select(compiled, "SELECT ?m WHERE { project:b-positive-pathways cscip:combinesModel ?m }")
     assert {r["m"].rsplit("/", 1)[1] for r in rows} == {"no-wrong-door", "mockingbird", "signs-of-safety", "pace"}
+
+
+def test_grant_labels_name_the_project_in_the_sources_words_not_its_slug(compiled):
+    # "…for staying close suffolk" was the IRI's slug spelled out; the row calls the project
+    # "Staying Close – Leaving Care doesn't mean Care Leaves You".
+    rows = select(compiled, """
+        SELECT ?label ?project WHERE { ?grant a cscip:Grant ; rdfs:label ?label ; schema:fundedItem ?project }""")
+    slugs = {r["label"]: r["project"].rsplit("/", 1)[1].replace("-", " ") for r in rows}
+    assert len(slugs) > 60
+    assert {label: slug for label, slug in slugs.items() if " " in slug and slug in label} == {}
+
+
+def test_a_rounds_evaluation_coordinator_is_no_plain_evaluator(compiled):
+    # secondary-facts.md §6: "CSCIP R1 evaluation coordinator | Rees Centre", "CSCIP R2 and R3 (TFO) evaluation
+    # coordinator | Opcit Research"; 001: "co-ordinated the evaluation of round 1 ... of rounds 2 and 3".
+    assert not ask(compiled, """ASK { VALUES ?round { programme:cscip-round-1 programme:cscip-round-2 programme:cscip-round-3 }
+        { ?round cscip:evaluator ?o } UNION { ?c cscip:claimSubject ?round ; cscip:claimProperty cscip:evaluator } }""")
+    claims = select(compiled, """SELECT ?round ?o WHERE { ?c cscip:claimProperty cscip:evaluationCoordinator ;
+        cscip:claimSubject ?round ; cscip:claimValue ?o ; cscip:claimStatus cscip:Stated }""")
+    assert {(r["round"].rsplit("/", 1)[1], r["o"].rsplit("/", 1)[1]) for r in claims} == {
+        ("cscip-round-1", "rees-centre"), ("cscip-round-2", "opcit-research"), ("cscip-round-3", "opcit-research")}
+    assert ask(compiled, """ASK { GRAPH source:secondary-facts {
+        programme:cscip-round-1 cscip:evaluationCoordinator organisation:rees-centre .
+        programme:cscip-round-3 cscip:evaluationCoordinator organisation:opcit-research } }""")
+    # the programme's coordinator is disputed (Rees Centre post against GOV.UK), so it has claims and no plain edge
+    assert not ask(compiled, "ASK { programme:cscip cscip:evaluationCoordinator ?o }")
+
+
+def test_each_national_fgm_centre_evaluator_comes_from_its_own_projects_page(compiled):
+    # innovationcsc.co.uk/projects/barnados-the-lga/ ("Project start date: January 2015", £2.1m) lists Opcit Research;
+    # /projects/national-fgm-centre/ (the expansion, "up to £1.7m") lists the University of Bedfordshire; BASW's page
+    # on the round 1 report names no evaluator.
+    rows = select(compiled, """SELECT ?project ?o ?source WHERE { ?c cscip:claimProperty cscip:evaluator ;
+        cscip:claimSubject ?project ; cscip:claimValue ?o ; dcterms:source ?source
+        FILTER(?project IN (project:national-fgm-centre, project:national-fgm-centre-round-2)) }""")
+    assert {tuple(r[k].rsplit("/", 1)[1] for k in ("project", "o", "source")) for r in rows} == {
+        ("national-fgm-centre", "opcit-research", "innovationcsc-barnados-the-lga"),
+        ("national-fgm-centre-round-2", "university-of-bedfordshire", "innovationcsc-national-fgm-centre-round-2")}
+    assert ask(compiled, "ASK { project:national-fgm-centre-round-2 cscip:evaluator organisation:university-of-bedfordshire }")

@@ -51,8 +51,6 @@ def _slugs(rows: list[dict[str, str]]) -> set[frozenset[str]]:
 def test_every_pair_of_findings_that_disagree_is_a_pair_of_conflicting_claims(compiled):
     disagreeing = _slugs(select(compiled, PAIRS))
     claimed = _slugs(select(compiled, CLAIMED))
-    assert frozenset({"family-safeguarding-hertfordshire-police-call-outs-66",
-                      "family-safeguarding-hertfordshire-repeat-police-call-outs-67"}) in disagreeing
     assert disagreeing - claimed - set(DIFFERENT_THINGS) == set()
     assert set(DIFFERENT_THINGS) <= disagreeing, "a listed pair no longer looks alike: take it off the list"
 
@@ -65,3 +63,33 @@ def test_each_claim_restates_its_findings_value_and_page(compiled):
     assert len(rows) >= 2
     for row in rows:
         assert (row["value"], row["source"]) == (row["findingValue"], row["findingSource"]), row["claim"]
+
+
+def test_no_wrong_doors_evaluation_as_two_pages_give_it_is_two_pairs_of_conflicting_claims(compiled):
+    # hinterland.org.uk quotes a 68% reduction in children going missing and a 33% fall in drug use; the
+    # Department for Education's summary (Sefton CVS) gives missing incidents halved, 503 to 253, and
+    # substance use ceased or reduced for 32% of the cohort.
+    rows = select(compiled, CLAIMED.replace("FILTER(STR(?a) < STR(?b))",
+                                            "?a cscip:measure ?m . ?b cscip:measure ?m FILTER(STR(?a) < STR(?b))"))
+    pairs = {pair for pair in _slugs(rows) if all(s.startswith("no-wrong-door-") for s in pair)}
+    assert pairs == {frozenset({"no-wrong-door-missing-68", "no-wrong-door-missing-incidents-253"}),
+                     frozenset({"no-wrong-door-drug-use-33", "no-wrong-door-substance-use-ceased-or-reduced-32"})}
+    labels = select(compiled, "SELECT ?label WHERE { finding:no-wrong-door-missing-68 rdfs:label ?label }")
+    assert [r["label"] for r in labels] == ["No Wrong Door (North Yorkshire, round 1): children going missing down 68%"]
+
+
+def test_numbers_for_different_measures_are_no_claim_pair(compiled):
+    # innovationcsc.co.uk: "a 66% reduction of domestic abuse call outs by the police"; Community Care: "a drop of
+    # 67% in the number of repeat police call outs for domestic abuse incidents among the families it works with".
+    repeat = "family-safeguarding-hertfordshire-repeat-police-call-outs-67"
+    measures = select(compiled, f"SELECT ?m WHERE {{ finding:{repeat} cscip:measure ?m }}")
+    assert [r["m"].rsplit("/", 1)[1] for r in measures] == ["repeat-police-call-outs"]
+    claimed = _slugs(select(compiled, CLAIMED))
+    assert not any(repeat in pair for pair in claimed)
+    alone = select(compiled, """
+        SELECT ?a WHERE {
+          ?x cscip:claimOfFinding ?a ; cscip:claimStatus cscip:Conflicting ; cscip:claimSubject ?s ; cscip:claimProperty ?p .
+          ?a cscip:measure ?m .
+          FILTER NOT EXISTS { ?y cscip:claimOfFinding ?b ; cscip:claimStatus cscip:Conflicting ; cscip:claimSubject ?s ;
+                                 cscip:claimProperty ?p . ?b cscip:measure ?m FILTER(?b != ?a) } }""")
+    assert alone == [], "a finding's conflicting claim with no other page's claim on the same measure"

@@ -56,6 +56,42 @@ def test_every_findings_stated_words_contain_its_number(compiled):
     assert all(bool(row["value"] or (row["min"] and row["max"])) != bool(row["words"]) for row in rows)
 
 
+# Words just before a finding's number that make it a ceiling, a lower bound or an approximation, and the flag
+# each needs ("up to 30%", "a minimum of £9", "nearly 80%", "almost 50 per cent").
+QUALIFIERS = {"up to": "upTo", "a minimum of": "moreThan", "at least": "moreThan", "more than": "moreThan",
+              "over": "moreThan", "nearly": "approximate", "almost": "approximate", "about": "approximate",
+              "around": "approximate", "approximately": "approximate"}
+
+
+def qualifier_of(value: str, stated: str) -> str | None:
+    """The flag the words before ``value`` in ``stated`` call for, if any ('nearly 80%' -> 'approximate')."""
+    for words, flag in QUALIFIERS.items():
+        if re.search(rf"\b{words}\s+£?{re.escape(value)}(?![\d.])", stated, re.IGNORECASE):
+            return flag
+    return None
+
+
+@pytest.mark.parametrize(("value", "stated", "flag"), [
+    ("30", "a reduction of up to 30% of children", "upTo"), ("80", "nearly 80% of them", "approximate"),
+    ("50", "a cut of almost 50 per cent", "approximate"), ("9", "a return of a minimum of £9 over five years", "moreThan"),
+    ("96", "almost all of those identified (96 per cent)", None), ("49", "a 49% reduction", None),
+    ("3", "up to 30%", None),
+])
+def test_the_qualifier_check_reads_only_the_words_before_the_number(value, stated, flag):
+    assert qualifier_of(value, stated) == flag
+
+
+def test_a_value_the_source_qualifies_carries_the_qualifier(compiled):
+    rows = select(compiled, """
+        SELECT ?finding ?value ?stated ?flag WHERE {
+          ?finding a cscip:Finding ; schema:value ?value ; cscip:statedAs ?stated .
+          OPTIONAL { VALUES ?p { cscip:upTo cscip:moreThan cscip:approximate }
+                     ?finding ?p true BIND(STRAFTER(STR(?p), "/def/") AS ?flag) } }""")
+    found = {r["finding"].rsplit("/", 1)[1]: (qualifier_of(r["value"], r["stated"]), r.get("flag") or None) for r in rows}
+    assert {name: flags for name, flags in found.items() if flags[0] != flags[1]} == {}
+    assert sum(1 for needed, _ in found.values() if needed) >= 6
+
+
 def test_a_result_stated_in_words_keeps_the_words_and_no_number(compiled):
     rows = select(compiled, """
         SELECT ?words ?stated WHERE {
@@ -192,3 +228,20 @@ def test_findings_of_an_earlier_court_are_filed_under_the_programme_project_only
                         cscip:basis ?basis ; cscip:inferenceNote ?note } }""")
     assert len(rows) == 4
     assert all(row.get("basis", "").endswith("/def/inferred") and "London FDAC" in row.get("note", "") for row in rows), rows
+
+
+def test_an_areas_own_trend_is_filed_under_a_project_only_as_inferred(compiled):
+    # Leeds's protection plans "Between 2011 and 2017" and North Yorkshire's looked-after population "by 18 per
+    # cent in five years" are the whole area's figures, over years reaching back to or before the round 1 project.
+    rows = select(compiled, """
+        SELECT ?finding ?period ?basis WHERE {
+          ?finding a cscip:Finding ; cscip:findingOf ?project .
+          OPTIONAL { ?finding cscip:periodStatedAs ?period }
+          OPTIONAL { ?r a rdf:Statement ; rdf:subject ?finding ; rdf:predicate cscip:findingOf ; rdf:object ?project ;
+                        cscip:basis ?basis ; cscip:inferenceNote ?note } }""")
+    basis = {r["finding"].rsplit("/", 1)[1]: r.get("basis", "").rsplit("/", 1)[-1] for r in rows}
+    assert basis["family-valued-child-protection-plans-50"] == basis["no-wrong-door-looked-after-18"] == "inferred"
+    # any period a page words as starting before the programme (2014) is such a trend
+    early = {r["finding"].rsplit("/", 1)[1] for r in rows
+             if any(int(y) < 2014 for y in re.findall(r"\b(?:19|20)\d\d\b", r.get("period", "")))}
+    assert early and {name: basis[name] for name in early if basis[name] != "inferred"} == {}

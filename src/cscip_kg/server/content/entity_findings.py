@@ -28,7 +28,7 @@ from cscip_kg.server.rendering.source_links import source_links
 # the whole graph and joined: ARCHITECTURE.md, "Query shapes whose cost follows the entity"); the
 # FILTERs keep the rows of the flat form, which bound ?min only with ?max and ?place only with its label.
 _FINDINGS = """SELECT ?finding ?project ?projectLabel ?measure ?direction ?value ?min ?max ?unit ?words ?place ?placeLabel ?period
-       ?comparison ?reportedBy ?statedAs ?source WHERE {{
+       ?comparison ?reportedBy ?statedAs ?source ?upTo ?moreThan ?approximate WHERE {{
   {anchor}
   ?finding cscip:findingOf ?project .
   ?finding a cscip:Finding ; cscip:measure/skos:prefLabel ?measure ;
@@ -38,6 +38,9 @@ _FINDINGS = """SELECT ?finding ?project ?projectLabel ?measure ?direction ?value
   OPTIONAL {{ ?finding schema:unitText ?unit }}
   OPTIONAL {{ ?finding cscip:sizeStatedAs ?words }}
   OPTIONAL {{ ?finding schema:value ?value }}
+  OPTIONAL {{ ?finding cscip:upTo ?upTo }}
+  OPTIONAL {{ ?finding cscip:moreThan ?moreThan }}
+  OPTIONAL {{ ?finding cscip:approximate ?approximate }}
   OPTIONAL {{ ?finding schema:minValue ?min OPTIONAL {{ ?finding schema:maxValue ?max }} FILTER(BOUND(?max)) }}
   OPTIONAL {{ ?finding dcterms:spatial ?place OPTIONAL {{ ?place rdfs:label ?placeLabel }} FILTER(BOUND(?placeLabel)) }}
   OPTIONAL {{ ?finding cscip:periodStatedAs ?period }}
@@ -68,16 +71,22 @@ def _text(row: ox.QuerySolution, name: str) -> str:
     return term.value if term is not None else ""
 
 
+# How a qualified number is shown: a ceiling ("up to 30%"), a lower bound, or a number the source gives as
+# approximate ("nearly 80%", "almost 50 per cent"), so that none reads as exact. The source's words are beside it.
+QUALIFIER_WORDS = (("upTo", "up to "), ("moreThan", "more than "), ("approximate", "approximately "))
+
+
 def amount(row: ox.QuerySolution) -> str:
-    """"down 49 %", "saving £107,000", "up 1.2–2.1 £ million a year": the number as recorded, with its unit;
-    a result stated in words is shown in the source's words ("no change: “no impact”")."""
+    """"down 49 %", "saving £107,000", "up 1.2–2.1 £ million a year", "down up to 30%": the number as recorded,
+    with its qualifier and unit; a result stated in words is shown in the source's words ("no change: “no impact”")."""
     if _text(row, "words"):
         return f"{_text(row, 'direction')}: “{_text(row, 'words')}”"
     value = _text(row, "value")
     number = f"{Decimal(value):,}" if value else f"{_text(row, 'min')}–{_text(row, 'max')}"
     unit = _text(row, "unit")
     shown = f"{number}{unit}" if unit == "%" else (f"£{number}{unit[1:]}" if unit.startswith("£") else f"{number} {unit}")
-    return f"{_text(row, 'direction')}: {shown}"
+    qualifier = "".join(words for name, words in QUALIFIER_WORDS if _text(row, name) == "true")
+    return f"{_text(row, 'direction')}: {qualifier}{shown}"
 
 
 def _disagreements(facts: Facts, findings: set[str]) -> dict[str, str]:
