@@ -139,3 +139,4 @@ def rank(scored: str, weights: dict[str, int], other: int, tied: bool) -> str:
     weight = "CASE gf.kind " + " ".join(f"WHEN '{kind}' THEN {w}" for kind, w in weights.items()) + f" ELSE {other} END"
     return _RANK.format(scored=scored, weight=weight, tie=TIED if tied else "")
 
+
