@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,9 +31,7 @@ from cscip_kg.search_text import (
     KIND_LABELS,
     KIND_WEIGHT,
     close_ratio,
-    closest,
     score_name,
-    trigrams,
     words,
 )
 from cscip_kg.search_write import SEARCH_FORMAT, read_names, write_entries, write_search_db
@@ -111,8 +108,8 @@ class SearchDB:
                                    params, expression)
                 counts, groups = self._rank(scoring, kind, offset + size)
             if not counts and len(query) >= 4:  # nothing spelled so: look for what it may be a misspelling of
-                scoring = self._misspellings(query, query_words)
-                counts, groups = self._rank(scoring, kind, offset + size)
+                scoring = _Scoring("", {}, None)
+                counts, groups = self._layout.ranked(self._sets.misspelt(query, query_words), kind, offset + size)
             rows = self._page(groups, offset, size)
             matched = self._matched(sorted({group for *_, group in rows}), scoring, query, query_words) if rows else {}
         by_id = {g.id: g for g in groups}
@@ -120,16 +117,6 @@ class SearchDB:
                 for iri, label, description, group in rows]
         order = sorted(counts.items(), key=lambda kv: (-KIND_WEIGHT.get(kv[0], -5), -kv[1], kv[0]))  # things before records
         return Found(hits, sum(n for k, n in counts.items() if kind in (None, k)), order)
-
-    def _misspellings(self, query: str, query_words: list[str]) -> _Scoring:
-        """score_name's misspelling tier in SQL, with difflib's ratios (no SQL) for the distinct words and starts of names."""
-        # :n1 a start's length; :need the trigrams a misspelling shares with the query (score_name's own test).
-        params: dict[str, Any] = {"lo": len(query) - len(query) // 3, "hi": len(query) + len(query) // 3, "n1": len(query) + 1,
-                                  "need": len(query) - 2}
-        grams = trigrams(query)
-        for name, sql in (("words", search_sql.VOCABULARY), ("starts", search_sql.starts(grams, params))):
-            params[name] = json.dumps(closest(query, self._db.execute(sql, params).fetchone()[0]))
-        return _Scoring(search_sql.misspelt(query, query_words, grams, params), params, None)
 
     def _rank(self, scoring: _Scoring, kind: str | None, end: int) -> tuple[dict[str, int], list[Group]]:
         """Entities per kind, and the ranked groups holding the first ``end`` entities (with every group tied with the last)."""

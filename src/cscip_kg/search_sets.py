@@ -10,11 +10,13 @@ its groups' sets all hold it; one with several names is checked in SQL unless it
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
 from cscip_kg import search_sql
 from cscip_kg.search_groups import Layout, members
+from cscip_kg.search_text import closest, trigrams
 
 END = "\x7f"  # keys and words are [0-9a-z]: every one starting with t sorts below t + END
 
@@ -54,6 +56,38 @@ class Sets:
             valued += valued_pair(60, self.all_words(query_words))
         return valued + valued_pair(50, self.holding(query))
 
+    def misspelt(self, query: str, query_words: list[str]) -> list[tuple[float, int]]:
+        """(value, groups) for what a query of four letters or more that nothing holds may be a misspelling of: the
+        groups with a word, or a name's start (its first len(query) + 1 letters), close enough (difflib's ratio r:
+        20 + 25 r). When the word or start alone shares enough trigrams with the query (score_name's test), so does
+        every name holding it, and the groups are a stored set; else the names are scored in SQL (search_sql.misspelt).
+        A multi-word query's names whose words all start with a query word score 60."""
+        # :n1 a start's length; :need the trigrams a misspelling shares with the query.
+        params: dict[str, Any] = {"lo": len(query) - len(query) // 3, "hi": len(query) + len(query) // 3, "n1": len(query) + 1,
+                                  "need": len(query) - 2}
+        grams = trigrams(query)
+        close = [closest(query, self._db.execute(sql, params).fetchone()[0])
+                 for sql in (search_sql.VOCABULARY, search_sql.starts(grams, params))]
+        strong = [{text: r for text, r in found.items() if len(set(grams) & set(trigrams(text))) * 2 >= params["need"]}
+                  for found in close]
+        strong[1] = {text: r for text, r in strong[1].items() if len(text) == params["n1"]}  # a shorter start is a whole key
+        valued = []
+        for word, r in strong[0].items():
+            blobs = self._db.execute("SELECT groups, labels FROM word_groups WHERE word = ?", (word,)).fetchone()
+            valued += valued_pair(20 + 25 * r, (self._layout.union(blobs[:1]), self._layout.union(blobs[1:])))
+        for start, r in strong[1].items():
+            valued += valued_pair(20 + 25 * r, self.prefixed(start))
+        weak = [{text: r for text, r in found.items() if text not in kept} for found, kept in zip(close, strong, strict=True)]
+        if len(query_words) > 1 and max(map(len, query_words)) < 3:  # else ``tiers`` found none of these (60)
+            valued += valued_pair(60, self.all_words(query_words))
+        if weak[0] or weak[1]:
+            params |= {"words": json.dumps(weak[0]), "starts": json.dumps(weak[1])}
+            scored = search_sql.misspelt(query, query_words, grams, params)
+            rows = self._db.execute(f"SELECT gf.grp, MAX(s.score + 3 * gf.is_label) FROM ({scored}) s JOIN grp_form gf "
+                                    "ON gf.form = s.form WHERE s.score > 0 GROUP BY gf.grp", params).fetchall()
+            valued += [(value, self._layout.of(g for g, v in rows if v == value)) for value in {v for _g, v in rows}]
+        return valued
+
     def _starting(self, text: str) -> list[tuple[str, bytes | None, bytes | None, bytes | None, bytes | None]]:
         return self._db.execute(_STARTING, {"w": text, "w_end": text + END}).fetchall()
 
@@ -65,16 +99,16 @@ class Sets:
         for k in range(1, len(text)):
             head, tail = text[:k], text[k:]
             params |= {f"h{k}": head[::-1], f"t{k}": tail, f"te{k}": tail + END}
-            parts.append(f"SELECT 0, first_groups, first_labels FROM pair_groups WHERE ra = :h{k} AND b >= :t{k} AND b < :te{k}")
+            parts.append(f"SELECT 0, first_groups, first_labels, 0, '' FROM pair_groups WHERE ra = :h{k} AND b >= :t{k} AND b < :te{k}")
             lengths = range(1, min(len(tail), self._longest_word + 1))
             if lengths:  # the first word is the head, the second the start of the tail: the name goes on past it
                 params |= {f"t{k}_{j}": tail[:j] for j in lengths}
                 starts = ", ".join(f":t{k}_{j}" for j in lengths)
-                parts.append(f"SELECT 1, first_groups, first_labels FROM pair_groups WHERE ra = :h{k} AND b IN ({starts})")
+                parts.append(f"SELECT 1, first_groups, first_labels, {k}, b FROM pair_groups WHERE ra = :h{k} AND b IN ({starts})")
         pairs = self._db.execute(" UNION ALL ".join(parts), params).fetchall() if parts else []
-        sure += [(groups, labels) for unsure, groups, labels in pairs if not unsure]
+        sure += [(groups, labels) for unsure, groups, labels, *_ in pairs if not unsure]
         found = self._layout.union(g for g, _l in sure), self._layout.union(label for _g, label in sure)
-        return self._checked(found, [g for unsure, g, _l in pairs if unsure], "substr(f.key, 1, :n) = :t", {"n": len(text), "t": text})
+        return self._checked(found, self._past(text, pairs), "substr(f.key, 1, :n) = :t", {"n": len(text), "t": text})
 
     def holding(self, query: str) -> Pair:
         """Groups with a name holding the query: inside a word, or across words."""
@@ -86,21 +120,21 @@ class Sets:
             params |= {f"h{k}": head[::-1], f"he{k}": head[::-1] + END, f"hn{k}": k, f"t{k}": tail, f"te{k}": tail + END,
                        f"tn{k}": len(tail)}
             if k >= len(tail):  # a ends with the head, b starts with the tail: looked up by the longer side
-                parts.append(f"SELECT 0, groups, labels FROM pair_groups WHERE ra >= :h{k} AND ra < :he{k} "
+                parts.append(f"SELECT 0, groups, labels, 0, '' FROM pair_groups WHERE ra >= :h{k} AND ra < :he{k} "
                              f"AND substr(b, 1, :tn{k}) = :t{k}")
             else:
-                parts.append(f"SELECT 0, groups, labels FROM pair_groups INDEXED BY pair_b WHERE b >= :t{k} AND b < :te{k} "
+                parts.append(f"SELECT 0, groups, labels, 0, '' FROM pair_groups INDEXED BY pair_b WHERE b >= :t{k} AND b < :te{k} "
                              f"AND substr(ra, 1, :hn{k}) = :h{k}")
             lengths = range(1, min(len(tail), self._longest_word + 1))
             if lengths:  # b is the tail's start, so the query goes on past it
                 params |= {f"t{k}_{j}": tail[:j] for j in lengths}
                 starts = ", ".join(f":t{k}_{j}" for j in lengths)
-                parts.append(f"SELECT 1, groups, labels FROM pair_groups INDEXED BY pair_b WHERE b IN ({starts}) "
-                             f"AND substr(ra, 1, :hn{k}) = :h{k}")
+                parts.append(f"SELECT 1, groups, labels, {k}, b FROM pair_groups INDEXED BY pair_b WHERE b IN ({starts}) "
+                             f"AND ra >= :h{k} AND ra < :he{k}")
         pairs = self._db.execute(" UNION ALL ".join(parts), params).fetchall()
-        found += [(groups, labels) for unsure, groups, labels in pairs if not unsure]
+        found += [(groups, labels) for unsure, groups, labels, *_ in pairs if not unsure]
         sure = self._layout.union(g for g, _l in found), self._layout.union(label for _g, label in found)
-        return self._checked(sure, [g for unsure, g, _l in pairs if unsure], "instr(f.key, :q)", {"q": query})
+        return self._checked(sure, self._past(query, pairs), "instr(f.key, :q)", {"q": query})
 
     def all_words(self, query_words: list[str]) -> Pair:
         """Groups with a name in which every query word starts a word."""
@@ -114,12 +148,26 @@ class Sets:
         found = (anywhere & ~self._layout.multi) | in_label, in_label
         params = {f"w{i}": " " + word for i, word in enumerate(query_words)}
         condition = " AND ".join(f"instr(f.words, :w{i})" for i in range(len(query_words)))
-        return self._checked(found, [], condition, params, unsure)
+        return self._checked(found, unsure, condition, params)
 
-    def _checked(self, found: Pair, blobs: list[bytes | None], condition: str, params: dict[str, Any], unsure: int = 0) -> Pair:
-        """``found`` with those of the groups in ``blobs`` (or ``unsure``) that a name of meets ``condition``."""
+    def _past(self, text: str, pairs: list[tuple[int, bytes | None, bytes | None, int, str]]) -> int:
+        """Groups that may hold ``text`` running past the whole of b, of the pairs (a, b) found so (``unsure`` 1, the
+        split k, b): those also holding b before a word the rest of the text starts, or that the rest starts with."""
+        found = 0
+        for unsure, groups, _labels, k, b in pairs:
+            if unsure:
+                rest = text[k + len(b):]
+                params = {"ra": b[::-1], "r": rest, "r_end": rest + END} | {f"r{j}": rest[:j] for j in range(1, len(rest))}
+                onward = self._db.execute("SELECT groups FROM pair_groups WHERE ra = :ra AND b >= :r AND b < :r_end UNION ALL "
+                                          "SELECT groups FROM pair_groups WHERE ra = :ra AND b IN ("
+                                          + ", ".join(f":r{j}" for j in range(1, len(rest))) + ")", params).fetchall()
+                found |= self._layout.union([groups]) & self._layout.union(g for (g,) in onward)
+        return found
+
+    def _checked(self, found: Pair, unsure: int, condition: str, params: dict[str, Any]) -> Pair:
+        """``found`` with those of the ``unsure`` groups that a name of meets ``condition``."""
         anywhere, in_label = found
-        unsure = (unsure | self._layout.union(blobs)) & ~in_label
+        unsure &= ~in_label
         if not unsure:
             return found
         sql = _CHECK.format(groups=",".join(map(str, members(unsure))), condition=condition)

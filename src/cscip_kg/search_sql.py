@@ -77,16 +77,14 @@ def misspelt(query: str, query_words: list[str], grams: list[str], params: dict[
     Those are the forms with a word, or a start (the key's first len(query) + 1 letters), close enough to the
     query: ``params`` holds them as JSON objects {text: difflib ratio} (``words`` and ``starts``), worked out
     in Python over the distinct words and starts (``VOCABULARY``, ``STARTS``), which are far fewer than forms.
-    A multi-word query's forms whose words all start with a query word score 60 whether close or not.
+    (A multi-word query's names whose words all start with a query word score 60 whether close or not: those are
+    not looked for here, search_sets.py has their groups.)
     """
     params |= {f"gram{i}": gram for i, gram in enumerate(grams)}  # :n1 and :need were set with the starts
     shared = " + ".join(f"(instr(f.key, :gram{i}) > 0)" for i in range(len(grams)))  # the query's trigrams in the key
     sources = ["SELECT fw.form, w.value AS r FROM json_each(:words) w JOIN form_word fw ON fw.word = w.key",
                "SELECT f.id, s.value FROM json_each(:starts) s JOIN form f ON f.key >= s.key AND f.key < s.key || char(127) "
                "AND substr(f.key, 1, :n1) = s.key"]
-    if len(query_words) > 1:
-        params |= {"first": query_words[0], "first_end": query_words[0] + "\x7f"}
-        sources.append("SELECT form, 0 FROM form_word WHERE word >= :first AND word < :first_end")
     return (f"SELECT f.id AS form, CASE {_tiers(query, query_words, params)} "
             f"WHEN best.r > 0 AND ({shared}) * 2 >= :need THEN 20 + 25 * best.r ELSE 0 END AS score "
             f"FROM (SELECT form, MAX(r) AS r FROM ({' UNION ALL '.join(sources)}) GROUP BY form) best JOIN form f ON f.id = best.form")

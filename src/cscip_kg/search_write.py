@@ -54,7 +54,7 @@ _SCHEMA = """
   -- one after the other (ra: a reversed, for "a ends with"). Sets as search_groups.encode writes them, NULL when empty.
   CREATE TABLE word_groups(word TEXT PRIMARY KEY, groups BLOB, labels BLOB, first_groups BLOB, first_labels BLOB);
   CREATE TABLE pair_groups(a TEXT, b TEXT, ra TEXT, groups BLOB, labels BLOB, first_groups BLOB, first_labels BLOB);
-  CREATE INDEX pair_b ON pair_groups(b);
+  CREATE INDEX pair_b ON pair_groups(b, ra);
   CREATE INDEX pair_ra ON pair_groups(ra, b);
   CREATE TABLE meta(name TEXT PRIMARY KEY, value BLOB);"""
 
