@@ -99,7 +99,7 @@ class SearchDB:
         offset = (page - 1) * size
         with self._lock:
             expression, candidates_expression, params = search_sql.score_expression(query, query_words)
-            if len(query) >= 3 and max(map(len, query_words)) >= 3:  # from the sets of groups (search_sets.py)
+            if len(query) < 3 or max(map(len, query_words)) >= 3:  # from the sets of groups (search_sets.py)
                 scoring = _Scoring("", params, expression)
                 counts, groups = self._layout.ranked(self._sets.tiers(query, query_words), kind, offset + size)
             else:

@@ -44,17 +44,21 @@ class Sets:
         self._longest_word = db.execute("SELECT max(length(word)) FROM vocabulary").fetchone()[0] or 0
 
     def tiers(self, query: str, query_words: list[str]) -> list[tuple[float, int]]:
-        """(value, groups) for every tier of a query of three letters or more, as ``Layout.ranked`` takes them. Not for
-        several words all shorter than three letters: there only names holding the query count at all (search_sql.py)."""
+        """(value, groups) for every tier of a query, as ``Layout.ranked`` takes them. Not for several words all shorter
+        than three letters that make three or more: there only names holding the query count at all (search_sql.py)."""
         rows = self._db.execute(_EXACT, {"q": query}).fetchall()
         valued = [(value, self._layout.of(g for g, v in rows if v == value)) for value in {v for _g, v in rows}]
-        valued += valued_pair(70, self.prefixed(query))
+        # A group found by a tier scores at least 5 more than by any lower one, more than a label's 3: a lower tier
+        # need not check its names.
+        valued += valued_pair(70, self.prefixed(query, known=_any(valued)))
+        if len(query) < 3:  # one or two letters: only a name's start or its acronym
+            return valued
         if search_sql.county(query):  # a word starting with the query less its s and ending in "shire"
             shires = [row for row in self._starting(query[:-1]) if row[0].endswith("shire")]
             valued += valued_pair(65, (self._layout.union(r[1] for r in shires), self._layout.union(r[2] for r in shires)))
         if len(query_words) > 1:
-            valued += valued_pair(60, self.all_words(query_words))
-        return valued + valued_pair(50, self.holding(query))
+            valued += valued_pair(60, self.all_words(query_words, known=_any(valued)))
+        return valued + valued_pair(50, self.holding(query, known=_any(valued)))
 
     def misspelt(self, query: str, query_words: list[str]) -> list[tuple[float, int]]:
         """(value, groups) for what a query of four letters or more that nothing holds may be a misspelling of: the
@@ -91,8 +95,9 @@ class Sets:
     def _starting(self, text: str) -> list[tuple[str, bytes | None, bytes | None, bytes | None, bytes | None]]:
         return self._db.execute(_STARTING, {"w": text, "w_end": text + END}).fetchall()
 
-    def prefixed(self, text: str) -> Pair:
-        """Groups with a name starting with ``text``: in its first word, or across its first words."""
+    def prefixed(self, text: str, known: int = 0) -> Pair:
+        """Groups with a name starting with ``text``: in its first word, or across its first words (less, when a name
+        must be checked, the ``known`` groups)."""
         rows = self._starting(text)
         sure = [(r[3], r[4]) for r in rows]
         parts, params = list[str](), dict[str, Any]()
@@ -108,10 +113,10 @@ class Sets:
         pairs = self._db.execute(" UNION ALL ".join(parts), params).fetchall() if parts else []
         sure += [(groups, labels) for unsure, groups, labels, *_ in pairs if not unsure]
         found = self._layout.union(g for g, _l in sure), self._layout.union(label for _g, label in sure)
-        return self._checked(found, self._past(text, pairs), "substr(f.key, 1, :n) = :t", {"n": len(text), "t": text})
+        return self._checked(found, self._past(text, pairs) & ~known, "substr(f.key, 1, :n) = :t", {"n": len(text), "t": text})
 
-    def holding(self, query: str) -> Pair:
-        """Groups with a name holding the query: inside a word, or across words."""
+    def holding(self, query: str, known: int = 0) -> Pair:
+        """Groups with a name holding the query: inside a word, or across words (less, as ``prefixed``, ``known``)."""
         found = self._db.execute("SELECT groups, labels FROM word_groups WHERE word IN (SELECT word FROM vocabulary "
                                  "WHERE instr(word, :q))", {"q": query}).fetchall()
         parts, params = list[str](), dict[str, Any]()
@@ -134,17 +139,17 @@ class Sets:
         pairs = self._db.execute(" UNION ALL ".join(parts), params).fetchall()
         found += [(groups, labels) for unsure, groups, labels, *_ in pairs if not unsure]
         sure = self._layout.union(g for g, _l in found), self._layout.union(label for _g, label in found)
-        return self._checked(sure, self._past(query, pairs), "instr(f.key, :q)", {"q": query})
+        return self._checked(sure, self._past(query, pairs) & ~known, "instr(f.key, :q)", {"q": query})
 
-    def all_words(self, query_words: list[str]) -> Pair:
-        """Groups with a name in which every query word starts a word."""
+    def all_words(self, query_words: list[str], known: int = 0) -> Pair:
+        """Groups with a name in which every query word starts a word (less, as ``prefixed``, ``known``)."""
         anywhere, in_label = -1, -1
         for word in query_words:
             rows = self._starting(word)
             anywhere &= self._layout.union(r[1] for r in rows)
             in_label &= self._layout.union(r[2] for r in rows)
         # A group's names together may hold every word though no one name does: one name's group, or its label, cannot.
-        unsure = anywhere & self._layout.multi & ~in_label
+        unsure = anywhere & self._layout.multi & ~in_label & ~known
         found = (anywhere & ~self._layout.multi) | in_label, in_label
         params = {f"w{i}": " " + word for i, word in enumerate(query_words)}
         condition = " AND ".join(f"instr(f.words, :w{i})" for i in range(len(query_words)))
@@ -173,6 +178,13 @@ class Sets:
         sql = _CHECK.format(groups=",".join(map(str, members(unsure))), condition=condition)
         rows = self._db.execute(sql, params).fetchall()
         return anywhere | self._layout.of(g for g, _l in rows), in_label | self._layout.of(g for g, is_label in rows if is_label)
+
+
+def _any(valued: list[tuple[float, int]]) -> int:
+    found = 0
+    for _value, groups in valued:
+        found |= groups
+    return found
 
 
 def valued_pair(value: float, found: Pair) -> list[tuple[float, int]]:

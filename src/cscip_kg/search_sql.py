@@ -95,7 +95,7 @@ def misspelt(query: str, query_words: list[str], grams: list[str], params: dict[
 # a longer query's are read from the forms that share at least half its trigrams (the misspelling tier's own test).
 # Each gives the texts as one string, a line each: thousands of rows cost more to hand to Python one by one.
 VOCABULARY = "SELECT group_concat(word, char(10)) FROM vocabulary WHERE length(word) BETWEEN :lo AND :hi"
-START_MAX = 16
+START_MAX = 24
 STARTS = "SELECT group_concat(k, char(10)) FROM start WHERE length = :n1 AND length(k) BETWEEN :lo AND :hi"
 _SHARED_STARTS = """SELECT group_concat(k, char(10)) FROM (SELECT DISTINCT substr(key, 1, :n1) AS k FROM form WHERE id IN (
   SELECT form FROM ({each}) GROUP BY form HAVING COUNT(*) * 2 >= :need) AND length(k) BETWEEN :lo AND :hi)"""
