@@ -59,15 +59,6 @@ class Found:
     kinds: list[tuple[str, int]]  # (kind, matches) over all kinds
 
 
-@dataclass
-class _Scoring:
-    """How forms are scored: ``scored`` (SELECT form, score) over all that match, ``expression`` for form ``f`` alone."""
-
-    scored: str
-    params: dict[str, Any]
-    expression: str | None  # None for misspellings: the page's names are scored by score_name itself
-
-
 class OutdatedIndex(Exception):
     """The build's search index was written by a version of cscip-kg that laid it out differently."""
 
@@ -98,17 +89,10 @@ class SearchDB:
             return Found([], 0, [])
         offset = (page - 1) * size
         with self._lock:
-            expression, candidates_expression, params = search_sql.score_expression(query, query_words)
-            if len(query) < 3 or max(map(len, query_words)) >= 3:  # from the sets of groups (search_sets.py)
-                scoring = _Scoring("", params, expression)
-                counts, groups = self._layout.ranked(self._sets.tiers(query, query_words), kind, offset + size)
-            else:
-                forms = search_sql.candidate_forms(query, query_words, params)
-                scoring = _Scoring(f"SELECT f.id AS form, {candidates_expression} AS score FROM form f WHERE f.id IN ({forms})",
-                                   params, expression)
-                counts, groups = self._rank(scoring, kind, offset + size)
+            scoring: tuple[str, dict[str, Any]] | None = search_sql.score_expression(query, query_words)
+            counts, groups = self._layout.ranked(self._sets.tiers(query, query_words), kind, offset + size)
             if not counts and len(query) >= 4:  # nothing spelled so: look for what it may be a misspelling of
-                scoring = _Scoring("", {}, None)
+                scoring = None
                 counts, groups = self._layout.ranked(self._sets.misspelt(query, query_words), kind, offset + size)
             rows = self._page(groups, offset, size)
             matched = self._matched(sorted({group for *_, group in rows}), scoring, query, query_words) if rows else {}
@@ -117,20 +101,6 @@ class SearchDB:
                 for iri, label, description, group in rows]
         order = sorted(counts.items(), key=lambda kv: (-KIND_WEIGHT.get(kv[0], -5), -kv[1], kv[0]))  # things before records
         return Found(hits, sum(n for k, n in counts.items() if kind in (None, k)), order)
-
-    def _rank(self, scoring: _Scoring, kind: str | None, end: int) -> tuple[dict[str, int], list[Group]]:
-        """Entities per kind, and the ranked groups holding the first ``end`` entities (with every group tied with the last)."""
-        params = scoring.params | {"kind": kind, "limit": end + 1}
-        rows = self._db.execute(search_sql.rank(scoring.scored, KIND_WEIGHT, OTHER_WEIGHT, tied=False), params).fetchall()
-        counts = {k: n for part, k, n, *_ in rows if part == 0}
-        groups = [Group(number, k, rank, n, score) for part, k, n, number, score, rank in rows if part == 1]
-        if len(groups) > end and (groups[end].score, groups[end].label_rank) == (groups[end - 1].score, groups[end - 1].label_rank):
-            last = groups[end - 1]  # its block may go on past the groups fetched: fetch the whole block
-            params |= {"tie_score": last.score, "tie_rank": last.label_rank, "limit": -1}
-            tied = self._db.execute(search_sql.rank(scoring.scored, KIND_WEIGHT, OTHER_WEIGHT, tied=True), params).fetchall()
-            block = [Group(number, k, rank, n, score) for part, k, n, number, score, rank in tied if part == 1]
-            groups = [g for g in groups[:end] if (g.score, g.label_rank) != (last.score, last.label_rank)] + block
-        return counts, groups  # a last group past ``end`` starts after the page: _page stops before it
 
     def _page(self, groups: list[Group], offset: int, size: int) -> list[tuple[str, str, str, int]]:
         """Entities ``offset`` to ``offset + size`` of the ranked groups: within a block of equal score and label, by IRI."""
@@ -154,13 +124,16 @@ class SearchDB:
         rows = sorted(self._db.execute(sql, [value for ids, first, take in blocks for value in (*ids, take, first)]))
         return [(iri, label, description, group) for _block, _id, iri, label, description, group in rows]
 
-    def _matched(self, groups: list[int], scoring: _Scoring, query: str, query_words: list[str]) -> dict[int, str]:
-        """The name each group was found by, when it is not the label: its best, the first in name order on a tie."""
-        sql = search_sql.NAMES.format(expression=scoring.expression or "0", groups=",".join(map(str, groups)))
+    def _matched(self, groups: list[int], scoring: tuple[str, dict[str, Any]] | None, query: str, query_words: list[str]
+                 ) -> dict[int, str]:
+        """The name each group was found by, when it is not the label: its best, the first in name order on a tie. Names
+        are scored by ``scoring`` (score_name's tiers as SQL, with its parameters), or for a misspelling by score_name."""
+        expression, params = scoring or ("0", {})
+        sql = search_sql.NAMES.format(expression=expression, groups=",".join(map(str, groups)))
         best: dict[int, tuple[float, str]] = {}
         similar = functools.lru_cache(maxsize=None)(close_ratio)  # the page's names share words ("council"): compare each once
-        for group, name, hidden, is_label, key, name_words, acronyms, score in self._db.execute(sql, scoring.params):
-            if scoring.expression is None:
+        for group, name, hidden, is_label, key, name_words, acronyms, score in self._db.execute(sql, params):
+            if scoring is None:
                 score = score_name(query, query_words, key, name_words.split(), set(acronyms.split()), True, similar)
             if score and (group not in best or score + 3 * is_label > best[group][0]):
                 best[group] = (score + 3 * is_label, "" if is_label or hidden else name)

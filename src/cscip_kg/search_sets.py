@@ -44,8 +44,7 @@ class Sets:
         self._longest_word = db.execute("SELECT max(length(word)) FROM vocabulary").fetchone()[0] or 0
 
     def tiers(self, query: str, query_words: list[str]) -> list[tuple[float, int]]:
-        """(value, groups) for every tier of a query, as ``Layout.ranked`` takes them. Not for several words all shorter
-        than three letters that make three or more: there only names holding the query count at all (search_sql.py)."""
+        """(value, groups) for every tier of a query, as ``Layout.ranked`` takes them."""
         rows = self._db.execute(_EXACT, {"q": query}).fetchall()
         valued = [(value, self._layout.of(g for g, v in rows if v == value)) for value in {v for _g, v in rows}]
         # A group found by a tier scores at least 5 more than by any lower one, more than a label's 3: a lower tier
@@ -56,8 +55,11 @@ class Sets:
         if search_sql.county(query):  # a word starting with the query less its s and ending in "shire"
             shires = [row for row in self._starting(query[:-1]) if row[0].endswith("shire")]
             valued += valued_pair(65, (self._layout.union(r[1] for r in shires), self._layout.union(r[2] for r in shires)))
-        if len(query_words) > 1:
+        if len(query_words) > 1 and max(map(len, query_words)) >= 3:
             valued += valued_pair(60, self.all_words(query_words, known=_any(valued)))
+        elif len(query_words) > 1:  # words all shorter than three letters: only a name holding the query (or its stem)
+            valued += valued_pair(60, self._all_words_holding(query_words, query[:-1] if search_sql.county(query) else query,
+                                                              known=_any(valued)))
         return valued + valued_pair(50, self.holding(query, known=_any(valued)))
 
     def misspelt(self, query: str, query_words: list[str]) -> list[tuple[float, int]]:
@@ -71,7 +73,7 @@ class Sets:
                                   "need": len(query) - 2}
         grams = trigrams(query)
         close = [closest(query, self._db.execute(sql, params).fetchone()[0])
-                 for sql in (search_sql.VOCABULARY, search_sql.starts(grams, params))]
+                 for sql in (search_sql.VOCABULARY, search_sql.starts(params["n1"]))]
         strong = [{text: r for text, r in found.items() if len(set(grams) & set(trigrams(text))) * 2 >= params["need"]}
                   for found in close]
         strong[1] = {text: r for text, r in strong[1].items() if len(text) == params["n1"]}  # a shorter start is a whole key
@@ -154,6 +156,14 @@ class Sets:
         params = {f"w{i}": " " + word for i, word in enumerate(query_words)}
         condition = " AND ".join(f"instr(f.words, :w{i})" for i in range(len(query_words)))
         return self._checked(found, unsure, condition, params)
+
+    def _all_words_holding(self, query_words: list[str], text: str, known: int) -> Pair:
+        """Groups with a name in which every query word starts a word and that holds ``text``."""
+        every, holding = self.all_words(query_words, known), self.holding(text, known)
+        in_label = every[1] & holding[1]  # one name each: the label
+        params = {f"w{i}": " " + word for i, word in enumerate(query_words)} | {"text": text}
+        condition = " AND ".join(["instr(f.key, :text)", *(f"instr(f.words, :w{i})" for i in range(len(query_words)))])
+        return self._checked((in_label, in_label), every[0] & holding[0] & ~known, condition, params)
 
     def _past(self, text: str, pairs: list[tuple[int, bytes | None, bytes | None, int, str]]) -> int:
         """Groups that may hold ``text`` running past the whole of b, of the pairs (a, b) found so (``unsure`` 1, the

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from array import array
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -39,17 +39,14 @@ _NAMES = """SELECT ?s ?name ?main ?text ?council WHERE {
 _SCHEMA = """
   CREATE TABLE entry(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, label TEXT, kind TEXT, description TEXT, grp INTEGER);
   CREATE INDEX entry_group ON entry(grp, id);
-  CREATE TABLE grp(id INTEGER PRIMARY KEY, kind TEXT, label TEXT, sort_label TEXT, size INTEGER);
-  -- A group's kind, size and place in label order beside each of its names: a search ranks groups from this table alone.
   CREATE TABLE form(id INTEGER PRIMARY KEY, name TEXT, key TEXT, words TEXT, acronyms TEXT, shires TEXT, hidden INTEGER);
   CREATE INDEX form_key ON form(key);
-  CREATE TABLE grp_form(grp INTEGER, form INTEGER, is_label INTEGER, kind TEXT, size INTEGER, label_rank INTEGER);
+  CREATE TABLE grp_form(grp INTEGER, form INTEGER, is_label INTEGER);
   CREATE TABLE acronym(acronym TEXT, form INTEGER);
   CREATE INDEX acronym_index ON acronym(acronym);
   CREATE TABLE form_word(word TEXT, form INTEGER, PRIMARY KEY (word, form)) WITHOUT ROWID;
   CREATE TABLE vocabulary(word TEXT PRIMARY KEY) WITHOUT ROWID;
   CREATE TABLE start(length INTEGER, k TEXT, PRIMARY KEY (length, k)) WITHOUT ROWID;
-  CREATE VIRTUAL TABLE form_fts USING fts5(key, content='form', content_rowid='id', tokenize='trigram');
   -- Groups holding a word (in any name; in the label; first in any name; first in the label), and holding two words
   -- one after the other (ra: a reversed, for "a ends with"). Sets as search_groups.encode writes them, NULL when empty.
   CREATE TABLE word_groups(word TEXT PRIMARY KEY, groups BLOB, labels BLOB, first_groups BLOB, first_labels BLOB);
@@ -58,11 +55,9 @@ _SCHEMA = """
   CREATE INDEX pair_ra ON pair_groups(ra, b);
   CREATE TABLE meta(name TEXT PRIMARY KEY, value BLOB);"""
 
-# Once every group is written: label order copied beside the names, then the indexes over them.
+# Once every group is written, the indexes over their names.
 _GROUPED = """
-  UPDATE grp_form SET size = g.size, label_rank = g.label_rank
-  FROM (SELECT id, size, DENSE_RANK() OVER (ORDER BY sort_label) AS label_rank FROM grp) g WHERE g.id = grp_form.grp;
-  CREATE INDEX grp_form_form ON grp_form(form, grp, is_label, kind, size, label_rank);
+  CREATE INDEX grp_form_form ON grp_form(form, grp, is_label);
   CREATE INDEX grp_form_grp ON grp_form(grp);"""
 
 Named = tuple[tuple[str, bool, bool], ...]  # a group's names: (name, is the label, is hidden)
@@ -122,14 +117,12 @@ class _Writer:
         order = sorted(self._groups.items(), key=lambda item: (item[0][0], item[0][1].lower(), item[1]))
         number = {old: new for new, (_signature, old) in enumerate(order, 1)}
         postings = search_groups.Postings(len(order) + 1)
-        for new, ((kind, label, named), old) in enumerate(order, 1):
-            self._db.execute("INSERT INTO grp VALUES (?, ?, ?, ?, ?)", (new, kind, label, label.lower(), self._sizes[old]))
-            self._db.executemany("INSERT INTO grp_form VALUES (?, ?, ?, ?, 0, 0)",
-                                 [(new, self._form(name, is_hidden), is_label, kind) for name, is_label, is_hidden in named])
+        for new, ((_kind, _label, named), _old) in enumerate(order, 1):
+            self._db.executemany("INSERT INTO grp_form VALUES (?, ?, ?)",
+                                 [(new, self._form(name, is_hidden), is_label) for name, is_label, is_hidden in named])
             postings.add(new, [(words(name), is_label) for name, is_label, _hidden in named])
         self._db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)", [(*row[:5], number[row[5]]) for row in self._entries])
         self._db.executescript(_GROUPED)
-        self._db.execute("INSERT INTO form_fts(form_fts) VALUES ('rebuild')")
         self._db.execute("INSERT INTO vocabulary SELECT DISTINCT word FROM form_word")
         for length in range(5, search_sql.START_MAX + 1):  # a misspelling of 4 letters or more is compared with 5 or more
             self._db.execute("INSERT INTO start SELECT DISTINCT ?, substr(key, 1, ?) FROM form", (length, length))
@@ -139,11 +132,12 @@ class _Writer:
 
     def _write_meta(self, order: list[tuple[tuple[str, str, Named], int]], sizes: list[int]) -> None:
         """Each group's size and place in label order, and each kind's range of groups: read once when the index opens."""
-        ranks = array("I", [0]) + array("I", (rank for (rank,) in self._db.execute(
-            "SELECT DENSE_RANK() OVER (ORDER BY sort_label) FROM grp ORDER BY id")))
-        kinds: dict[str, list[int]] = defaultdict(list)
+        labels = sorted({label.lower() for (_kind, label, _named), _old in order})
+        rank = {label: number for number, label in enumerate(labels, 1)}  # equal labels (lower case) equal
+        ranks = array("I", [0, *(rank[label.lower()] for (_kind, label, _named), _old in order)])
+        kinds: dict[str, list[int]] = {}  # kind: [its first group, its last + 1]
         for new, ((kind, _label, _named), _old) in enumerate(order, 1):
-            kinds[kind] = [kinds[kind][0] if kinds[kind] else new, new + 1]
+            kinds[kind] = [kinds.get(kind, [new])[0], new + 1]
         meta = {"ranks": ranks.tobytes(), "sizes": array("I", sizes).tobytes(), "kinds": json.dumps(kinds).encode()}
         self._db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
 
