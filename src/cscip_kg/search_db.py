@@ -3,15 +3,13 @@
 The index (written by search_write.py) holds every labelled entity with its kind, a short
 description and all its names, pre-normalised (search_text.py). Names are stored once per
 distinct spelling (a ``form``), and entities whose kind, label and names are all the same share one
-group. A query of three letters or more is answered in two parts: the groups whose names merely
-contain it (the substring tier, by far the most) come from sets of groups stored per word and per
-pair of adjacent words (search_groups.py), which count and page them without visiting each; the
-few matching by a higher tier (exact, acronym, prefix, county, all words) are scored in SQL
-(search_sql.py) and taken out of those sets. Shorter queries and misspellings ("mokingbird") are
-scored in SQL over their candidate forms, with difflib's ratios (which SQL cannot compute) worked
-out in Python over the distinct words and starts of names. Python then reads only the page's
-entities and names, so its work follows the page, not the number of names that match.
-"""
+group. A search takes, for each of score_name's tiers, the set of groups with a name in it (and
+with its label in it), from sets stored per word and per pair of adjacent words (search_sets.py);
+each group scores the highest of its sets, and the counts and the page come from those sets as
+Python integers (search_groups.py), without visiting each match: "council" matches 33,000 groups
+at ×100 with distinct names. Misspellings ("mokingbird") take the sets of the words and name starts
+difflib finds close (which SQL cannot compute). Python then reads only the page's entities and
+names, so its work follows the page and the query's words, not the number of names that match."""
 
 from __future__ import annotations
 

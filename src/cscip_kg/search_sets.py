@@ -4,8 +4,9 @@ For each tier, the groups with a name in it and those whose label is: ``score_na
 said of groups instead of names. A name holds a text either inside one word (the words holding it: the
 vocabulary is small) or across words: from inside a word a into the next word b (a pair), or on past the
 whole of b into further words, which the pair alone cannot tell, so those groups' names are checked in SQL
-(few: it takes a query running over three words). A group with one name holds "all the query's words" when
-its groups' sets all hold it; one with several names is checked in SQL unless its label holds them all.
+(only where the next pair agrees too). A group with one name holds "all the query's words" when the sets of
+the words starting with each hold it; one with several names is checked in SQL unless its label holds them all.
+A name is checked only for groups no higher tier has found: those score at least 5 more (a label adds 3).
 """
 
 from __future__ import annotations

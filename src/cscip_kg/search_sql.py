@@ -1,13 +1,11 @@
-"""The SQL of a search: ``score_name``'s tiers over the candidate forms, then groups, counts and a page.
+"""The SQL that scores single names: ``score_name``'s tiers as a CASE over form ``f``.
 
-Scoring in SQL rather than in Python keeps a search's Python work to the page:
-with 34,000 names containing "council" (×100 with distinct names), scoring each
-in Python cost 0.2–0.4 s CPU. The tiers here must say what ``search_db.score_name``
-says for every form (the tests compare the two on every name); the form table
-holds each name's words, acronyms and county words padded with spaces
-(``search_db.padded``), so ``instr`` finds a whole acronym (" nw ") or a word
-prefix (" north").
-"""
+A search's groups come from stored sets (search_sets.py); SQL scores names one by one only where a
+set cannot tell: the page's names (which one matched), and names whose words or start difflib
+finds close to a misspelling but that may not share enough of its trigrams. The tiers here must say
+what ``search_text.score_name`` says for every form (the tests compare the two on every name); the
+form table holds each name's words, acronyms and county words padded with spaces
+(``search_text.padded``), so ``instr`` finds a whole acronym (" nw ") or a word prefix (" north")."""
 
 from __future__ import annotations
 
