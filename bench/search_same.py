@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib
 import json
 import subprocess
 import sys
@@ -41,18 +42,19 @@ def ranking_queries() -> list[str]:
 
 def answer(src: Path, build: Path, distinct: bool, whole: bool, out: Path) -> None:
     """Runs in a child process whose cscip_kg is ``src``'s: writes every case's answer to ``out`` as JSON."""
-    sys.path[:0] = [str(src), str(HERE), str(HERE.parent)]
-    # cscip_kg first, from ``src``: bench/search.py puts this checkout's src first, too late once the package is loaded.
-    from search import QUERIES as BENCH
-    from search import distinct as make_distinct
-
+    sys.path[:0] = [str(src), str(HERE)]
+    import cscip_kg
     from cscip_kg.namespaces import BASE
     from cscip_kg.opened import embedded
     from cscip_kg.search_db import SEARCH_FILE, SearchDB, read_names, write_entries
 
+    # bench/search.py puts this checkout's src first: too late, cscip_kg is loaded, but it must stay ``src``'s.
+    bench = importlib.import_module("search")
+    assert Path(cscip_kg.__file__).resolve().parent.parent == src.resolve(), cscip_kg.__file__
+
     entries = read_names(embedded(build, "bench", BASE))
     if distinct:
-        make_distinct(entries)
+        bench.distinct(entries)
     with tempfile.TemporaryDirectory(prefix="cscip-search-same-") as folder:
         index = Path(folder) / SEARCH_FILE
         started = time.process_time()
@@ -60,7 +62,7 @@ def answer(src: Path, build: Path, distinct: bool, whole: bool, out: Path) -> No
         written, size = time.process_time() - started, index.stat().st_size
         db = SearchDB(index)
         answers: dict[str, Any] = {}
-        for text, kind, page, per_page in cases(list(dict.fromkeys([*ranking_queries(), *BENCH])), whole):
+        for text, kind, page, per_page in cases(list(dict.fromkeys([*ranking_queries(), *bench.QUERIES])), whole):
             found = db.search(text, kind, page, per_page)
             answers[json.dumps([text, kind, page, per_page])] = {
                 "total": found.total, "kinds": found.kinds,
