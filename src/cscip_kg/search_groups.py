@@ -36,12 +36,12 @@ def _bitmap(groups: Iterable[int], bits: int) -> bytearray:
     return found
 
 
-def encode(groups: list[int], bits: int) -> bytes | None:
+def encode(groups: array[int], bits: int) -> bytes | None:
     """A sorted list of group numbers as stored: the numbers themselves when few, else a compressed bitmap."""
     if not groups:
         return None
     if len(groups) < _LISTED:
-        return b"L" + array("I", groups).tobytes()
+        return b"L" + groups.tobytes()
     return b"B" + zlib.compress(bytes(_bitmap(groups, bits)), 6)
 
 
@@ -80,8 +80,9 @@ class Postings:
 
     def __init__(self, bits: int) -> None:
         self.bits = bits
-        self._words: dict[Any, tuple[list[int], ...]] = defaultdict(lambda: tuple([] for _ in range(_SETS)))
-        self._pairs: dict[Any, tuple[list[int], ...]] = defaultdict(lambda: tuple([] for _ in range(_SETS)))
+        # Arrays of 4-byte numbers, not lists: ×100 with distinct names holds ~5 million (word or pair, group) entries.
+        self._words: dict[Any, tuple[array[int], ...]] = defaultdict(lambda: tuple(array("I") for _ in range(_SETS)))
+        self._pairs: dict[Any, tuple[array[int], ...]] = defaultdict(lambda: tuple(array("I") for _ in range(_SETS)))
         self._multi: list[int] = []
 
     def add(self, group: int, names: list[tuple[list[str], bool]]) -> None:
