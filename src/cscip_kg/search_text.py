@@ -11,6 +11,7 @@ import difflib
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 
 from cscip_kg import search_sql
@@ -94,9 +95,13 @@ def closest(query: str, lines: str | None) -> dict[str, float]:
         return {}
     # What is left of a text once the query's letters are deleted cannot match: one translate for all the texts.
     texts, unmatched = lines.split("\n"), lines.translate(str.maketrans("", "", query)).split("\n")
+    letters = Counter(query).items()
     found = {}
     for text, rest in zip(texts, unmatched, strict=True):
         if 2.0 * (len(text) - len(rest)) / (len(query) + len(text)) >= FUZZY_CUTOFF:  # as difflib works out a ratio
+            # difflib's quick_ratio (letters in common, counted), without building a matcher: most long texts fail it.
+            if 2.0 * sum(min(n, text.count(letter)) for letter, n in letters) / (len(query) + len(text)) < FUZZY_CUTOFF:
+                continue
             ratio = close_ratio(query, text)
             if ratio >= FUZZY_CUTOFF:
                 found[text] = ratio
