@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -95,13 +96,14 @@ def closest(query: str, lines: str | None) -> dict[str, float]:
         return {}
     # What is left of a text once the query's letters are deleted cannot match: one translate for all the texts.
     texts, unmatched = lines.split("\n"), lines.translate(str.maketrans("", "", query)).split("\n")
+    # The bound (as difflib works out a ratio) once per (length, length left): thousands of texts are then looked up in C.
+    passes = {(size, left): 2.0 * (size - left) / (len(query) + size) >= FUZZY_CUTOFF
+              for size in set(map(len, texts)) for left in range(size + 1)}
     letters = Counter(query).items()
     found = {}
-    for text, rest in zip(texts, unmatched, strict=True):
-        if 2.0 * (len(text) - len(rest)) / (len(query) + len(text)) >= FUZZY_CUTOFF:  # as difflib works out a ratio
-            # difflib's quick_ratio (letters in common, counted), without building a matcher: most long texts fail it.
-            if 2.0 * sum(min(n, text.count(letter)) for letter, n in letters) / (len(query) + len(text)) < FUZZY_CUTOFF:
-                continue
+    for text in itertools.compress(texts, map(passes.__getitem__, zip(map(len, texts), map(len, unmatched), strict=True))):
+        # difflib's quick_ratio (letters in common, counted), without building a matcher: most long texts fail it.
+        if 2.0 * sum(min(n, text.count(letter)) for letter, n in letters) / (len(query) + len(text)) >= FUZZY_CUTOFF:
             ratio = close_ratio(query, text)
             if ratio >= FUZZY_CUTOFF:
                 found[text] = ratio
