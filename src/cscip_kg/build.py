@@ -180,7 +180,7 @@ def precompress(dump: Path) -> Path:
 
 
 def write_search(engine: Engine, folder: Path, base: str) -> None:
-    """The search index /search reads (search_db.py): SQLite FTS5, built once here rather than by every server."""
+    """The search index /search reads (search_write.py, search_db.py): SQLite, built once here rather than by every server."""
     write_search_db(engine, folder / SEARCH_FILE, base)
 
 

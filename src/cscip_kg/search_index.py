@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from cscip_kg.engine import Prepared
 from cscip_kg.opened import Build
-from cscip_kg.search_db import initials, squashed, words
+from cscip_kg.search_text import initials, squashed, words
 
 # rdfs:label and skos:prefLabel are names; skos:altLabel and dcterms:title are other names.
 _NAMES = """SELECT ?s ?name ?main ?type ?typeLabel WHERE {

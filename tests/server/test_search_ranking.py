@@ -18,21 +18,8 @@ import pytest
 from cscip_kg.build import CompiledGraph
 from cscip_kg.engine import Engine
 from cscip_kg.namespaces import BASE
-from cscip_kg.search_db import (
-    GENERIC,
-    KIND_WEIGHT,
-    SEARCH_FILE,
-    SEARCH_FORMAT,
-    OutdatedIndex,
-    SearchDB,
-    initials,
-    kind_of,
-    read_names,
-    score_name,
-    squashed,
-    words,
-    write_search_db,
-)
+from cscip_kg.search_db import SEARCH_FILE, SEARCH_FORMAT, OutdatedIndex, SearchDB, read_names, write_search_db
+from cscip_kg.search_text import GENERIC, KIND_WEIGHT, initials, kind_of, score_name, squashed, words
 from tests.server.live import open_app
 
 Entity = tuple[str, str, str, list[tuple[str, str, list[str], set[str], bool, bool]]]  # IRI, label, kind, names
@@ -148,7 +135,10 @@ def copies(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchDB, list[Ent
     """Entities that share label and names (as ×100's copies do) beside look-alikes that differ in one name or their kind."""
     lines = []
     variants = {"a": ("model", ["Alpha Beta"]), "b": ("model", ["Alpha Beta", "AB Gamma"]), "c": ("project", ["Alpha Beta"]),
-                "d": ("organisation", ["Alphaton"])}
+                "d": ("organisation", ["Alphaton"]),
+                # For the sets of groups by word pair: names a query runs over three words of, or holds only one pair of;
+                # a group whose names hold a query's words between them but no one name all of them.
+                "e": ("model", ["Xal Be Gam"]), "f": ("project", ["Xal Be Tu Be Gam"]), "g": ("model", ["Zeta Omega", "Kappa Sigma"])}
     for number in range(COPIES):
         for variant, (kind, names) in variants.items():
             iri = f"<{BASE}id/{kind}/{number}-{variant}>"  # model/0-a, model/0-b, model/1-a...: two groups' copies interleave
@@ -163,7 +153,8 @@ def copies(tmp_path_factory: pytest.TempPathFactory) -> tuple[SearchDB, list[Ent
 
 
 # "al be": no name holds "albe", so only the misspelling pass finds it, where all its words start words of "Alpha Beta" (60).
-@pytest.mark.parametrize("text", ["alpha", "alpha beta", "ab", "gamma", "alphaton", "council", "alpa", "al be"])
+@pytest.mark.parametrize("text", ["alpha", "alpha beta", "ab", "gamma", "alphaton", "council", "alpa", "al be", "albega", "xalbegam",
+                                  "be gam", "xal be", "zeta kappa", "kappa omega", "omegaka"])
 @pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 100])
 def test_copies_rank_and_page_as_distinct_entities_would(copies, text, size):
     db, entries = copies

@@ -1,6 +1,6 @@
 """/search: find a project, model, organisation or programme by any of its names, forgiving typos.
 
-The index is written by ``cscip-kg build`` (search_db.py, SQLite FTS5) and
+The index is written by ``cscip-kg build`` (search_write.py, SQLite) and
 opened once per served build. Results are ranked, paged, counted and faceted
 by kind; the same page of hits comes as HTML for people and as JSON
 (``/search.json`` or ``Accept: application/json``) for scripts.
