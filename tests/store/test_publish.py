@@ -60,19 +60,21 @@ def _cli(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_publish_twice_is_idempotent_and_leaves_no_staging_graphs(build_dir, oxigraph):
-    code, output = _cli("publish", "--build", str(build_dir), *oxigraph.flags_for_cli())
+# small_build, blank nodes and all (a publish that added a graph's triples again would repeat its blank nodes): a
+# publish of the whole build costs seconds of the store's CPU, twice here.
+def test_publish_twice_is_idempotent_and_leaves_no_staging_graphs(small_build, oxigraph):
+    code, output = _cli("publish", "--build", str(small_build), *oxigraph.flags_for_cli())
     assert code == 0, output
-    assert f"published version {_version(build_dir)}" in output
+    assert f"published version {_version(small_build)}" in output
     first = _quads(oxigraph)
-    code, output = _cli("publish", "--build", str(build_dir), *oxigraph.flags_for_cli())
+    code, output = _cli("publish", "--build", str(small_build), *oxigraph.flags_for_cli())
     assert code == 0, output
     second = _quads(oxigraph)
     modified = "<http://purl.org/dc/terms/modified>"
     assert Counter({q: n for q, n in first.items() if q[1] != modified}) == Counter({q: n for q, n in second.items() if q[1] != modified})
     assert not any(g.startswith(staging_prefix(BASE)) for g in _graphs(second))
     live = read_publication(oxigraph.config(), BASE)
-    assert live is not None and live.version == _version(build_dir)
+    assert live is not None and live.version == _version(small_build)
 
 
 def test_a_store_killed_mid_publish_loses_nothing(build_dir, version_b, oxigraph):
