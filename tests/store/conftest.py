@@ -72,10 +72,11 @@ def version_b(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 @pytest.fixture(scope="session")
 def small_build(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The build cut to a few dozen triples per graph, every graph kept (read only, one per run): only publish reads it.
+    """The build cut to a few dozen triples per graph, every graph kept (read only, one per run).
 
-    For the publish guards, whose checks are about the lock and the switch, not the data: a publish of the whole
-    build costs seconds of the store's CPU (the Oxigraph server's switch MOVEs 40 000 triples), this one milliseconds.
+    For the store tests whose checks are about the lock, the switch and the version, not the data: a publish of the
+    whole build costs seconds of the store's CPU (the Oxigraph server's switch MOVEs 40 000 triples), this one
+    milliseconds. Its store and manifest are cut; its dumps, search index and derived/ are still the whole build's.
     """
     return shared_folder(tmp_path_factory, "small-build", functools.partial(_write_small, build_dir))
 
