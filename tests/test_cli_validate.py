@@ -17,6 +17,7 @@ from rdflib.namespace import XSD
 
 from cscip_kg.cli import main
 from cscip_kg.loader import Project
+from tests.conftest import ROOT
 
 GRANTS = Path("data/rees-round1-grants/grants.ttl")
 
@@ -103,13 +104,24 @@ def test_folder_without_a_source_document_is_refused(project_copy):
     assert "mystery-source" in result.stderr and "SourceDocument" in result.stderr
 
 
+@pytest.fixture(scope="module")
+def copy_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`cscip-kg build` of a copy of the checkout (the same inputs in another folder), made once for the tests that
+    read it (a build costs seconds)."""
+    root = tmp_path_factory.mktemp("checkout")
+    for folder in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, root / folder)
+    out = tmp_path_factory.mktemp("build") / "out"
+    result = run(Project(root), "build", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
 # rdflib's own JSON-LD parser still goes through its deprecated ConjunctiveGraph.
 @pytest.mark.slow  # a build, and every dump parsed back by rdflib
 @pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-def test_build_writes_every_dump_and_round_trips(project, compiled, tmp_path):
-    out = tmp_path / "out"
-    result = run(project, "build", "--out", str(out))
-    assert result.exit_code == 0, result.output
+def test_build_writes_every_dump_and_round_trips(project, compiled, copy_build):
+    out = copy_build
     names = sorted(p.name for p in out.iterdir())
     dumps = ["cscip-kg.jsonld", "cscip-kg.nt", "cscip-kg.rdf", "cscip-kg.trig", "cscip-kg.ttl"]
     assert names == sorted([*dumps, *(dump + ".gz" for dump in dumps),
@@ -144,11 +156,10 @@ def test_build_refuses_invalid_data_and_keeps_previous_output(project_copy, buil
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-@pytest.mark.slow  # two builds
-def test_build_version_depends_on_the_inputs_only(project_copy, build_dir, tmp_path):
-    # The session's build of the checkout is the first; the copy is the same inputs in another folder.
-    first, second, edited = build_dir, tmp_path / "b", tmp_path / "c"
-    assert run(project_copy, "build", "--out", str(second)).exit_code == 0
+@pytest.mark.slow  # a build, and copy_build
+def test_build_version_depends_on_the_inputs_only(project_copy, build_dir, copy_build, tmp_path):
+    # The session's build of the checkout is the first; copy_build is the same inputs in another folder.
+    first, second, edited = build_dir, copy_build, tmp_path / "c"
     _edit(project_copy, GRANTS, 'cscip:statedAs "£4.8m"', 'cscip:statedAs "£4.80m"')
     assert run(project_copy, "build", "--out", str(edited)).exit_code == 0
     versions = [json.loads((folder / "manifest.json").read_text())["version"] for folder in (first, second, edited)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -70,18 +70,56 @@ def version_b(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     return shared_folder(tmp_path_factory, "build-b", functools.partial(_write_version_b, build_dir))
 
 
+@pytest.fixture(scope="session")
+def small_build(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The build cut to a few dozen triples per graph, every graph kept (read only, one per run).
+
+    For the store tests whose checks are about the lock, the switch and the version, not the data: a publish of the
+    whole build costs seconds of the store's CPU (the Oxigraph server's switch MOVEs 40 000 triples), this one
+    milliseconds. Its store and manifest are cut; its dumps, search index and derived/ are still the whole build's.
+    """
+    return shared_folder(tmp_path_factory, "small-build", functools.partial(_write_small, build_dir))
+
+
+@pytest.fixture(scope="session")
+def small_version_b(small_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """small_build as version_b is build_dir: one source graph fewer, one triple more, another version."""
+    return shared_folder(tmp_path_factory, "small-build-b", functools.partial(_write_version_b, small_build))
+
+
+SMALL = 12  # triples kept per named graph of small_build, of each kind of subject (IRI, blank node)
+
+
+def _write_small(build_dir: Path, out: Path) -> None:
+    def cut(store: ox.Store) -> None:
+        for graph in list(store.named_graphs()):
+            quads = sorted(store.quads_for_pattern(None, None, None, graph), key=str)
+            for blank in (False, True):  # blank nodes kept too: a publish must keep them whole, and not repeat them
+                for quad in [q for q in quads if isinstance(q.subject, ox.BlankNode) == blank][SMALL:]:
+                    store.remove(quad)
+    # Not the version_b scheme's "b"/"c": version_b of build_dir and of small_build stay apart.
+    _rewrite(build_dir, out, cut, lambda version: "small" + version[5:])
+
+
 def _write_version_b(build_dir: Path, out: Path) -> None:
+    def change(store: ox.Store) -> None:
+        store.clear_graph(ox.NamedNode(RETIRED))
+        store.remove_graph(ox.NamedNode(RETIRED))
+        store.add(ADDED)
+    _rewrite(build_dir, out, change, lambda version: ("c" if version.startswith("b") else "b") + version[1:])  # always another
+
+
+def _rewrite(build_dir: Path, out: Path, change: Callable[[ox.Store], None], version: Callable[[str], str]) -> None:
+    """A copy of a build with its graphs changed and a new version (its dumps, search and derived/ left as they were)."""
     shutil.copytree(build_dir, out)
     store = ox.Store()
     store.bulk_load(path=out / "cscip-kg.trig", format=ox.RdfFormat.TRIG)
-    store.clear_graph(ox.NamedNode(RETIRED))
-    store.remove_graph(ox.NamedNode(RETIRED))
-    store.add(ADDED)
+    change(store)
     store.dump(out / "cscip-kg.trig", ox.RdfFormat.TRIG)
     materialise_default_graph(store)
     shutil.rmtree(out / STORE_FOLDER)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     manifest["graphs"] = write_store(Engine(store, "b"), out / STORE_FOLDER)
     manifest["triples"] = len(store) - sum(manifest["graphs"].values())
-    manifest["version"] = ("c" if manifest["version"].startswith("b") else "b") + manifest["version"][1:]  # always another
+    manifest["version"] = version(manifest["version"])
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")

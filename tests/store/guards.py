@@ -35,7 +35,7 @@ from tests.store.conftest import Store, new_store
 
 BASE = "https://w3id.org/cscip-kg/"
 CLI = [sys.executable, "-c", "from cscip_kg.cli import main; main()"]
-KILLED_TIMEOUT = 30  # seconds: the killed publisher's --store-timeout
+KILLED_TIMEOUT = 5  # seconds: the killed publisher's --store-timeout (it publishes small_build, see below)
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])  # each test file names its one store
@@ -141,20 +141,22 @@ def test_two_claims_that_landed_at_once_never_both_proceed(store):
          "application/sparql-update")
 
 
-def test_a_second_publish_refuses_while_the_first_holds_the_lock(build_dir, version_b, store):
-    publish(build_dir, store.config())
-    with _publishing(version_b, store) as first:
+# The lock tests publish small_build (tests/store/conftest.py): what they check is the lock and the switch, and a
+# publish of the whole build costs seconds of the store's CPU.
+def test_a_second_publish_refuses_while_the_first_holds_the_lock(small_build, small_version_b, store):
+    publish(small_build, store.config())
+    with _publishing(small_version_b, store) as first:
         _read_until(first, "staged ")
         os.kill(first.pid, signal.SIGSTOP)  # the first publisher is mid-way, holding the lock
         with pytest.raises(PublishFailed, match=r"another publish .* is publishing into this store; nothing was changed"):
-            publish(build_dir, store.config())
+            publish(small_build, store.config())
         live = read_publication(store.config(), BASE)
-        assert live is not None and live.version == _version(build_dir), "the refused publish must not have switched"
+        assert live is not None and live.version == _version(small_build), "the refused publish must not have switched"
         os.kill(first.pid, signal.SIGCONT)
         output, _ = first.communicate(timeout=300)
         assert first.returncode == 0, output
     live = read_publication(store.config(), BASE)
-    assert live is not None and live.version == _version(version_b)
+    assert live is not None and live.version == _version(small_version_b)
     assert _live_counts(store, live) == live.graphs
     assert _claimed_by(store) == set(), "the first publisher released the lock"
     lock = PublishLock(store.config(), BASE)  # so the next publish goes ahead (a whole publish costs seconds more)
@@ -162,22 +164,23 @@ def test_a_second_publish_refuses_while_the_first_holds_the_lock(build_dir, vers
     lock.release()
 
 
-def test_a_publisher_killed_at_the_switch_leaves_one_whole_version(build_dir, version_b, store):
-    publish(build_dir, store.config())
+def test_a_publisher_killed_at_the_switch_leaves_one_whole_version(small_build, small_version_b, store):
+    publish(small_build, store.config())
     # A short time limit for the killed one: killed after stamping its claim but before its switch went out (the
     # usual case), its claim stands until then (nothing tells the next publish that the switch will never arrive), so
-    # the next publish waits that long. Each of its requests before the kill must still end within it: the largest
-    # (staging the default graph) took up to 16 s on a 2-core machine at load 12.
-    with _publishing(version_b, store, "--store-timeout", str(KILLED_TIMEOUT)) as publisher:
+    # the next publish waits that long. Each of its requests before the kill must still end within it: with the
+    # whole build the largest (staging the default graph) took up to 16 s on a 2-core machine at load 12; with
+    # small_build each carries a few dozen triples.
+    with _publishing(small_version_b, store, "--store-timeout", str(KILLED_TIMEOUT)) as publisher:
         _read_until(publisher, "verified ")  # next it stamps its claim and sends the switch
         publisher.kill()
         publisher.communicate(timeout=60)
     live = read_publication(store.config(), BASE)
-    assert live is not None and live.version in {_version(build_dir), _version(version_b)}
+    assert live is not None and live.version in {_version(small_build), _version(small_version_b)}
     assert _live_counts(store, live) == live.graphs, "the live graphs are exactly one version's, never a mix"
     # The dead publisher's claim is broken by the next publish from this machine, which then cleans up.
-    published = publish(version_b, store.config())
-    assert published.version == _version(version_b)
+    published = publish(small_version_b, store.config())
+    assert published.version == _version(small_version_b)
     assert not _staging_graphs(store)
     claims = run(store.config(), "ASK { GRAPH ?g { ?s ?p ?o } }", (lock_graph(BASE),), (lock_graph(BASE),))
     assert not bool(claims), "the lock graph is empty after a publish"
@@ -203,8 +206,10 @@ class _Died(Exception):
     pass
 
 
-def test_a_switch_still_running_for_a_dead_publisher_is_waited_for(build_dir, version_b, store):
-    publish(build_dir, store.config())
+def test_a_switch_still_running_for_a_dead_publisher_is_waited_for(small_build, version_b, store):
+    # The whole build here: its switch takes long enough (seconds) to be still running when the next publish looks.
+    # Any other version live before will do: small_build costs no switch of its own.
+    publish(small_build, store.config())
     dead = _DiesAfterSendingItsSwitch(version_b, store.config(), lambda _message: None)
     with pytest.raises(_Died):
         dead.run()

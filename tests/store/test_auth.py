@@ -42,7 +42,8 @@ class Gatekeeper(http.server.BaseHTTPRequestHandler):
 @pytest.fixture()
 def gatekeeper() -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gatekeeper)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # serve_forever looks for shutdown() every poll_interval (0.5 s by default): each test's teardown waited that long.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
     thread.start()
     Gatekeeper.seen = []
     yield f"http://127.0.0.1:{server.server_address[1]}"

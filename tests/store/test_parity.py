@@ -19,7 +19,7 @@ from cscip_kg.queries import load_catalogue
 from cscip_kg.remote import read_publication, run
 from cscip_kg.store import StoreUnavailable
 from tests.conftest import ROOT
-from tests.server.live import Page, fetch, running_server
+from tests.server.live import Page, fetch, local_fetch, open_app
 from tests.store.compare import rows, same_graph, variables
 from tests.test_headline import EXPECTED
 
@@ -201,15 +201,17 @@ def test_the_store_s_other_graphs_stay_invisible(remote_server):
 
 
 def test_a_remote_store_answer_is_capped_and_says_so(build_dir, store):
-    env = {"CSCIP_KG_MAX_ROWS": "5", "CSCIP_KG_STORE_TIMEOUT": "120"}
-    with running_server(build_dir, "--store", store.query_url, env=env) as server:
-        answer = fetch(f"{server}sparql?{urllib.parse.urlencode({'query': 'SELECT * WHERE { ?s ?p ?o }'})}",
-                       headers={"Accept": JSON})
+    # In this process (nothing here is about the server process): another server would start for these two requests.
+    settings = {"build": str(build_dir), "store": store.query_url, "max_rows": 5, "store_timeout": 120}
+    with open_app(settings) as app:
+        client = app.test_client()
+        answer = local_fetch(client, f"sparql?{urllib.parse.urlencode({'query': 'SELECT * WHERE { ?s ?p ?o }'})}",
+                             headers={"Accept": JSON})
         assert answer.status == 200
         assert answer.headers.get("X-Result-Truncated") == "true; limit=5"
         document = json.loads(answer.body)
         assert len(document["results"]["bindings"]) == 5 and document["truncated"] is True
-        refused = fetch(f"{server}sparql?{urllib.parse.urlencode({'query': 'DROP ALL'})}")
+        refused = local_fetch(client, f"sparql?{urllib.parse.urlencode({'query': 'DROP ALL'})}")
         assert refused.status == 403
 
 
