@@ -181,3 +181,18 @@ def test_a_lineage_property_added_to_the_ontology_is_drawn_with_its_label(compil
         along, against = "Late project took its cue from Early project", f"Early project {backwards} Late project"
         assert along in said or against in said, said
         assert [k.words for k in legend(drawn)] in (["took its cue from"], [backwards])
+
+
+def test_a_link_no_source_states_says_so_where_a_reader_meets_it(server):
+    """SFPC "spreads" the three round 1 projects by the graph's reading of SCIE (the data audit): the lineage page's
+    words, the programme page's lineage table and its summary sentence say so, not only the facts table."""
+    words = parse(fetch(f"{server}lineage/programme/sfpc", headers={"Accept": "text/html"}).text)
+    inferred = [item for item in words.texts("li") if "inferred by this graph, not stated by a source" in item]
+    assert len(inferred) >= 3, inferred
+    page = parse(fetch(f"{server}id/programme/sfpc", headers={"Accept": "text/html"}).text)
+    cells = page.texts("td")  # the lineage table's rows: direction, link, with, how we know
+    known = {(cells[i + 1], cells[i + 2]): cells[i + 3] for i in range(len(cells) - 3) if cells[i] == "came from"}
+    spreads = [why for (link, _with), why in known.items() if link == "spreads project"]
+    assert len(spreads) == 3 and all(why.startswith("inferred by this graph: SCIE names the innovator") for why in spreads), known
+    assert all(why.startswith("stated by") for (link, _with), why in known.items() if link == "spreads model")
+    assert "(this graph's inference: no source says so)" in " ".join(page.texts("p"))

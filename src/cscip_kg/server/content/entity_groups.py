@@ -79,7 +79,7 @@ def programme(facts: Facts) -> Page:
     if funded_here:
         summary.append([count_words(len(funded_here), "project"), " was" if len(funded_here) == 1 else " were", " funded in it."])
     if spread_projects:
-        summary.append(spread_words(spread_projects, funded=False))
+        summary.append(spread_words(spread_projects, funded=False, facts=facts))
     granted = total(m for p in funded_here for _l, m in p.grants.values())
     facts_list: list[tuple[str, Cell]] = [("Funding", [funding] if funding else [Link("not stated")]),
                                           ("Grants recorded to projects funded in it", [granted] if granted else []),
@@ -89,7 +89,7 @@ def programme(facts: Facts) -> Page:
     spread = lineage_section(facts, skip=(CSCIP + "round",), partials=SPREAD_MAPS)
     if members:
         spread.table, spread.caption = records_table(members, facts, ("programme", "model")), "Who took part, and how"
-    intro = [spread_words(spread_projects, funded=True)] if spread_projects else None
+    intro = [spread_words(spread_projects, funded=True, facts=facts)] if spread_projects else None
     if intro and funded_here:
         intro.insert(0, [count_words(len(funded_here), "project"), " funded in it: ", granted or "no grant recorded", "."])
     sections = [s for s in (fed_section(facts), funding_section(found, facts, intro), evaluations_section(found, facts), spread,
@@ -100,11 +100,15 @@ def programme(facts: Facts) -> Page:
     return Page("programme", badge, summary, facts_list, sections)
 
 
-def spread_words(spread_projects: list[ProjectFacts], funded: bool) -> Paragraph:
-    """"It spread 3 projects funded earlier, in CSCIP round 1", and with ``funded`` what their grants came to."""
+def spread_words(spread_projects: list[ProjectFacts], funded: bool, facts: Facts) -> Paragraph:
+    """"It spread 3 projects funded earlier, in CSCIP round 1", and with ``funded`` what their grants came to; where
+    no source says so (every such link rests on an inferred record), the sentence says it is the graph's reading."""
     rounds = sorted({p.round for p in spread_projects if p.round}, key=lambda r: r[1])
+    inferred = all(facts.view.bases.get((CSCIP + "spreadsProject", ox.NamedNode(p.iri)), "").startswith("inferred")
+                   for p in spread_projects)
     out: Paragraph = [f"It spread {count_words(len(spread_projects), 'project')} funded before it",
-                      *([", in ", *joined([Link(label) for _iri, label in rounds])] if rounds else [])]
+                      *([", in ", *joined([Link(label) for _iri, label in rounds])] if rounds else []),
+                      *([" (this graph's inference: no source says so)"] if inferred else [])]
     whole = total(m for p in spread_projects for _l, m in p.grants.values())
     if funded and whole is not None:
         out += ["; the grants they had then came to ", whole, ", which is no part of this programme's funding"]

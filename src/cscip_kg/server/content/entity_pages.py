@@ -155,6 +155,16 @@ class Facts:
                     return found
         return None
 
+    def known(self, predicate: str, other: ox.NamedNode, outgoing: bool) -> Cell:
+        """How we know one of its links: the statement record's words (inferred, and why) where there is one,
+        else which sources state it, read from the graphs that hold it."""
+        if outgoing and (predicate, other) in self.view.bases:
+            return [Link(self.view.bases[(predicate, other)])]
+        subject, obj = (self.iri, other) if outgoing else (other, self.iri)
+        keys = [key for s, p, o, g in self.d.quads if s == subject and p.value == predicate and o == obj
+                for key in self.view.sources_of(subject.value, g.value, predicate, obj if outgoing else self.iri)]
+        return basis_cell("stated", source_links(self.build, keys))
+
     def all_sources(self) -> list[Link]:
         """Every page that states something on this page, each once."""
         keys: list[str] = []
@@ -183,12 +193,13 @@ def lineage_section(facts: Facts, skip: Iterable[str] = (), extra: list[Paragrap
         for words in kinds:
             said, terms = (words.label, facts.values(words.iri)) if direction == "came from" else \
                 (words.backwards(), facts.pointing(words.iri))
-            others = sorted((facts.view.link(t) for t in terms if isinstance(t, ox.NamedNode)), key=lambda link: link.text.lower())
-            rows += [[[Link(direction)], [Link(said)], [other]] for other in others]
+            others = sorted(((facts.view.link(t), t) for t in terms if isinstance(t, ox.NamedNode)), key=lambda pair: pair[0].text.lower())
+            rows += [[[Link(direction)], [Link(said)], [other], facts.known(words.iri, term, direction == "came from")]
+                     for other, term in others]
     _tell_apart(rows, facts)
     section = Section("lineage", "Where it came from and where it spread", list(extra or []), partials=list(partials or []))
     if rows:
-        section.more.append((Table(["Direction", "Link", "With"], rows), "Lineage links"))
+        section.more.append((Table(["Direction", "Link", "With", "How we know"], rows), "Lineage links"))
     lineage = facts.view.related[-1] if facts.view.related and "/lineage/" in (facts.view.related[-1].href or "") else None
     if lineage is not None:
         section.links.append(Link("The lineage diagram, with every link in words", lineage.href))
@@ -196,16 +207,19 @@ def lineage_section(facts: Facts, skip: Iterable[str] = (), extra: list[Paragrap
     return section
 
 
+LINEAGE_WITH = 2  # the lineage table's "With" column (before "How we know")
+
+
 def _tell_apart(rows: list[list[Cell]], facts: Facts) -> None:
     """A name shared by two things on the page (the model and the project Family Safeguarding) gets its kind."""
     named: dict[str, set[str]] = {facts.view.title: {facts.view.iri}}
     for row in rows:
-        named.setdefault(row[-1][0].text, set()).add(row[-1][0].title)
+        named.setdefault(row[LINEAGE_WITH][0].text, set()).add(row[LINEAGE_WITH][0].title)
     for row in rows:
-        other = row[-1][0]
+        other = row[LINEAGE_WITH][0]
         kind = other.title[len(facts.build.base) + len("id/"):].split("/", 1)[0] if other.title.startswith(facts.build.base) else ""
         if len(named[other.text]) > 1 and kind:
-            row[-1] = [Link(f"{other.text} ({kind})", other.href, other.title, other.value)]
+            row[LINEAGE_WITH] = [Link(f"{other.text} ({kind})", other.href, other.title, other.value)]
 
 
 def projects_table(projects: list[ProjectFacts], facts: Facts, how: Callable[[ProjectFacts], str] | None = None) -> Table:

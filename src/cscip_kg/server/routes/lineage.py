@@ -18,6 +18,7 @@ from werkzeug.exceptions import NotFound
 from cscip_kg.lineage_view import Lineage, Node, lineage
 from cscip_kg.server.context import current_build, negotiated, plain_error
 from cscip_kg.server.rendering import formats
+from cscip_kg.server.rendering.basis import CLAIMED, INFERRED, STATED, kind_named
 from cscip_kg.server.rendering.lineage_svg import (
     BOX_KINDS,
     ORGANISATION,
@@ -105,6 +106,10 @@ def diagram(kind: str, slug: str) -> Response:
     return response
 
 
+# A link no source states outright says so in words (its reason is on the linked pages and in the JSON's "basis").
+HOW_KNOWN = {INFERRED: "inferred by this graph, not stated by a source", CLAIMED: "claimed; sources disagree or doubt it"}
+
+
 def _answer(found: Lineage, fmt: formats.Format, title: str) -> Response:
     current = current_build()
 
@@ -127,7 +132,8 @@ def _answer(found: Lineage, fmt: formats.Format, title: str) -> Response:
     for edge in found.edges:
         if edge.source in placed and edge.target in placed:
             left, words, right = oriented(edge, placed)
-            sentences.append((named(left.node), words, named(right.node), edge.details()))
+            known = HOW_KNOWN.get(kind_named(edge.basis) or STATED, "")
+            sentences.append((named(left.node), words, named(right.node), "; ".join(d for d in (edge.details(), known) if d)))
     focus = found.nodes[found.focus]
     page = render_template("lineage.html", build=current, title=title, focus=Link(focus.label, link(focus.iri)),
                            diagram=drawn(found, title), sentences=sentences, here=request.path)
