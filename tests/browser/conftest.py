@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -44,6 +44,14 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = Path(chosen) / "screenshots" if chosen else tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture(scope="session")
+def shot(screenshots: Path) -> Callable[[object, str], None]:
+    """Save a page as <name>.png: the viewport, or the whole page where it is kept (as the end-of-test capture)."""
+    def save(page: object, name: str) -> None:
+        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=KEEP in os.environ)  # type: ignore[attr-defined]
+    return save
 
 
 @pytest.fixture(scope="session")
