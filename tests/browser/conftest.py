@@ -3,14 +3,15 @@
 Every page a test opens fails the test on any console error, uncaught page
 error or request that leaves the loopback interface. Screenshots go to the
 pytest temporary folder (the viewport), or to $CSCIP_KG_TEST_OUTPUT when set
-(the whole page: CI keeps it).
+(the whole page: CI keeps it); the page as a test left it is captured there
+after every test, and in the temporary folder only after a failed one.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", 
                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
 KEEP = "CSCIP_KG_TEST_OUTPUT"  # the folder CI keeps the screenshots in
+FAILED = pytest.StashKey[bool]()
 
 
 def chromium_path() -> str:
@@ -30,6 +32,14 @@ def chromium_path() -> str:
     if not found:
         pytest.fail("Debian's chromium is not installed: run `make setup` (it installs it) or apt-get install chromium")
     return found
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.failed:  # (read by the page fixture's teardown, after the test's own report)
+        item.stash[FAILED] = True
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -92,6 +102,8 @@ def page(browser, screenshots: Path, request: pytest.FixtureRequest) -> Iterator
     context.route("**/*", only_loopback)
     yield opened
     # The whole page only where it is kept (CI): a long page's full capture took 19 s on a loaded 2-core machine.
-    opened.screenshot(path=str(screenshots / f"{request.node.name}-end.png"), full_page=KEEP in os.environ)
+    # Elsewhere only a failed test's: a capture after each of some 75 tests cost ~0.1 s of a busy core each.
+    if KEEP in os.environ or request.node.stash.get(FAILED, False):
+        opened.screenshot(path=str(screenshots / f"{request.node.name}-end.png"), full_page=KEEP in os.environ)
     context.close()
     assert not problems.errors, problems.errors
