@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -57,10 +58,10 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shot(screenshots: Path) -> Callable[[object, str], None]:
+def shot(screenshots: Path) -> Callable[[Any, str], None]:
     """Save a page as <name>.png: the viewport, or the whole page where it is kept (as the end-of-test capture)."""
-    def save(page: object, name: str) -> None:
-        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=KEEP in os.environ)  # type: ignore[attr-defined]
+    def save(page: Any, name: str) -> None:
+        page.screenshot(path=str(screenshots / f"{name}.png"), full_page=KEEP in os.environ)
     return save
 
 
@@ -84,8 +85,10 @@ class Problems:
         self.errors.append(f"page error: {error}")
 
 
-@pytest.fixture()
-def page(browser, screenshots: Path, request: pytest.FixtureRequest) -> Iterator[object]:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def module_page(browser) -> Iterator[tuple[Any, Problems]]:  # type: ignore[no-untyped-def]
+    """A new context's one page, at 1280 × 900, and the problems it meets as they come (a request off this
+    machine is refused as well as listed)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     problems = Problems()
     opened = context.new_page()
@@ -100,10 +103,22 @@ def page(browser, screenshots: Path, request: pytest.FixtureRequest) -> Iterator
             route.abort()
 
     context.route("**/*", only_loopback)
+    yield opened, problems
+    context.close()
+
+
+@pytest.fixture()
+def page(module_page: tuple[Any, Problems], screenshots: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The test module's one page, not a context and renderer process per test (~0.3 s of a busy core each): a
+    test that needs a context of its own (init scripts, stored state) makes one. Each test starts at 1280 × 900
+    from the blank page its predecessor left, and fails on the problems met before it leaves."""
+    opened, problems = module_page
+    opened.set_viewport_size({"width": 1280, "height": 900})
     yield opened
     # The whole page only where it is kept (CI): a long page's full capture took 19 s on a loaded 2-core machine.
     # Elsewhere only a failed test's: a capture after each of some 75 tests cost ~0.1 s of a busy core each.
     if KEEP in os.environ or request.node.stash.get(FAILED, False):
         opened.screenshot(path=str(screenshots / f"{request.node.name}-end.png"), full_page=KEEP in os.environ)
-    context.close()
-    assert not problems.errors, problems.errors
+    opened.goto("about:blank")  # (the page's later requests and errors end here)
+    met, problems.errors = problems.errors, []
+    assert not met, met
