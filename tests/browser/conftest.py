@@ -131,8 +131,9 @@ def leave(opened: Any, problems: Problems) -> None:
         try:
             opened.goto("about:blank")
             return
-        except sync_api.Error as error:  # another navigation came first: an error page's, after a failed load, or a
-            interrupted = error        # blank page's asked for by the attempt before
+        except sync_api.Error as error:
+            # Another navigation came first: an error page's, after a failed load, or an earlier attempt's.
+            interrupted = error
             opened.wait_for_load_state()
             if opened.url == "about:blank":
                 return
