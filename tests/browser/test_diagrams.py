@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from cscip_kg.server.rendering.hexmap import ELSEWHERE, IN_GRAPH
@@ -39,30 +37,26 @@ SMALLEST_HTML_TEXT = """(selector) => {
 }"""
 
 
-def shot(page, screenshots: Path, name: str) -> None:  # type: ignore[no-untyped-def]
-    page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
-
-
 @pytest.mark.parametrize("path", DIAGRAMS)
-def test_the_diagram_is_drawn_at_full_size_with_no_label_cut_at_1280(page, site, screenshots, path):
+def test_the_diagram_is_drawn_at_full_size_with_no_label_cut_at_1280(page, site, shot, path):
     page.goto(site + path)
     assert page.locator("svg.lineage").is_visible()
     assert page.evaluate(SMALLEST_SVG_TEXT) >= 12
     assert page.evaluate(SPILLS) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
-    shot(page, screenshots, f"diagram-{path.replace('/', '-')}")
+    shot(page, f"diagram-{path.replace('/', '-')}")
 
 
 @pytest.mark.parametrize("path", ["id/model/family-safeguarding", ""])
-def test_map_and_timeline_text_is_at_least_12px_at_1280(page, site, screenshots, path):
+def test_map_and_timeline_text_is_at_least_12px_at_1280(page, site, shot, path):
     page.goto(site + path)
     assert page.locator("svg.hexmap").is_visible()
     assert page.evaluate(SMALLEST_HTML_TEXT, ".spread-map, .spread-timeline, .diagram-legend") >= 12
-    shot(page, screenshots, f"map-{path.replace('/', '-') or 'home'}")
+    shot(page, f"map-{path.replace('/', '-') or 'home'}")
 
 
 @pytest.mark.parametrize("path", PHONE)
-def test_diagram_and_map_have_no_horizontal_scroll_at_390(page, site, screenshots, path):
+def test_diagram_and_map_have_no_horizontal_scroll_at_390(page, site, shot, path):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(site + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -75,7 +69,7 @@ def test_diagram_and_map_have_no_horizontal_scroll_at_390(page, site, screenshot
         assert not page.locator("svg.lineage").is_visible()
         assert page.locator(".diagram-list").is_visible()
         assert page.locator(".diagram-list a").count() >= 10
-    shot(page, screenshots, f"phone-diagrams-{path.replace('/', '-') or 'home'}")
+    shot(page, f"phone-diagrams-{path.replace('/', '-') or 'home'}")
 
 
 def test_every_box_of_the_diagram_is_reached_by_keyboard(page, site):
@@ -107,7 +101,7 @@ def test_the_linked_hexes_are_reached_by_keyboard_with_their_names(page, site):
 HEXES = "hexes => hexes.map(a => [a.getAttribute('aria-label'), a.querySelector('polygon').getAttribute('fill')])"
 
 
-def test_the_sfpc_map_colours_its_18_authorities_and_its_3_innovators(page, site, screenshots):
+def test_the_sfpc_map_colours_its_18_authorities_and_its_3_innovators(page, site, shot):
     page.goto(site + "id/programme/sfpc")
     drawn = page.locator("svg.hexmap a").evaluate_all(HEXES)
     # An accessible name reads "Walsall: Trial cohort (adopted Family Safeguarding through … as trial cohort)".
@@ -124,4 +118,4 @@ def test_the_sfpc_map_colours_its_18_authorities_and_its_3_innovators(page, site
     assert "Trial cohort: 15 on the map" in legend and "Innovator: 3 on the map" in legend
     page.locator("#spread-map-table").click()  # the table twin lists the same authorities
     assert sorted(page.locator(".spread-map td[data-label=Organisation]").all_inner_texts()) == sorted(coloured)
-    shot(page, screenshots, "map-sfpc")
+    shot(page, "map-sfpc")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 pytestmark = pytest.mark.slow
 
 
-def test_a_model_page_answers_where_it_spread_before_any_table(page, site, screenshots: Path):
+def test_a_model_page_answers_where_it_spread_before_any_table(page, site, shot):
     page.goto(f"{site}id/model/family-safeguarding")
     first = page.locator(".summary-text p").first.inner_text()
     assert first == "Family Safeguarding is a practice model, developed by Hertfordshire County Council."
@@ -20,7 +18,7 @@ def test_a_model_page_answers_where_it_spread_before_any_table(page, site, scree
     assert not page.locator("table.props").first.is_visible()
     page.locator("#all-facts details summary").click()
     assert page.locator("table.props").first.is_visible()
-    page.screenshot(path=str(screenshots / "entity-model-1280.png"), full_page=True)
+    shot(page, "entity-model-1280")
 
 
 def test_walsall_shows_family_safeguarding_through_sfpc(page, site):
