@@ -20,6 +20,7 @@ from flask import url_for
 from cscip_kg.anchored import each_iri
 from cscip_kg.engine import Prepared
 from cscip_kg.server.content.entity_pages import Facts, Section
+from cscip_kg.server.rendering.basis import INFERRED, Basis, basis_in_words
 from cscip_kg.server.rendering.humanize import count_words
 from cscip_kg.server.rendering.links import Cell, Link, Table
 from cscip_kg.server.rendering.source_links import source_links
@@ -28,7 +29,7 @@ from cscip_kg.server.rendering.source_links import source_links
 # the whole graph and joined: ARCHITECTURE.md, "Query shapes whose cost follows the entity"); the
 # FILTERs keep the rows of the flat form, which bound ?min only with ?max and ?place only with its label.
 _FINDINGS = """SELECT ?finding ?project ?projectLabel ?measure ?direction ?value ?min ?max ?unit ?words ?place ?placeLabel ?period
-       ?comparison ?reportedBy ?statedAs ?source ?upTo ?moreThan ?approximate WHERE {{
+       ?comparison ?reportedBy ?statedAs ?source ?upTo ?moreThan ?approximate ?why WHERE {{
   {anchor}
   ?finding cscip:findingOf ?project .
   ?finding a cscip:Finding ; cscip:measure/skos:prefLabel ?measure ;
@@ -44,6 +45,9 @@ _FINDINGS = """SELECT ?finding ?project ?projectLabel ?measure ?direction ?value
   OPTIONAL {{ ?finding schema:minValue ?min OPTIONAL {{ ?finding schema:maxValue ?max }} FILTER(BOUND(?max)) }}
   OPTIONAL {{ ?finding dcterms:spatial ?place OPTIONAL {{ ?place rdfs:label ?placeLabel }} FILTER(BOUND(?placeLabel)) }}
   OPTIONAL {{ ?finding cscip:periodStatedAs ?period }}
+  # A finding read as the project's although no source says so (an area-wide trend that began before it)
+  OPTIONAL {{ ?said rdf:subject ?finding ; rdf:predicate cscip:findingOf ; rdf:object ?project ; cscip:basis cscip:inferred ;
+              cscip:inferenceNote ?why }}
 }}
 ORDER BY ?projectLabel ?measure ?finding"""
 
@@ -110,7 +114,10 @@ def findings_section(facts: Facts, kind: str) -> Section:
         where = ", ".join(t for t in (_text(row, "placeLabel"), _text(row, "period")) if t)
         disagrees = disagreeing.get(_text(row, "finding"), "")
         change = [Link(amount(row))] + ([Link(f"sources disagree: another page gives {disagrees}")] if disagrees else [])
-        cells: list[Cell] = [[Link(_text(row, "measure"))], change, [Link(where)] if where else [],
+        if _text(row, "why"):  # said where the figure is read, not only on the finding's own page
+            change.append(Link(basis_in_words(Basis(INFERRED, _text(row, "why")))))
+        measure = facts.link(_text(row, "finding"), _text(row, "measure"))
+        cells: list[Cell] = [[measure], change, [Link(where)] if where else [],
                              [Link(_text(row, "comparison"))], [Link(_text(row, "reportedBy"))],
                              [Link(f"“{_text(row, 'statedAs')}”")], source_links(facts.build, [_text(row, "source")])]
         if kind == "model":
