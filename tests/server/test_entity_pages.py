@@ -276,3 +276,13 @@ def test_the_headline_table_comes_before_the_details_of_disagreements(client: Fl
     html = page(client, "/id/programme/sfpc")
     assert html.index('class="summary"') < html.index('id="fed-title"') < html.index('class="disputes"')
     assert 'href="#disputes"' in html
+
+
+def test_an_organisations_evaluations_do_not_contradict_its_funding_table(client):
+    """Coventry was a partner in Lifelong Links, whose report its Funding table lists: its Evaluations section once
+    said "The sources list no evaluation report for it" beneath that."""
+    html = page(client, "/id/organisation/coventry")
+    assert "Lifelong Links evaluation report" in " ".join(column(section(html, "funding"), "Evaluation reports"))
+    words = " ".join(section(html, "evaluations").texts("p"))
+    assert "no evaluation report of a project it led" in words and "partner in are listed under Funding" in words
+    assert "no evaluation report for it" not in words

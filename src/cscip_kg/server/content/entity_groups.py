@@ -193,7 +193,11 @@ def organisation(facts: Facts) -> Page:
     evaluated = [seq(row[1], f" ({row[0]})") for row in took_part if "evaluat" in row[0]]
     intro = [["It evaluated or coordinated the evaluation of ", *listed(evaluated), "."]] if evaluated else []
     funding = funding_section(found, facts, [*funding_words(found), *funded_para], how)
-    sections = [funding, evaluations_section(lead_only(found), facts, intro),
+    # Its partner projects' reports are in the Funding table: "no evaluation report for it" there read as a contradiction.
+    partner_reports = any(p.reports for p in found if p.how != CSCIP + "leadOrganisation")
+    empty = ("The sources list no evaluation report of a project it led"
+             + ("; the reports of the projects it was a partner in are listed under Funding." if partner_reports else "."))
+    sections = [funding, evaluations_section(lead_only(found), facts, intro, empty),
                 spread, profile,
                 sources_section(facts)]
     return Page("organisation", kinds[0][:1].upper() + kinds[0][1:] if kinds else "Organisation", summary, facts_list, sections)

@@ -256,7 +256,8 @@ def funding_section(projects: list[ProjectFacts], facts: Facts, intro: list[Para
     return section
 
 
-def evaluations_section(projects: list[ProjectFacts], facts: Facts, intro: list[Paragraph] | None = None) -> Section:
+def evaluations_section(projects: list[ProjectFacts], facts: Facts, intro: list[Paragraph] | None = None,
+                        empty: str = "The sources list no evaluation report for it.") -> Section:
     section = Section("evaluations", "Evaluations", list(intro or []))
     evaluators = facts.links(CSCIP + "evaluator")
     if evaluators:
@@ -272,7 +273,7 @@ def evaluations_section(projects: list[ProjectFacts], facts: Facts, intro: list[
     if ended:
         section.paragraphs.append([*joined(ended), " ended without an evaluation."])
     if not rows and not section.paragraphs:
-        section.paragraphs.append(["The sources list no evaluation report for it."])
+        section.paragraphs.append([empty])
     return section
 
 

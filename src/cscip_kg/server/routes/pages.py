@@ -48,7 +48,7 @@ def charts(found: Figures) -> list[Chart]:
 
 def money_label(group: Group) -> str:
     """A bar's words: its grants' sums as awarded, ceilings apart, and a combined award no source splits, said."""
-    shared = f"; {pounds(group.funding.shared)} of it one award shared with another programme" if group.funding.shared else ""
+    shared = f"; {pounds(group.funding.shared)} of it one award made under another programme too" if group.funding.shared else ""
     return f"{funding_words(group.funding)} ({count_words(group.grants, 'grant')}{shared})"
 
 
