@@ -68,6 +68,21 @@ def test_a_runaway_query_is_stopped_at_the_budget_while_others_are_answered(boun
     assert all(a.status == 200 for a in answers)
 
 
+def _runaway(pool: QueryPool) -> tuple[threading.Thread, list[Exception]]:
+    """A runaway query started on ``pool`` in a thread, and the list its refusal will be put in."""
+    stopped: list[Exception] = []
+
+    def runaway() -> None:
+        try:
+            pool.run(Job(Prepared(RUNAWAY), "json", None, 5))
+        except Unavailable as error:
+            stopped.append(error)
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    return thread, stopped
+
+
 def test_a_second_worker_starts_only_when_a_query_finds_the_first_busy(build_dir: Path):
     build = open_build(build_dir)
     pool = QueryPool(build_dir / STORE_FOLDER, build.prefixes, frozenset(build.graph_sizes), 2, 1.5)
@@ -76,16 +91,7 @@ def test_a_second_worker_starts_only_when_a_query_finds_the_first_busy(build_dir
         for _ in range(3):  # one at a time: the one worker answers each
             assert b"true" in pool.run(cheap).body
         assert pool.running == 1
-        stopped: list[Exception] = []
-
-        def runaway() -> None:
-            try:
-                pool.run(Job(Prepared(RUNAWAY), "json", None, 5))
-            except Unavailable as error:
-                stopped.append(error)
-
-        thread = threading.Thread(target=runaway)
-        thread.start()
+        thread, stopped = _runaway(pool)
         time.sleep(0.3)
         assert b"true" in pool.run(cheap).body  # the first is busy: a second starts and answers
         assert pool.running == 2
@@ -119,16 +125,7 @@ def test_a_request_waiting_for_a_busy_worker_gets_the_place_of_one_stopped_at_it
     pool = QueryPool(build_dir / STORE_FOLDER, build.prefixes, frozenset(build.graph_sizes), 1, 2.0)
     cheap = Job(Prepared(f"PREFIX model: <{build.base}id/model/> PREFIX cscip: <{build.base}def/> {CHEAP}"), "json", None, 5)
     try:
-        stopped: list[Exception] = []
-
-        def runaway() -> None:
-            try:
-                pool.run(Job(Prepared(RUNAWAY), "json", None, 5))
-            except Unavailable as error:
-                stopped.append(error)
-
-        thread = threading.Thread(target=runaway)
-        thread.start()
+        thread, stopped = _runaway(pool)
         time.sleep(1.0)  # the runaway holds the one worker for 1 s more; this request's budget runs 1 s past that
         started = time.monotonic()
         assert b"true" in pool.run(cheap).body
