@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cscip_kg.cli import main
+from cscip_kg.server.rendering.hexmap import layout
 from tests.helpers import ask, select
 from tests.secondary_facts import FILE_NAME, rows, sources_dir
 
@@ -92,7 +93,7 @@ def test_kind_and_area_agree_with_the_gss_code(compiled):
         SELECT ?la ?code ?prefix ?area WHERE {
           ?la adms:identifier ?id . ?id adms:schemeAgency "Office for National Statistics" ; skos:notation ?code .
           ?la cscip:localAuthorityKind/skos:notation ?prefix ; schema:areaServed ?area }""")
-    assert len(rows_) == 106
+    assert len(rows_) == 113  # 106 from secondary-facts.md's code list, 7 from the hexmap layout
     for row in rows_:
         assert row["code"].startswith(row["prefix"]), row
         assert row["area"] == STATGEO + row["code"], row
@@ -106,6 +107,51 @@ def test_codes_from_before_a_reorganisation_say_so(compiled):
         SELECT ?code WHERE { ?id a adms:Identifier ; skos:notation ?code ; skos:editorialNote ?note .
           FILTER(CONTAINS(?note, "predates 2019")) } ORDER BY ?code""")
     assert [r["code"] for r in rows_] == ["E10000009", "E10000021", "E10000023", "E10000027"]
+
+
+def test_an_organisation_that_says_it_has_no_gss_code_has_none(compiled):
+    rows_ = select(compiled, """
+        SELECT ?org ?code WHERE { ?org cscip:missingIdentifierNote ?why ;
+          adms:identifier [ adms:schemeAgency "Office for National Statistics" ; skos:notation ?code ] }""")
+    assert rows_ == []
+
+
+def _place(name: str) -> str:
+    """An authority's place, from the hexmap's name ("Kingston upon Hull, City of") or the graph's ("Wigan Council")."""
+    name = re.sub(r", City of$|^(London Borough of|Royal Borough of|City of) | (City|County|Borough)? ?Council$", "",
+                  name).strip()
+    return PLACE_ALIASES.get(name, name)
+
+
+# Places the hexmap and the sources name differently: Hull is the common name of Kingston upon Hull.
+PLACE_ALIASES = {"Kingston upon Hull": "Hull"}
+FROM_HEXMAP = {"harrow": "E09000015", "wigan": "E08000010", "buckinghamshire": "E10000002", "hull": "E06000010",
+               "cornwall": "E06000052", "york": "E06000014", "portsmouth": "E06000044"}
+
+
+def test_every_authority_the_hexmap_names_by_a_place_of_the_graph_has_its_code_or_says_why_not(compiled):
+    """The layout is a stored source (source:hexmap-upper-tier-2020): its code for a place the graph names is the
+    authority's, unless the graph's code is an older one that says so (Dorset: the county council's E10000009,
+    where the 2020 layout has the unitary Dorset Council of 2019)."""
+    names = select(compiled, """SELECT ?la ?name WHERE { ?la a cscip:LocalAuthority ; rdfs:label|skos:altLabel ?name }""")
+    by_place: dict[str, set[str]] = {}
+    for row in names:
+        by_place.setdefault(_place(row["name"]), set()).add(_slug(row["la"]))
+    codes = select(compiled, """SELECT ?la ?code ?note ?source ?match WHERE { ?la adms:identifier ?id .
+        ?id adms:schemeAgency "Office for National Statistics" ; skos:notation ?code ; dcterms:source ?source .
+        OPTIONAL { ?id skos:editorialNote ?note } OPTIONAL { ?la cscip:identificationNote ?match } }""")
+    held = {(_slug(r["la"]), r["code"]) for r in codes}
+    historical = {_slug(r["la"]) for r in codes if "historical" in r["note"]}
+    matched = {}
+    for code, place in layout().items():
+        for la in by_place.get(_place(place.name), set()):
+            matched[la] = code
+            assert (la, code) in held or la in historical, (la, code, place.name)
+    assert {la: matched[la] for la in FROM_HEXMAP} == FROM_HEXMAP
+    from_hexmap = {_slug(r["la"]): r for r in codes if r["source"].endswith("/source/hexmap-upper-tier-2020")}
+    assert {la: r["code"] for la, r in from_hexmap.items()} == FROM_HEXMAP
+    assert all(r["match"].startswith("Matched by place name") for r in from_hexmap.values())
+    assert "historical" in from_hexmap["buckinghamshire"]["note"]
 
 
 def test_partnerships_have_their_members(compiled):
