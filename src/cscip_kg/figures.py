@@ -84,12 +84,16 @@ def compute(build: Build) -> Figures:
                    int(funding["capped"] or 0), _groups(answers["rounds"], "round"), _groups(answers["themes"], "theme"))
 
 
-def pounds(amount: Decimal) -> str:
-    """£100.8m, £4.85m, £950,000: how the sources and readers write money."""
-    if amount >= 1_000_000:
-        millions = (amount / 1_000_000).quantize(Decimal("0.01")).normalize()
-        return f"£{millions:f}m"
-    return f"£{amount:,.0f}"
+def pounds(value: Decimal) -> str:
+    """£4.8m, £4.85m, £84m, £728k, £950: at most three significant figures a reader needs (every page writes money so)."""
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    for size, suffix in ((Decimal(1_000_000_000), "bn"), (Decimal(1_000_000), "m"), (Decimal(1000), "k")):
+        if value >= size:
+            scaled = (value / size).quantize(Decimal("0.01"))
+            text = f"{scaled:f}".rstrip("0").rstrip(".")
+            return f"{sign}£{text}{suffix}"
+    return f"{sign}£{value:,.0f}"
 
 
 def funding_words(funding: Funding) -> str:

@@ -18,8 +18,8 @@ from markupsafe import escape
 
 from cscip_kg.build import CompiledGraph
 from cscip_kg.derived import DERIVED_FOLDER, LISTINGS_FOLDER, read_listing, rows
+from cscip_kg.figures import pounds
 from cscip_kg.listing_queries import LISTING_QUERIES, RECORD, UNIT
-from cscip_kg.server.content.listing import pounds_short
 from tests.helpers import select
 from tests.server.live import open_app
 from tests.server.structure import assert_accessible_page, parse
@@ -37,10 +37,10 @@ def as_json(client: FlaskClient, path: str) -> dict[str, Any]:
 
 
 def test_money_reads_as_pounds():
-    assert pounds_short(Decimal(4800000)) == "£4.8m"
-    assert pounds_short(Decimal(4850000)) == "£4.85m"
-    assert pounds_short(Decimal(850000)) == "£850k"
-    assert pounds_short(Decimal(600)) == "£600"
+    assert pounds(Decimal(4800000)) == "£4.8m"
+    assert pounds(Decimal(4850000)) == "£4.85m"
+    assert pounds(Decimal(850000)) == "£850k"
+    assert pounds(Decimal(600)) == "£600"
 
 
 @pytest.mark.parametrize("name", LISTS)
@@ -65,7 +65,7 @@ def test_grants_sorted_by_amount_put_the_largest_first(client, compiled: Compile
     assert ascending == sorted(ascending)
     page = parse(client.get("/grants/?sort=amount&desc=1", headers=HTML).data.decode())
     first_amount = next(e for e in page.all("td") if e.attrs.get("data-label") == "Amount")
-    assert first_amount.text.strip() == pounds_short(Decimal(largest))
+    assert first_amount.text.strip() == pounds(Decimal(largest))
 
 
 def test_a_filtered_csv_holds_the_same_rows_as_the_page(client, compiled: CompiledGraph):

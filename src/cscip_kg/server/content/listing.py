@@ -25,8 +25,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotFound
 
 from cscip_kg.derived import read_listing
+from cscip_kg.figures import pounds
 from cscip_kg.listing_queries import RECORD, UNIT
 from cscip_kg.opened import Build
+from cscip_kg.server.rendering.humanize import exact_pounds
 
 if TYPE_CHECKING:
     from cscip_kg.server.content.listing_index import Prepared
@@ -34,22 +36,6 @@ if TYPE_CHECKING:
 PAGE_SIZES = (25, 50, 100, 500)
 DEFAULT_SIZE = 50
 RESERVED = ("sort", "desc", "page", "size", "format")
-
-
-def pounds_short(value: Decimal) -> str:
-    """£4.8m, £850k, £600: money for reading; the CSV and the hover text keep the exact figure.
-
-    A minimal stand-in for pages-entity's humanize module, to fold into it.
-    """
-    if value >= 1_000_000:
-        return f"£{(value / 1_000_000).quantize(Decimal('0.01')).normalize():f}m"
-    if value >= 10_000:
-        return f"£{(value / 1000).quantize(Decimal('1')):f}k"
-    return f"£{value.quantize(Decimal('1')):,f}" if value == value.to_integral() else f"£{value:,.2f}"
-
-
-def pounds_exact(value: Decimal) -> str:
-    return f"£{value:,.0f}" if value == value.to_integral() else f"£{value:,.2f}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +70,7 @@ class Column:
         except InvalidOperation:
             return (Item(value),)
         if self.kind == "money":
-            return (Item(pounds_short(number), None, number, pounds_exact(number)),)
+            return (Item(pounds(number), None, number, exact_pounds(number)),)
         if self.kind == "count":
             return (Item(f"{number:f}", None, number, f"{number:f}"),)
         return (Item(value),)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from cscip_kg.figures import pounds  # one way to write money, shared with the home figures
 from cscip_kg.namespaces import CSCIP_NS
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -35,18 +36,6 @@ class Money:
     def title(self) -> str:
         stated = f"; the source says “{self.stated_as}”" if self.stated_as and self.stated_as not in self.text else ""
         return f"{self.exact} exactly{stated}"
-
-
-def pounds(value: Decimal) -> str:
-    """£4.8m, £4.85m, £84m, £728k, £950: at most three significant figures a reader needs."""
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    for size, suffix in ((Decimal(1_000_000_000), "bn"), (Decimal(1_000_000), "m"), (Decimal(1000), "k")):
-        if value >= size:
-            scaled = (value / size).quantize(Decimal("0.01"))
-            text = f"{scaled:f}".rstrip("0").rstrip(".")
-            return f"{sign}£{text}{suffix}"
-    return f"{sign}£{value:,.0f}"
 
 
 def exact_pounds(value: Decimal) -> str:
