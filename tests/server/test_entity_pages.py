@@ -286,3 +286,14 @@ def test_an_organisations_evaluations_do_not_contradict_its_funding_table(client
     words = " ".join(section(html, "evaluations").texts("p"))
     assert "no evaluation report of a project it led" in words and "partner in are listed under Funding" in words
     assert "no evaluation report for it" not in words
+
+
+def test_a_lead_or_partnership_only_the_graph_reads_is_marked_where_it_is_counted(client):
+    """Newham's lead of Newham Delivery for Children is read from the project's name (an inferred record): the summary
+    that counts its projects, and the Funding table's How and Led by cells, say so, not only the facts table."""
+    html = page(client, "/id/organisation/newham")
+    assert "It led 2 projects (1 of them inferred by this graph)" in summary(html)
+    how = column(section(html, "funding"), "How")
+    assert "lead (inferred by this graph, not stated)" in how and "lead" in how
+    led = column(section(page(client, "/id/organisation/coventry"), "funding"), "Led by")
+    assert all("inferred" not in cell for cell in led)  # Coventry's partnerships: the projects' own leads are stated

@@ -166,8 +166,8 @@ def organisation(facts: Facts) -> Page:
     led = [p for p in found if p.how == CSCIP + "leadOrganisation"]
     partnered = [p for p in found if p.how == CSCIP + "partnerOrganisation"]
     if found:
-        summary.append(["It led ", count_words(len(led), "project"), " and was a partner in ", count_words(len(partnered), "other"),
-                        " in the programmes recorded here."])
+        summary.append(["It led ", count_words(len(led), "project"), _guessed(led), " and was a partner in ",
+                        count_words(len(partnered), "other"), _guessed(partnered), " in the programmes recorded here."])
     adopted = [row for row in took_part if row[0].startswith("adopted ")]
     models = _models_taken_up(facts)
     if adopted:
@@ -182,7 +182,8 @@ def organisation(facts: Facts) -> Page:
                                           ("Partner in", [Link(str(len(partnered)))]),
                                           ("Models taken up", [Link(str(len(adopted)))]),
                                           *([("Funder of", [Link(str(len(funded)))])] if funded else [])]
-    how = lambda p: "lead" if p.how == CSCIP + "leadOrganisation" else "partner"  # noqa: E731
+    how = lambda p: ("lead" if p.how == CSCIP + "leadOrganisation" else "partner") + (  # noqa: E731
+        " (inferred by this graph, not stated)" if "how" in p.inferred else "")
     spread = lineage_section(facts, skip=(CSCIP + "adoptsModel",) if adopted else (), partials=SPREAD_MAPS)
     if adopted:
         rows = [([models(r)], [r[1]], [Link(r[3])] if r[3] else [], r[4], source_links(facts.build, r[5])) for r in adopted]
@@ -239,6 +240,14 @@ def funded_words(facts: Facts, funded: list[tuple[str, Link, str, str, str, list
 
 _KIND_WORDS = {"programme": ("programme or round", "programmes and rounds"), "grant": ("grant", "grants"),
                "project": ("project", "projects")}
+
+
+def _guessed(projects: list[ProjectFacts]) -> str:
+    """" (1 of them inferred by this graph)": ties only the graph's reading gives (a lead read from a project's name)."""
+    inferred = sum(1 for p in projects if "how" in p.inferred)
+    if not inferred:
+        return ""
+    return " (inferred by this graph from its name)" if len(projects) == 1 else f" ({inferred} of them inferred by this graph)"
 
 
 def lead_only(found: list[ProjectFacts]) -> list[ProjectFacts]:

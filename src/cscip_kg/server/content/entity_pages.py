@@ -228,7 +228,8 @@ def projects_table(projects: list[ProjectFacts], facts: Facts, how: Callable[[Pr
     for project in projects:
         row: list[Cell] = [[facts.link(project.iri, project.label)],
                            [facts.link(*project.round)] if project.round else [],
-                           [facts.link(i, label) for i, label in sorted(project.leads.items(), key=lambda kv: kv[1])],
+                           [facts.link(i, label + (" (inferred by this graph)" if i in project.inferred else ""))
+                            for i, label in sorted(project.leads.items(), key=lambda kv: kv[1])],
                            [money_link(m) for _label, m in project.grants.values()],
                            [facts.link(i, label) for i, label in project.reports.items()]
                            or ([Link("ended without evaluation")] if project.ended_without_evaluation else [Link("none listed")])]

@@ -26,12 +26,16 @@ from cscip_kg.server.rendering.humanize import Money, money
 # the EXISTS, Virtuoso 7 then answered no row at all (the parity tests' model pages).
 # At ×100, SFPC's projects 1.9 s → 3 ms, its members 2.5 s → 7 ms (bench/pagecost.py).
 _PROJECTS = """SELECT ?project ?projectLabel ?how ?round ?roundLabel ?lead ?leadLabel ?grant ?grantLabel ?amount ?upTo ?moreThan
-       ?statedAs ?report ?reportLabel ?ended WHERE {{
+       ?statedAs ?report ?reportLabel ?ended ?leadGuessed ?howGuessed WHERE {{
   {anchor}
   FILTER EXISTS {{ ?project a cscip:Project }}
   OPTIONAL {{ ?project rdfs:label ?projectLabel }}
   OPTIONAL {{ ?project cscip:round ?round OPTIONAL {{ ?round rdfs:label ?roundLabel }} }}
-  OPTIONAL {{ ?project cscip:leadOrganisation ?lead OPTIONAL {{ ?lead rdfs:label ?leadLabel }} }}
+  OPTIONAL {{ ?project cscip:leadOrganisation ?lead OPTIONAL {{ ?lead rdfs:label ?leadLabel }}
+             OPTIONAL {{ ?leadGuessed rdf:subject ?project ; rdf:predicate cscip:leadOrganisation ; rdf:object ?lead ;
+                         cscip:basis cscip:inferred }} }}
+  # How the page's organisation is tied to the project, when only the graph's reading says so (a project's name)
+  OPTIONAL {{ ?howGuessed rdf:subject ?project ; rdf:predicate ?how ; rdf:object {iri} ; cscip:basis cscip:inferred }}
   OPTIONAL {{ ?grant schema:fundedItem ?project
              OPTIONAL {{ ?grant rdfs:label ?grantLabel }}
              OPTIONAL {{ ?grant schema:amount ?money OPTIONAL {{ ?money schema:value ?amount }}
@@ -85,6 +89,7 @@ class ProjectFacts:
     how: str = ""
     round: tuple[str, str] | None = None  # (iri, label)
     leads: dict[str, str] = field(default_factory=dict)
+    inferred: set[str] = field(default_factory=set)  # leads, and "how" (its tie to the page's entity), no source states
     grants: dict[str, tuple[str, Money]] = field(default_factory=dict)  # iri → (label, amount)
     reports: dict[str, str] = field(default_factory=dict)
     ended_without_evaluation: bool = False
@@ -118,7 +123,7 @@ def _pair(row: ox.QuerySolution, name: str) -> tuple[str, str] | None:
 
 
 def _select(build: Build, template: str, anchor: str, iri: ox.NamedNode) -> ox.QuerySolutions:
-    result = build.engine.query(Prepared(template.format(anchor=anchor.format(iri=iri))))
+    result = build.engine.query(Prepared(template.format(anchor=anchor.format(iri=iri), iri=iri)))
     assert isinstance(result, ox.QuerySolutions)
     return result
 
@@ -134,6 +139,10 @@ def projects(build: Build, kind: str, iri: ox.NamedNode) -> list[ProjectFacts]:
         lead, grant, report = _pair(row, "lead"), _value(row, "grant"), _pair(row, "report")
         if lead:
             facts.leads[lead[0]] = lead[1]
+            if _value(row, "leadGuessed"):
+                facts.inferred.add(lead[0])
+        if _value(row, "howGuessed"):
+            facts.inferred.add("how")
         if grant and grant not in facts.grants:
             amount = money(_value(row, "amount"), _value(row, "upTo"), _value(row, "moreThan"), _value(row, "statedAs"))
             if amount is not None:
