@@ -245,3 +245,12 @@ def test_an_areas_own_trend_is_filed_under_a_project_only_as_inferred(compiled):
     early = {r["finding"].rsplit("/", 1)[1] for r in rows
              if any(int(y) < 2014 for y in re.findall(r"\b(?:19|20)\d\d\b", r.get("period", "")))}
     assert early and {name: basis[name] for name in early if basis[name] != "inferred"} == {}
+
+
+def test_a_place_the_page_does_not_name_is_the_graphs_reading(compiled):
+    """A finding whose note says its page names no place keeps its place (the map rings it) only as inferred, with why."""
+    rows = select(compiled, """SELECT ?finding ?place ?basis WHERE { ?finding a cscip:Finding ; dcterms:spatial ?place ; skos:note ?note .
+        FILTER(CONTAINS(?note, "names no evaluator and no place"))
+        OPTIONAL { ?said rdf:subject ?finding ; rdf:predicate dcterms:spatial ; rdf:object ?place ; cscip:basis ?basis } }""")
+    assert len(rows) >= 2
+    assert all(row["basis"].endswith("/inferred") for row in rows), rows
