@@ -28,14 +28,15 @@ ANSWERS_FILE = "answers.json"
 LISTINGS_FOLDER = "listings"  # <name>.json: {"variables": [...], "rows": [[...], ...]}
 Rows = list[dict[str, str]]
 
-# A grant's amount in parts: ?exact as awarded, ?cap a ceiling ("up to", with ?capped the grant), and ?pooled the amount
-# of one combined award that several programmes fund (Leeds' £9.6m: Innovation and Partners in Practice together),
+# A grant's amount in parts: ?exact as awarded, ?cap a ceiling ("up to", with ?capped the grant: IF on the unbound
+# ?none is an error, which leaves ?capped unbound for an exact amount), and ?pooled the awarded amount of one combined
+# award that several programmes fund (Leeds' £9.6m: Innovation and Partners in Practice together),
 # which a source does not split between them.
 _PARTS = """?grant schema:amount ?money . ?money schema:value ?amount .
   OPTIONAL { ?money cscip:upTo ?upTo } BIND(COALESCE(?upTo, false) AS ?ceiling)
   BIND(IF(?ceiling, 0, ?amount) AS ?exact) BIND(IF(?ceiling, ?amount, 0) AS ?cap) BIND(IF(?ceiling, ?grant, ?none) AS ?capped)
   OPTIONAL { SELECT ?grant (COUNT(DISTINCT ?funder) AS ?funders) WHERE { ?grant cscip:fundedBy ?funder } GROUP BY ?grant }
-  BIND(IF(COALESCE(?funders, 0) > 1, ?amount, 0) AS ?pooled)"""
+  BIND(IF(COALESCE(?funders, 0) > 1, ?exact, 0) AS ?pooled)"""
 
 # The home page's figures. Counts and sums come from queries, never from numbers typed into a
 # template: when data/ grows, the home page follows (at the next build).

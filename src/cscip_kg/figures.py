@@ -82,20 +82,3 @@ def compute(build: Build) -> Figures:
     return Figures(int(totals["projects"]), _claims(answers["project_claims"]), int(totals["grants"]),
                    int(totals["models"]), int(totals["themes"]), int(totals["reports"]), _funding(funding, "total"),
                    int(funding["capped"] or 0), _groups(answers["rounds"], "round"), _groups(answers["themes"], "theme"))
-
-
-def pounds(value: Decimal) -> str:
-    """£4.8m, £4.85m, £84m, £728k, £950: at most three significant figures a reader needs (every page writes money so)."""
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    for size, suffix in ((Decimal(1_000_000_000), "bn"), (Decimal(1_000_000), "m"), (Decimal(1000), "k")):
-        if value >= size:
-            scaled = (value / size).quantize(Decimal("0.01"))
-            text = f"{scaled:f}".rstrip("0").rstrip(".")
-            return f"{sign}£{text}{suffix}"
-    return f"{sign}£{value:,.0f}"
-
-
-def funding_words(funding: Funding) -> str:
-    """"£37.36m + up to £6.72m": what was awarded, and the ceilings apart, since a ceiling is no sum paid."""
-    return pounds(funding.awarded) + (f" + up to {pounds(funding.ceilings)}" if funding.ceilings else "")

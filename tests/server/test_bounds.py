@@ -122,14 +122,12 @@ def test_a_request_waiting_for_a_busy_worker_gets_the_place_of_one_stopped_at_it
     """The budget counts from the request: a query queued behind a runaway is answered by a worker forked as soon as
     the runaway is stopped (it once waited for a worker to be put back, which never came, and failed "busy")."""
     build = open_build(build_dir)
-    pool = QueryPool(build_dir / STORE_FOLDER, build.prefixes, frozenset(build.graph_sizes), 1, 2.0)
+    pool = QueryPool(build_dir / STORE_FOLDER, build.prefixes, frozenset(build.graph_sizes), 1, 4.0)
     cheap = Job(Prepared(f"PREFIX model: <{build.base}id/model/> PREFIX cscip: <{build.base}def/> {CHEAP}"), "json", None, 5)
     try:
         thread, stopped = _runaway(pool)
-        time.sleep(1.0)  # the runaway holds the one worker for 1 s more; this request's budget runs 1 s past that
-        started = time.monotonic()
-        assert b"true" in pool.run(cheap).body
-        assert time.monotonic() - started < 2.0
+        time.sleep(2.0)  # the runaway holds the one worker for 2 s more; this request's budget runs 2 s past that
+        assert b"true" in pool.run(cheap).body  # before the fix: Unavailable, "every query worker stayed busy"
         thread.join(30)
         assert stopped and pool.running == 1
     finally:

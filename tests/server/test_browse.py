@@ -18,8 +18,8 @@ from markupsafe import escape
 
 from cscip_kg.build import CompiledGraph
 from cscip_kg.derived import DERIVED_FOLDER, LISTINGS_FOLDER, read_listing, rows
-from cscip_kg.figures import pounds
 from cscip_kg.listing_queries import LISTING_QUERIES, RECORD, UNIT
+from cscip_kg.server.rendering.humanize import pounds
 from tests.helpers import select
 from tests.server.live import open_app
 from tests.server.structure import assert_accessible_page, parse
@@ -34,13 +34,6 @@ def as_json(client: FlaskClient, path: str) -> dict[str, Any]:
     assert answer.status_code == 200 and answer.content_type == "application/json", (path, answer.data[:300])
     found: dict[str, Any] = json.loads(answer.data)
     return found
-
-
-def test_money_reads_as_pounds():
-    assert pounds(Decimal(4800000)) == "£4.8m"
-    assert pounds(Decimal(4850000)) == "£4.85m"
-    assert pounds(Decimal(850000)) == "£850k"
-    assert pounds(Decimal(600)) == "£600"
 
 
 @pytest.mark.parametrize("name", LISTS)

@@ -103,14 +103,15 @@ def _edit_manifest(build: Path, **changes: object) -> None:
     (lambda d: _edit_manifest(d, graphs=None), "without the graphs' sizes in manifest.json"),
 ], ids=["bad-json", "bad-manifest", "bad-store", "no-store", "stale-queries", "older-listings", "older-spread",
         "older-sources", "older-answers", "older-manifest"])
-def test_serve_on_a_broken_build_names_the_problem(build_dir, tmp_path, broken, expected):
+def test_serve_on_a_broken_build_names_the_problem(build_dir, tmp_path, broken, expected, request):
     copy = tmp_path / "build"
     shutil.copytree(build_dir, copy)
     broken(copy)
     result = CliRunner().invoke(main, ["serve", "--build", str(copy), "--port", "0"])
     assert result.exit_code == 1
     assert expected in result.output and "Traceback" not in result.output
-    assert "older" not in expected or f"cscip-kg build --out {copy}" in result.output
+    if request.node.callspec.id.startswith("older-"):  # a build by an older cscip-kg: the message says how to rebuild
+        assert f"rebuild it with `cscip-kg build --out {copy.resolve()}`" in result.output, result.output
 
 
 def test_a_build_for_another_base_serves_its_own_iris(compiled, tmp_path):

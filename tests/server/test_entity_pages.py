@@ -294,6 +294,6 @@ def test_a_lead_or_partnership_only_the_graph_reads_is_marked_where_it_is_counte
     html = page(client, "/id/organisation/newham")
     assert "It led 2 projects (1 of them inferred by this graph)" in summary(html)
     how = column(section(html, "funding"), "How")
-    assert "lead (inferred by this graph, not stated)" in how and "lead" in how
+    assert "lead (inferred by this graph, not stated by a source)" in how and "lead" in how
     led = column(section(page(client, "/id/organisation/coventry"), "funding"), "Led by")
     assert all("inferred" not in cell for cell in led)  # Coventry's partnerships: the projects' own leads are stated

@@ -22,7 +22,8 @@ from cscip_kg.server.rendering.humanize import (
 
 @pytest.mark.parametrize(("value", "text"), [
     ("4800000", "£4.8m"), ("4850000", "£4.85m"), ("84000000", "£84m"), ("728000", "£728k"), ("950", "£950"),
-    ("100810000", "£100.81m"), ("1500", "£1.5k"), ("2000000000", "£2bn"), ("0", "£0"),
+    ("100810000", "£100.81m"), ("1500", "£1.5k"), ("2000000000", "£2bn"), ("0", "£0"), ("4850000", "£4.85m"),
+    ("850000", "£850k"), ("600", "£600"), ("999999", "£1m"), ("999999999", "£1bn"),  # once browse's own writer's cases
 ])
 def test_pounds_are_short(value, text):
     assert pounds(Decimal(value)) == text

@@ -196,3 +196,7 @@ def test_a_link_no_source_states_says_so_where_a_reader_meets_it(server):
     assert len(spreads) == 3 and all(why.startswith("inferred by this graph: SCIE names the innovator") for why in spreads), known
     assert all(why.startswith("stated by") for (link, _with), why in known.items() if link == "spreads model")
     assert "(this graph's inference: no source says so)" in " ".join(page.texts("p"))
+    # The other end of the same links: a round 1 project's page reads the derived link as the programme's page does.
+    project = parse(fetch(f"{server}id/project/no-wrong-door", headers={"Accept": "text/html"}).text).texts("td")
+    spread_by = [project[i + 3] for i in range(len(project) - 3) if project[i] == "spread to" and project[i + 1] == "spread by"]
+    assert spread_by and all(why.startswith("inferred by this graph: SCIE names the innovator") for why in spread_by), spread_by

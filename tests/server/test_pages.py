@@ -12,7 +12,8 @@ import pytest
 from flask import Flask
 
 from cscip_kg.build import CompiledGraph
-from cscip_kg.figures import Figures, Funding, Group, pounds
+from cscip_kg.figures import Figures, Funding, Group
+from cscip_kg.server.rendering.humanize import pounds
 from cscip_kg.server.routes.pages import CHART_ROWS, charts
 from tests.helpers import select
 from tests.server.live import fetch, open_app
@@ -62,7 +63,9 @@ def test_home_figures_are_computed_from_the_graph(server, compiled: CompiledGrap
 
 def test_a_long_list_of_themes_charts_the_largest_and_links_the_rest(app: Flask) -> None:
     """At scale (hundreds of themes) a chart shows the largest few and one link to the full, sortable list."""
-    themes = [Group(f"{ID}theme/t{n}", f"Theme {n}", n, n % 3, Funding(Decimal(n * 1000))) for n in range(1, 41)]
+    # Ceilings run against the sums awarded, so a chart that ranked or drew them as money would put Theme 1 first.
+    themes = [Group(f"{ID}theme/t{n}", f"Theme {n}", n, n % 3, Funding(Decimal(n * 1000), Decimal((41 - n) * 5000)))
+              for n in range(1, 41)]
     found = Figures(0, [], 0, 0, len(themes), 0, Funding(Decimal(0)), 0, [], sorted(themes, key=lambda g: -g.projects))
     with app.test_request_context():
         by_projects, by_funding = charts(found)[2:]
@@ -70,7 +73,9 @@ def test_a_long_list_of_themes_charts_the_largest_and_links_the_rest(app: Flask)
     assert by_projects.more == 40 - CHART_ROWS and by_projects.more_href == "/themes/"
     funded = [g for g in themes if g.grants]
     assert len(by_funding.bars) == CHART_ROWS and by_funding.more == len(funded) - CHART_ROWS
-    assert by_funding.bars[0].label == max(funded, key=lambda g: g.funding.most).label
+    assert by_funding.bars[0].label == max(funded, key=lambda g: g.funding.awarded).label
+    widths = [float(bar.width) for bar in by_funding.bars]
+    assert widths == sorted(widths, reverse=True)  # bars drawn from the sums awarded, not from the ceilings
 
 
 def test_no_sum_of_grants_reads_a_ceiling_as_money_awarded(server, compiled: CompiledGraph):

@@ -20,6 +20,7 @@ from cscip_kg.server.content.entity_kinds import SPREAD_MAPS, description, grant
 from cscip_kg.server.content.entity_pages import (
     CSCIP,
     DCTERMS,
+    NO_REPORTS,
     SCHEMA,
     Facts,
     Page,
@@ -40,6 +41,7 @@ from cscip_kg.server.content.entity_pages import (
 from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, disputed, projects, records
 from cscip_kg.server.content.entity_sources import entity_kind, source
 from cscip_kg.server.content.named import run, table
+from cscip_kg.server.rendering.basis import INFERRED, basis_short
 from cscip_kg.server.rendering.humanize import article, basis_words, count_words, date_words
 from cscip_kg.server.rendering.links import Cell, Link, Table
 from cscip_kg.server.rendering.source_links import source_links
@@ -182,8 +184,6 @@ def organisation(facts: Facts) -> Page:
                                           ("Partner in", [Link(str(len(partnered)))]),
                                           ("Models taken up", [Link(str(len(adopted)))]),
                                           *([("Funder of", [Link(str(len(funded)))])] if funded else [])]
-    how = lambda p: ("lead" if p.how == CSCIP + "leadOrganisation" else "partner") + (  # noqa: E731
-        " (inferred by this graph, not stated)" if "how" in p.inferred else "")
     spread = lineage_section(facts, skip=(CSCIP + "adoptsModel",) if adopted else (), partials=SPREAD_MAPS)
     if adopted:
         rows = [([models(r)], [r[1]], [Link(r[3])] if r[3] else [], r[4], source_links(facts.build, r[5])) for r in adopted]
@@ -193,12 +193,8 @@ def organisation(facts: Facts) -> Page:
         spread.caption = "Models it took up"
     evaluated = [seq(row[1], f" ({row[0]})") for row in took_part if "evaluat" in row[0]]
     intro = [["It evaluated or coordinated the evaluation of ", *listed(evaluated), "."]] if evaluated else []
-    funding = funding_section(found, facts, [*funding_words(found), *funded_para], how)
-    # Its partner projects' reports are in the Funding table: "no evaluation report for it" there read as a contradiction.
-    partner_reports = any(p.reports for p in found if p.how != CSCIP + "leadOrganisation")
-    empty = ("The sources list no evaluation report of a project it led"
-             + ("; the reports of the projects it was a partner in are listed under Funding." if partner_reports else "."))
-    sections = [funding, evaluations_section(lead_only(found), facts, intro, empty),
+    funding = funding_section(found, facts, [*funding_words(found), *funded_para], _how)
+    sections = [funding, _evaluations(found, facts, intro),
                 spread, profile,
                 sources_section(facts)]
     return Page("organisation", kinds[0][:1].upper() + kinds[0][1:] if kinds else "Organisation", summary, facts_list, sections)
@@ -244,10 +240,27 @@ _KIND_WORDS = {"programme": ("programme or round", "programmes and rounds"), "gr
 
 def _guessed(projects: list[ProjectFacts]) -> str:
     """" (1 of them inferred by this graph)": ties only the graph's reading gives (a lead read from a project's name)."""
-    inferred = sum(1 for p in projects if "how" in p.inferred)
+    inferred = sum(1 for p in projects if p.tie_inferred)
     if not inferred:
         return ""
-    return " (inferred by this graph from its name)" if len(projects) == 1 else f" ({inferred} of them inferred by this graph)"
+    return f" ({basis_short(INFERRED)})" if len(projects) == 1 else f" ({inferred} of them inferred by this graph)"
+
+
+def _evaluations(found: list[ProjectFacts], facts: Facts, intro: list[Paragraph]) -> Section:
+    """The reports of the projects it led; its partner projects' reports are in the Funding table, so "no evaluation
+    report for it" beneath that table read as a contradiction."""
+    section = evaluations_section(lead_only(found), facts, intro)
+    if section.paragraphs == [[NO_REPORTS]]:
+        partnered = any(p.reports for p in found if p.how != CSCIP + "leadOrganisation")
+        section.paragraphs = [["The sources list no evaluation report of a project it led"
+                               + ("; the reports of the projects it was a partner in are listed under Funding." if partnered else ".")]]
+    return section
+
+
+def _how(project: ProjectFacts) -> str:
+    """Its tie to a project, in the Funding table's How column."""
+    tie = "lead" if project.how == CSCIP + "leadOrganisation" else "partner"
+    return f"{tie} ({basis_short(INFERRED)})" if project.tie_inferred else tie
 
 
 def lead_only(found: list[ProjectFacts]) -> list[ProjectFacts]:

@@ -17,11 +17,12 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from cscip_kg.figures import Funding
 from cscip_kg.namespaces import CSCIP_NS
 from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, report_documents
 from cscip_kg.server.content.lineage_words import lineage_words
-from cscip_kg.server.rendering.basis import Basis, basis_in_words, kind_named
-from cscip_kg.server.rendering.humanize import Money, basis_words, count_words, pounds
+from cscip_kg.server.rendering.basis import INFERRED, Basis, basis_in_words, basis_short, kind_named
+from cscip_kg.server.rendering.humanize import Money, basis_words, count_words, funding_words
 from cscip_kg.server.rendering.links import Cell, Link, Table, href
 from cscip_kg.server.rendering.source_links import site_name, source_links
 from cscip_kg.server.rendering.views import EntityView, short
@@ -105,15 +106,15 @@ def total(amounts: Iterable[Money]) -> Link | None:
     found = list(amounts)
     if not found:
         return None
-    caps = [m.value for m in found if m.text.startswith("up to")]
-    ceilings = sum(caps, start=Decimal(0))
-    awarded = sum((m.value for m in found), start=Decimal(0)) - ceilings
-    shown = " + ".join([*([pounds(awarded)] if len(caps) < len(found) else []), *([f"up to {pounds(ceilings)}"] if caps else [])])
-    lower = sum(1 for m in found if m.text.startswith("over"))
-    title = (f"£{awarded:,.0f} exactly, the sum of {count_words(len(found) - len(caps), 'amount')}"
-             + (f" ({lower} of them a lower bound)" if lower else "")
-             + (f", and up to £{ceilings:,.0f} more in {count_words(len(caps), 'ceiling')}" if caps else ""))
-    return Link(shown, None, title, str(awarded + ceilings))
+    caps = [m.value for m in found if m.bound == "up to"]
+    funding = Funding(sum((m.value for m in found if m.bound != "up to"), start=Decimal(0)), sum(caps, start=Decimal(0)))
+    exact = len(found) - len(caps)
+    lower = sum(1 for m in found if m.bound == "over")
+    title = "; ".join(
+        ([f"£{funding.awarded:,.0f} exactly, the sum of {count_words(exact, 'amount')}"
+          + (f" ({lower} of them a lower bound: “over”)" if lower else "")] if exact else [])
+        + ([f"up to £{funding.ceilings:,.0f} in {count_words(len(caps), 'ceiling')}"] if caps else []))
+    return Link(funding_words(funding), None, title, str(funding.awarded))
 
 
 class Facts:
@@ -156,14 +157,13 @@ class Facts:
         return None
 
     def known(self, predicate: str, other: ox.NamedNode, outgoing: bool) -> Cell:
-        """How we know one of its links: the statement record's words (inferred, and why) where there is one,
-        else which sources state it, read from the graphs that hold it."""
-        if outgoing and (predicate, other) in self.view.bases:
-            return [Link(self.view.bases[(predicate, other)])]
-        subject, obj = (self.iri, other) if outgoing else (other, self.iri)
-        keys = [key for s, p, o, g in self.d.quads if s == subject and p.value == predicate and o == obj
-                for key in self.view.sources_of(subject.value, g.value, predicate, obj if outgoing else self.iri)]
-        return basis_cell("stated", source_links(self.build, keys))
+        """How we know one of its lineage links, either way: the basis the build derived onto the link (one rule for
+        every page, the lineage page and the queries), with the sources of the facts it was derived from."""
+        ends = (self.view.iri, other.value) if outgoing else (other.value, self.view.iri)
+        link = self.view.precise.link_of(ends[0], predicate, ends[1])
+        if link is None:
+            return []
+        return basis_cell(link.basis, source_links(self.build, link.sources), link.note)
 
     def all_sources(self) -> list[Link]:
         """Every page that states something on this page, each once."""
@@ -228,7 +228,7 @@ def projects_table(projects: list[ProjectFacts], facts: Facts, how: Callable[[Pr
     for project in projects:
         row: list[Cell] = [[facts.link(project.iri, project.label)],
                            [facts.link(*project.round)] if project.round else [],
-                           [facts.link(i, label + (" (inferred by this graph)" if i in project.inferred else ""))
+                           [facts.link(i, label + (f" ({basis_short(INFERRED)})" if i in project.inferred_leads else ""))
                             for i, label in sorted(project.leads.items(), key=lambda kv: kv[1])],
                            [money_link(m) for _label, m in project.grants.values()],
                            [facts.link(i, label) for i, label in project.reports.items()]
@@ -257,8 +257,10 @@ def funding_section(projects: list[ProjectFacts], facts: Facts, intro: list[Para
     return section
 
 
-def evaluations_section(projects: list[ProjectFacts], facts: Facts, intro: list[Paragraph] | None = None,
-                        empty: str = "The sources list no evaluation report for it.") -> Section:
+NO_REPORTS = "The sources list no evaluation report for it."
+
+
+def evaluations_section(projects: list[ProjectFacts], facts: Facts, intro: list[Paragraph] | None = None) -> Section:
     section = Section("evaluations", "Evaluations", list(intro or []))
     evaluators = facts.links(CSCIP + "evaluator")
     if evaluators:
@@ -274,7 +276,7 @@ def evaluations_section(projects: list[ProjectFacts], facts: Facts, intro: list[
     if ended:
         section.paragraphs.append([*joined(ended), " ended without an evaluation."])
     if not rows and not section.paragraphs:
-        section.paragraphs.append([empty])
+        section.paragraphs.append([NO_REPORTS])
     return section
 
 

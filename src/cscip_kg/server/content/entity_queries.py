@@ -89,7 +89,8 @@ class ProjectFacts:
     how: str = ""
     round: tuple[str, str] | None = None  # (iri, label)
     leads: dict[str, str] = field(default_factory=dict)
-    inferred: set[str] = field(default_factory=set)  # leads, and "how" (its tie to the page's entity), no source states
+    inferred_leads: set[str] = field(default_factory=set)  # leads no source states (read from the project's name)
+    tie_inferred: bool = False  # its tie to the page's entity (lead, partner, theme) rests only on the graph's reading
     grants: dict[str, tuple[str, Money]] = field(default_factory=dict)  # iri → (label, amount)
     reports: dict[str, str] = field(default_factory=dict)
     ended_without_evaluation: bool = False
@@ -140,9 +141,8 @@ def projects(build: Build, kind: str, iri: ox.NamedNode) -> list[ProjectFacts]:
         if lead:
             facts.leads[lead[0]] = lead[1]
             if _value(row, "leadGuessed"):
-                facts.inferred.add(lead[0])
-        if _value(row, "howGuessed"):
-            facts.inferred.add("how")
+                facts.inferred_leads.add(lead[0])
+        facts.tie_inferred |= _value(row, "howGuessed") is not None
         if grant and grant not in facts.grants:
             amount = money(_value(row, "amount"), _value(row, "upTo"), _value(row, "moreThan"), _value(row, "statedAs"))
             if amount is not None:

@@ -25,10 +25,9 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotFound
 
 from cscip_kg.derived import read_listing
-from cscip_kg.figures import pounds
 from cscip_kg.listing_queries import RECORD, UNIT
 from cscip_kg.opened import Build
-from cscip_kg.server.rendering.humanize import exact_pounds
+from cscip_kg.server.rendering.humanize import exact_pounds, pounds
 
 if TYPE_CHECKING:
     from cscip_kg.server.content.listing_index import Prepared

@@ -69,6 +69,12 @@ def basis_in_words(basis: Basis) -> str:
     return f"{words}; caveat: {basis.caveat}" if basis.caveat else words
 
 
+def basis_short(kind: str) -> str:
+    """A short caveat for a fact that is not a source's word, said where the fact is shown ("" for a stated one):
+    the lineage page, its diagram, the maps and the tables that count such links."""
+    return {INFERRED: "inferred by this graph, not stated by a source", CLAIMED: "claimed; sources disagree or doubt it"}.get(kind, "")
+
+
 def disagreement_in_words(claims: Iterable[tuple[str, Sequence[str]]]) -> str:
     """"sources disagree: 6 (GOV.UK) / 8 (GOV.UK announcement; Community Care)" — one entry per value."""
     by_value: dict[str, list[str]] = {}

@@ -23,6 +23,7 @@ from importlib import resources
 
 from markupsafe import Markup
 
+from cscip_kg.server.rendering.basis import INFERRED, basis_short
 from cscip_kg.spread import Involvement, Spread
 
 LAYOUT = "uk-upper-tier-local-authorities.hexjson"
@@ -183,14 +184,14 @@ def _svg(title: str, intro: str, hexes: list[tuple[bool, str]]) -> Markup:
     places = layout().values()
     width = PAD * 2 + (max(p.q for p in places) + 1.5) * WIDE
     height = PAD * 2 + 2 * SIZE + (max(p.r for p in places) - min(p.r for p in places)) * 1.5 * SIZE
-    linked = [shape for is_link, shape in hexes if is_link]
-    plain = [shape for is_link, shape in hexes if not is_link]
+    stops = [shape for is_stop, shape in hexes if is_stop]
+    hidden = [shape for is_stop, shape in hexes if not is_stop]  # plain hexes, and links for the mouse alone
     return Markup("\n".join([
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" class="hexmap" '
         f'role="group" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title><desc>{escape(intro)}</desc>",
-        '<g aria-hidden="true">', *plain, "</g>",
-        *linked,
+        '<g aria-hidden="true">', *hidden, "</g>",
+        *stops,
         "</svg>",
     ]))
 
@@ -217,7 +218,7 @@ def _fact(spread: Spread, i: Involvement) -> str:
     if i.claimed:
         parts.append("(a source says so with doubt)")
     if i.inferred:
-        parts.append("(inferred by this graph; no source states it)")
+        parts.append(f"({basis_short(INFERRED)})")
     return " ".join(parts)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from cscip_kg.figures import pounds  # one way to write money, shared with the home figures
+from cscip_kg.figures import Funding
 from cscip_kg.namespaces import CSCIP_NS
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -31,11 +31,35 @@ class Money:
     text: str
     exact: str
     stated_as: str = ""
+    bound: str = ""  # "up to" (a ceiling, cscip:upTo) or "over" (cscip:moreThan), as the source qualifies it
 
     @property
     def title(self) -> str:
         stated = f"; the source says “{self.stated_as}”" if self.stated_as and self.stated_as not in self.text else ""
         return f"{self.exact} exactly{stated}"
+
+
+def pounds(value: Decimal) -> str:
+    """£4.8m, £4.85m, £84m, £728k, £950: two decimals at most of the largest unit (every page writes money so)."""
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    units = ((Decimal(1_000_000_000), "bn"), (Decimal(1_000_000), "m"), (Decimal(1000), "k"))
+    for number, (size, suffix) in enumerate(units):
+        if value >= size:
+            scaled = (value / size).quantize(Decimal("0.01"))
+            if scaled >= 1000 and number:  # £999,999 rounds up to the next unit, never "£1000k"
+                size, suffix = units[number - 1]
+                scaled = (value / size).quantize(Decimal("0.01"))
+            text = f"{scaled:f}".rstrip("0").rstrip(".")
+            return f"{sign}£{text}{suffix}"
+    return f"{sign}£{value:,.0f}"
+
+
+def funding_words(funding: Funding) -> str:
+    """"£37.36m + up to £6.72m": what was awarded, and the ceilings apart, since a ceiling is no sum paid."""
+    if not funding.awarded and funding.ceilings:
+        return f"up to {pounds(funding.ceilings)}"
+    return pounds(funding.awarded) + (f" + up to {pounds(funding.ceilings)}" if funding.ceilings else "")
 
 
 def exact_pounds(value: Decimal) -> str:
@@ -51,12 +75,9 @@ def money(value: object, up_to: object = None, more_than: object = None, stated_
         return None
     if not amount.is_finite():
         return None
-    text = pounds(amount)
-    if truth(up_to):
-        text = f"up to {text}"
-    elif truth(more_than):
-        text = f"over {text}"
-    return Money(amount, text, exact_pounds(amount), str(stated_as or ""))
+    bound = "up to" if truth(up_to) else "over" if truth(more_than) else ""
+    text = f"{bound} {pounds(amount)}".lstrip()
+    return Money(amount, text, exact_pounds(amount), str(stated_as or ""), bound)
 
 
 def truth(value: object) -> bool:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from html import escape
 
 from cscip_kg.lineage_view import Edge, Lineage, Node
+from cscip_kg.server.rendering.basis import basis_short, kind_named
 from cscip_kg.server.rendering.lineage_dot import FONT, LINE, PAD_X, PAD_Y, Box, LayoutUnavailable, Link, place, run_dot, text_width, wrap
 from cscip_kg.spread import Routes
 
@@ -299,12 +300,18 @@ def _edges_svg(lineage: Lineage, found: list[Box], edges: list[tuple[Link, str]]
     """Each link's line in its kind's colour and dash, its arrow pointing the way its words read, titled in words."""
     named = {b.key: b.label for b in found}
     kinds = {e.relation: e for e in lineage.edges}
+    # A drawn line may stand for several links (a framed group of adopters): its title carries a caveat only when
+    # every link of its kind shares it (the words list and the <desc> give each link's).
+    caveats: dict[str, set[str]] = {}
+    for edge in lineage.edges:
+        caveats.setdefault(edge.relation, set()).add(known(edge))
     drawn = styles(ways)
     parts = []
     for (left, right, relation, forward), d in edges:
         along = ways.get(relation, True)
         first, last = (left, right) if forward == along else (right, left)
-        words = f"{named[first]} {wording(kinds[relation], along)} {named[last]}"
+        caveat = next(iter(caveats[relation])) if len(caveats.get(relation, ())) == 1 else ""
+        words = f"{named[first]} {wording(kinds[relation], along)} {named[last]}" + (f" ({caveat})" if caveat else "")
         stroke, dash = drawn.get(relation, (PALETTE[-1], SOLID))
         parts.append(f'<path d="{d}" fill="none" stroke="{stroke}" stroke-width="2"'
                      + (f' stroke-dasharray="{dash}"' if dash else "")
@@ -312,8 +319,22 @@ def _edges_svg(lineage: Lineage, found: list[Box], edges: list[tuple[Link, str]]
     return parts
 
 
+def known(edge: Edge) -> str:
+    """How we know a link, when not from a source's word ("" when stated); an unknown basis is shown as it is."""
+    if not edge.basis:
+        return ""
+    kind = kind_named(edge.basis)
+    return basis_short(kind) if kind is not None else edge.basis
+
+
+def sentences(lineage: Lineage, placed: dict[str, Placed]) -> list[tuple[Edge, Placed, str, Placed]]:
+    """Each drawn link as it reads left to right: (edge, left end, words, right end); the page's list and the SVG's
+    <desc> both read these, so they say the same."""
+    return [(e, *oriented(e, placed)) for e in lineage.edges if e.source in placed and e.target in placed]
+
+
 def describe(lineage: Lineage, placed: dict[str, Placed]) -> str:
-    """The diagram in words, for the SVG's <desc>."""
-    sentences = [" ".join((left.node.label, words, right.node.label)) for left, words, right in
-                 (oriented(e, placed) for e in lineage.edges if e.source in placed and e.target in placed)]
-    return "; ".join(sentences) + "." if sentences else "No lineage links are recorded."
+    """The diagram in words, for the SVG's <desc>, each link's caveat with it."""
+    said = [" ".join((left.node.label, words, right.node.label)) + (f" ({known(edge)})" if known(edge) else "")
+            for edge, left, words, right in sentences(lineage, placed)]
+    return "; ".join(said) + "." if said else "No lineage links are recorded."

@@ -17,7 +17,7 @@ from cscip_kg.engine import Prepared
 from cscip_kg.namespaces import CSCIP_NS, PROV_NS, compact
 from cscip_kg.opened import Build
 from cscip_kg.server.rendering import formats
-from cscip_kg.server.rendering.basis import INFERRED, Basis, basis_in_words, disagreement_in_words, kind_of
+from cscip_kg.server.rendering.basis import CLAIMED, INFERRED, STATED, Basis, basis_in_words, disagreement_in_words, kind_of
 from cscip_kg.server.rendering.humanize import article, literal_words, money
 from cscip_kg.server.rendering.jsonld import jsonld
 from cscip_kg.server.rendering.links import Link, href
@@ -38,8 +38,9 @@ DCTERMS = "http://purl.org/dc/terms/"
 READ_ON_THE_PAGE = frozenset((DCTERMS + "title", DCTERMS + "publisher", DCTERMS + "issued", DCTERMS + "modified",
                               DCTERMS + "date", CSCIP + "originalURL", "http://www.w3.org/2000/01/rdf-schema#label"))
 INCOMING_CAP = 20  # values of one property pointing at it shown in the folded table before "show all" (a source page caps its groups alike)
-_PRECISE = "SELECT ?s ?g ?source ?from ?to ?link ?basis ?note WHERE {{ {branches} }}"
+_PRECISE = "SELECT ?s ?g ?source ?from ?to ?link ?basis ?note ?kind WHERE {{ {branches} }}"
 PROV = PROV_NS
+STRENGTH = (STATED, CLAIMED, INFERRED)  # a source's word outweighs a claim, a claim the graph's own reading
 PROV_INFLUENCE = PROV + "qualifiedInfluence"
 # The lineage links into and out of the entity, with the sources each carries: the lineage graph is derived at build
 # time from the sources' facts, so a statement in it is shown as derived from those sources, never as stated by it.
@@ -47,7 +48,7 @@ PROV_INFLUENCE = PROV + "qualifiedInfluence"
 _LINKS = """{{ GRAPH <{graph}> {{ {iri} <{influence}> ?link . ?link <{influencer}> ?to {details} }} }}
   UNION {{ GRAPH <{graph}> {{ ?from <{influence}> ?link . ?link <{influencer}> {iri} {details} }} }}"""
 _LINK_DETAILS = """; <http://purl.org/dc/terms/source> ?source
-  OPTIONAL {{ ?link <{basis}> ?basis }} OPTIONAL {{ ?link <{note}> ?note }}"""
+  OPTIONAL {{ ?link <{basis}> ?basis }} OPTIONAL {{ ?link <{note}> ?note }} OPTIONAL {{ ?link <{kind}> ?kind }}"""
 
 
 @dataclass
@@ -268,6 +269,7 @@ class Derived:
     sources: list[str] = field(default_factory=list)
     basis: str = ""  # a cscip:basis IRI
     note: str = ""  # cscip:inferenceNote, for an inferred link
+    kind: str = ""  # the lineage property it stands for (cscip:linkKind)
 
 
 class PreciseSources:
@@ -293,7 +295,7 @@ class PreciseSources:
         # A sub-select: Virtuoso 7 fails to compile a one-IRI VALUES block beside other branches ("equiv replaces filter").
         own = f"{{ SELECT ?s ?g ?source WHERE {{ {branches} }} }}"
         if with_links:
-            details = _LINK_DETAILS.format(basis=CSCIP + "basis", note=CSCIP + "inferenceNote")
+            details = _LINK_DETAILS.format(basis=CSCIP + "basis", note=CSCIP + "inferenceNote", kind=CSCIP + "linkKind")
             links = _LINKS.format(graph=self.build.base + "graph/lineage", iri=f"<{self.entity}>", influence=PROV_INFLUENCE,
                                   influencer=PROV + "influencer", details=details)
             own = f"{own} UNION {links}"
@@ -311,6 +313,7 @@ class PreciseSources:
             link.sources.append(row["source"].value)
         link.basis = row["basis"].value if row["basis"] is not None else link.basis
         link.note = row["note"].value if row["note"] is not None else link.note
+        link.kind = row["kind"].value if row["kind"] is not None else link.kind
         ends = self.ends.setdefault((key_of(row["from"]) if row["from"] else self.entity,
                                      key_of(row["to"]) if row["to"] else self.entity), [])
         if row["link"].value not in ends:
@@ -320,6 +323,15 @@ class PreciseSources:
         if key[0] in self.rest:
             self._fetch(set(self.rest))
         return self.graphs.get(key, [])
+
+    def link_of(self, influencee: str, kind: str, influencer: str) -> Derived | None:
+        """The lineage links of one kind between two ends (the entity being one of them) as one: stated if any is
+        (a record's link and a plain one may both stand for it), with all their sources."""
+        found = [self.links[link] for link in self.ends.get((influencee, influencer), []) if self.links[link].kind == kind]
+        if not found:
+            return None
+        first = min(found, key=lambda link: STRENGTH.index(kind_of(link.basis or None)))
+        return Derived(list(dict.fromkeys(s for link in found for s in link.sources)), first.basis, first.note, kind)
 
     def derived(self, subject: str, predicate: str, other: str) -> Derived | None:
         """What a statement of the lineage graph was derived from: its own link's, or the links of its two ends."""

@@ -18,17 +18,17 @@ from werkzeug.exceptions import NotFound
 from cscip_kg.lineage_view import Lineage, Node, lineage
 from cscip_kg.server.context import current_build, negotiated, plain_error
 from cscip_kg.server.rendering import formats
-from cscip_kg.server.rendering.basis import CLAIMED, INFERRED, STATED, kind_named
 from cscip_kg.server.rendering.lineage_svg import (
     BOX_KINDS,
     ORGANISATION,
     Key,
     LayoutUnavailable,
     group_of,
+    known,
     layout,
     legend,
-    oriented,
     render,
+    sentences,
 )
 from cscip_kg.server.rendering.views import LINEAGE_KINDS, Link, href, lineage_path
 from cscip_kg.server.routes.spread_pages import routes
@@ -106,10 +106,6 @@ def diagram(kind: str, slug: str) -> Response:
     return response
 
 
-# A link no source states outright says so in words (its reason is on the linked pages and in the JSON's "basis").
-HOW_KNOWN = {INFERRED: "inferred by this graph, not stated by a source", CLAIMED: "claimed; sources disagree or doubt it"}
-
-
 def _answer(found: Lineage, fmt: formats.Format, title: str) -> Response:
     current = current_build()
 
@@ -128,15 +124,11 @@ def _answer(found: Lineage, fmt: formats.Format, title: str) -> Response:
         kind = node.iri.rstrip("/").rsplit("/", 2)[-2]
         return Link(f"{node.label} ({kind})" if shared[node.label] > 1 else node.label, link(node.iri))
 
-    sentences = []
-    for edge in found.edges:
-        if edge.source in placed and edge.target in placed:
-            left, words, right = oriented(edge, placed)
-            known = HOW_KNOWN.get(kind_named(edge.basis) or STATED, "")
-            sentences.append((named(left.node), words, named(right.node), "; ".join(d for d in (edge.details(), known) if d)))
+    said = [(named(left.node), words, named(right.node), "; ".join(d for d in (edge.details(), known(edge)) if d))
+            for edge, left, words, right in sentences(found, placed)]
     focus = found.nodes[found.focus]
     page = render_template("lineage.html", build=current, title=title, focus=Link(focus.label, link(focus.iri)),
-                           diagram=drawn(found, title), sentences=sentences, here=request.path)
+                           diagram=drawn(found, title), sentences=said, here=request.path)
     return Response(page)
 
 

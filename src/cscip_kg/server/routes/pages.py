@@ -7,11 +7,11 @@ from decimal import Decimal
 from flask import Blueprint, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from cscip_kg.figures import Figures, Group, compute, funding_words, pounds
+from cscip_kg.figures import Figures, Group, compute
 from cscip_kg.server.cache import per_build
 from cscip_kg.server.context import current_build
 from cscip_kg.server.rendering.charts import Chart, chart
-from cscip_kg.server.rendering.humanize import count_words
+from cscip_kg.server.rendering.humanize import count_words, funding_words, pounds
 from cscip_kg.server.rendering.views import href
 
 bp = Blueprint("pages", __name__)
@@ -30,18 +30,18 @@ def charts(found: Figures) -> list[Chart]:
 
     rounds = [g for g in found.by_round if g.projects or g.grants]
     by_projects = found.by_theme  # ordered by projects
-    by_funding = sorted((g for g in found.by_theme if g.grants), key=lambda g: -g.funding.most)
+    by_funding = sorted((g for g in found.by_theme if g.grants), key=lambda g: (-g.funding.awarded, -g.funding.ceilings))
     every_theme = url_for("browse.themes")
     return [
         chart("Projects by funding round", "Round", "Projects", [(g.label, None, Decimal(g.projects), str(g.projects)) for g in rounds]),
         chart("Grants and funding by funding round", "Round", "Funding",
-              [(g.label, None, g.funding.most, money_label(g)) for g in rounds if g.grants]),
+              [(g.label, None, g.funding.awarded, money_label(g)) for g in rounds if g.grants]),
         # A bar chart of hundreds of themes reads as nothing: the largest few, and a link to all.
         chart("Projects by theme", "Theme", "Projects",
               [(g.label, theme_link(g.iri), Decimal(g.projects), str(g.projects)) for g in by_projects[:CHART_ROWS]],
               max(0, len(by_projects) - CHART_ROWS), every_theme),
         chart("Grant funding by theme", "Theme", "Funding",
-              [(g.label, theme_link(g.iri), g.funding.most, money_label(g)) for g in by_funding[:CHART_ROWS]],
+              [(g.label, theme_link(g.iri), g.funding.awarded, money_label(g)) for g in by_funding[:CHART_ROWS]],
               max(0, len(by_funding) - CHART_ROWS), every_theme),
     ]
 
