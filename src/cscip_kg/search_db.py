@@ -61,6 +61,23 @@ class OutdatedIndex(Exception):
     """The build's search index was written by a version of cscip-kg that laid it out differently."""
 
 
+# Letters of a query that are searched: the sets build SQL terms per split point of the query, so a long one (a
+# character like "㎯" normalises to five letters) once ran past SQLite's limit of terms and failed with a 500.
+MAX_LETTERS = 100
+
+
+def _capped(query_words: list[str]) -> list[str]:
+    """The query's first words, cut to MAX_LETTERS letters in all."""
+    kept: list[str] = []
+    left = MAX_LETTERS
+    for word in query_words:
+        if left <= 0:
+            break
+        kept.append(word[:left])
+        left -= len(kept[-1])
+    return kept
+
+
 class SearchDB:
     """Read-only access to a build's search index; safe to share between a server's threads."""
 
@@ -81,7 +98,7 @@ class SearchDB:
     def search(self, text: str, kind: str | None = None, page: int = 1, size: int = 20) -> Found:
         all_words = words(text)
         meaningful = [w for w in all_words if w not in GENERIC]
-        query_words = meaningful or all_words
+        query_words = _capped(meaningful or all_words)
         query = "".join(query_words)
         if not query:
             return Found([], 0, [])

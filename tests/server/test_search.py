@@ -139,3 +139,11 @@ def test_a_page_past_the_last_is_a_404_saying_how_many_there_are(server):
         assert answer.status == 404 and f"{pages} pages of 20" in answer.text, path
     assert fetch(f"{server}search.json?q=council&page={pages}").status == 200
     assert fetch(f"{server}search.json?q=zzzzqqqq&page=1").status == 200  # no results is one empty page, not an error
+
+
+@pytest.mark.parametrize("typed", ["㎯" * 200, "abcdefghij " * 18, "x" * 200])
+def test_a_long_query_is_searched_by_its_first_letters_never_a_500(server, typed):
+    """200 characters may normalise to 1,000 letters ("㎯" is five): the sets' SQL once ran past SQLite's limit of terms."""
+    answer = fetch(f"{server}search.json?q={quote(typed)}")
+    assert answer.status == 200, answer.text[:300]
+    assert isinstance(json.loads(answer.body)["results"], list)
