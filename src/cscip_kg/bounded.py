@@ -179,6 +179,9 @@ class QueryPool:
         """The job's outcome within the budget, counted from the call: waiting for a worker spends it too."""
         deadline = time.monotonic() + self.budget
         worker = self._take(deadline)
+        if time.monotonic() >= deadline:  # the wait spent the budget: a healthy worker goes back, unasked
+            self._idle.put(worker)
+            raise Unavailable(f"every query worker stayed busy for {self.budget:g} s; try again shortly")
         try:
             worker.connection.send(job)
             if not worker.connection.poll(max(0.0, deadline - time.monotonic())):
@@ -205,6 +208,9 @@ class QueryPool:
         except queue.Empty:
             found = None
         while found is None:
+            if self._closed:
+                self._idle.put(None)  # wake the next waiter too
+                raise Unavailable("the query pool is closed")
             grown = self._grow()
             if grown is not None:
                 try:
@@ -254,4 +260,5 @@ class QueryPool:
             workers, self._all = self._all, set()
         for worker in workers:
             worker.stop()
+        self._idle.put(None)  # a request waiting for a worker hears at once that none will come
         self._server.close()

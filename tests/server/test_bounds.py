@@ -276,3 +276,27 @@ def test_stopping_the_server_stops_a_worker_busy_with_a_query(build_dir: Path):
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers), "a query worker outlived the server"
+
+
+def test_closing_the_pool_tells_a_waiting_request_at_once(build_dir: Path):
+    """A request waiting for the one busy worker hears "closed" when the server stops, not "busy" at its budget's end."""
+    build = open_build(build_dir)
+    pool = QueryPool(build_dir / STORE_FOLDER, build.prefixes, frozenset(build.graph_sizes), 1, 20.0)
+    cheap = Job(Prepared(f"PREFIX model: <{build.base}id/model/> PREFIX cscip: <{build.base}def/> {CHEAP}"), "json", None, 5)
+    thread, _stopped = _runaway(pool)
+    time.sleep(0.5)
+    heard: list[str] = []
+
+    def waiting() -> None:
+        try:
+            pool.run(cheap)
+        except Unavailable as error:
+            heard.append(str(error))
+
+    waiter = threading.Thread(target=waiting)
+    waiter.start()
+    time.sleep(0.5)
+    pool.close()
+    waiter.join(10)  # well before the 20 s budget
+    thread.join(10)
+    assert not waiter.is_alive() and heard and "closed" in heard[0], heard
