@@ -241,3 +241,15 @@ def test_an_edge_only_inferred_is_inferred_in_both_profiles_and_on_the_map(proje
             assert said[(org, thing, role[prop])] is True, (org, thing)
     assert sum(said.get((org, thing, role[prop]), False) for thing, prop, org in guessed) >= 3
     assert not any(i.inferred for i in involvements if i.how in ("adoption", "participation"))
+
+
+def test_a_gss_code_matched_by_place_name_is_the_graphs_reading_in_the_profile(project, compiled):
+    """The hexmap gives a code and a place name; tying it to an authority is the graph's match, and the profile says so."""
+    catalogue = load_catalogue(project.queries_dir)
+    matched = [(r["org"].value, r["id"].value) for r in compiled.engine.query(Prepared("""
+        SELECT ?org ?id WHERE { ?said rdf:subject ?org ; rdf:predicate adms:identifier ; rdf:object ?id ; cscip:basis cscip:inferred }"""))]
+    assert len(matched) >= 7
+    for org, identifier in matched:
+        result = compiled.engine.query(Prepared(catalogue["authority-profile"].bind({"organisation": org})))
+        said = {row["status"].value for row in result if row["thing"].value == identifier}
+        assert said == {"inferred"}, (org, said)
