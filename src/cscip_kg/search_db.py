@@ -114,7 +114,7 @@ class SearchDB:
         by_id = {g.id: g for g in groups}
         hits = [Hit(iri, label, by_id[group].kind, description, by_id[group].score, matched[group])
                 for iri, label, description, group in rows]
-        order = sorted(counts.items(), key=lambda kv: (-KIND_WEIGHT.get(kv[0], -5), -kv[1], kv[0]))  # things before records
+        order = sorted(counts.items(), key=lambda kv: (-KIND_WEIGHT.get(kv[0], OTHER_WEIGHT), -kv[1], kv[0]))  # things before records
         return Found(hits, sum(n for k, n in counts.items() if kind in (None, k)), order)
 
     def _page(self, groups: list[Group], offset: int, size: int) -> list[tuple[str, str, str, int]]:

@@ -21,7 +21,7 @@ from cscip_kg.anchored import each_iri
 from cscip_kg.engine import Prepared
 from cscip_kg.server.content.entity_pages import Facts, Section
 from cscip_kg.server.rendering.basis import INFERRED, Basis, basis_in_words
-from cscip_kg.server.rendering.humanize import count_words
+from cscip_kg.server.rendering.humanize import count_words, truth
 from cscip_kg.server.rendering.links import Cell, Link, Table
 from cscip_kg.server.rendering.source_links import source_links
 
@@ -77,7 +77,7 @@ def _text(row: ox.QuerySolution, name: str) -> str:
 
 # How a qualified number is shown: a ceiling ("up to 30%"), a lower bound, or a number the source gives as
 # approximate ("nearly 80%", "almost 50 per cent"), so that none reads as exact. The source's words are beside it.
-QUALIFIER_WORDS = (("upTo", "up to "), ("moreThan", "more than "), ("approximate", "approximately "))
+QUALIFIER_WORDS = (("upTo", "up to "), ("moreThan", "over "), ("approximate", "approximately "))  # "over" as grants say
 
 
 def amount(row: ox.QuerySolution) -> str:
@@ -89,7 +89,7 @@ def amount(row: ox.QuerySolution) -> str:
     number = f"{Decimal(value):,}" if value else f"{_text(row, 'min')}–{_text(row, 'max')}"
     unit = _text(row, "unit")
     shown = f"{number}{unit}" if unit == "%" else (f"£{number}{unit[1:]}" if unit.startswith("£") else f"{number} {unit}")
-    qualifier = "".join(words for name, words in QUALIFIER_WORDS if _text(row, name) == "true")
+    qualifier = "".join(words for name, words in QUALIFIER_WORDS if truth(_text(row, name)))
     return f"{_text(row, 'direction')}: {qualifier}{shown}"
 
 
