@@ -31,7 +31,8 @@ sys.path[:0] = [str(HERE.parent / "src")]
 from cscip_kg.build import MANIFEST_FILE  # noqa: E402
 from cscip_kg.namespaces import BASE  # noqa: E402
 from cscip_kg.opened import embedded  # noqa: E402
-from cscip_kg.search_db import SEARCH_FILE, SearchDB, read_names, write_entries  # noqa: E402
+from cscip_kg.search_db import SEARCH_FILE, SearchDB  # noqa: E402
+from cscip_kg.search_write import read_names, write_entries  # noqa: E402
 
 # The brief's queries first (typos, acronyms, short names, the most common word), then harder ones.
 QUERIES = ("mokingbird", "council", "family safeguarding", "FDAC", "SFPC", "Herts", "Leeds council", "walsall", "pause",

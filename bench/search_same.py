@@ -46,7 +46,8 @@ def answer(src: Path, build: Path, distinct: bool, whole: bool, out: Path) -> No
     import cscip_kg
     from cscip_kg.namespaces import BASE
     from cscip_kg.opened import embedded
-    from cscip_kg.search_db import SEARCH_FILE, SearchDB, read_names, write_entries
+    from cscip_kg.search_db import SEARCH_FILE, SearchDB
+    from cscip_kg.search_write import read_names, write_entries
 
     # bench/search.py puts this checkout's src first: too late, cscip_kg is loaded, but it must stay ``src``'s.
     bench = importlib.import_module("search")

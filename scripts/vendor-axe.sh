@@ -4,11 +4,10 @@
 set -euo pipefail
 version="${1:-4.14.1}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/npm-vendor.sh
+source "$here/scripts/npm-vendor.sh"
 target="$here/tests/browser/vendor/axe-core"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-(cd "$work" && npm pack --silent "axe-core@$version" >/dev/null && tar xzf axe-core-*.tgz)
+npm_unpack "axe-core@$version"
 mkdir -p "$target"
 cp "$work/package/axe.min.js" "$work/package/LICENSE" "$target/"
-node -e 'const p=require(process.argv[1]); console.log(`${p.name} ${p.version} (${p.license})`)' "$work/package/package.json" > "$target/VERSION"
-echo "vendored $(cat "$target/VERSION") into $target"
+npm_record "$target"

@@ -7,13 +7,12 @@
 set -euo pipefail
 version="${1:-4.6.2}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/npm-vendor.sh
+source "$here/scripts/npm-vendor.sh"
 target="$here/src/cscip_kg/server/static/vendor/yasqe"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-(cd "$work" && npm pack --silent "@zazuko/yasqe@$version" >/dev/null && tar xzf zazuko-yasqe-*.tgz)
+npm_unpack "@zazuko/yasqe@$version"
 mkdir -p "$target"
 # Source maps stay out: they are large and only developer tools would ask for them.
 sed '/^\/\/# sourceMappingURL=/d' "$work/package/build/yasqe.min.js" > "$target/yasqe.min.js"
 sed 's#/\*\# sourceMappingURL=[^*]*\*/##' "$work/package/build/yasqe.min.css" > "$target/yasqe.min.css"
-node -e 'const p=require(process.argv[1]); console.log(`${p.name} ${p.version} (${p.license})`)' "$work/package/package.json" > "$target/VERSION"
-echo "vendored $(cat "$target/VERSION") into $target"
+npm_record "$target"

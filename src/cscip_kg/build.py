@@ -32,7 +32,8 @@ from cscip_kg.lineage import add_lineage
 from cscip_kg.loader import LoadedGraph, Project, load
 from cscip_kg.namespaces import BASE, prefixes_for
 from cscip_kg.rdf_namespaces import DCAT, VOID, bind_prefixes
-from cscip_kg.search_db import SEARCH_FILE, write_search_db
+from cscip_kg.search_db import SEARCH_FILE
+from cscip_kg.search_write import write_search_db
 from cscip_kg.validate import Problem, validate
 
 __all__ = ["DUMPS", "MANIFEST_FILE", "QUERIES_FOLDER", "STORE_FOLDER", "TRIG_FILE", "VOID_FILE", "CompiledGraph",

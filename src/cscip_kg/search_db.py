@@ -32,12 +32,11 @@ from cscip_kg.search_text import (
     score_name,
     words,
 )
-from cscip_kg.search_write import SEARCH_FORMAT, read_names, write_entries, write_search_db
+from cscip_kg.search_write import SEARCH_FORMAT
 
 SEARCH_FILE = "search.sqlite"
 OTHER_WEIGHT = -5  # a kind KIND_WEIGHT does not name
-__all__ = ["KIND_LABELS", "SEARCH_FILE", "SEARCH_FORMAT", "Found", "Hit", "OutdatedIndex", "SearchDB", "read_names",
-           "write_entries", "write_search_db"]
+__all__ = ["KIND_LABELS", "SEARCH_FILE", "Found", "Hit", "OutdatedIndex", "SearchDB"]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from cscip_kg import search_sql
 from cscip_kg.search_groups import Layout, members
-from cscip_kg.search_text import closest, trigrams
+from cscip_kg.search_text import closest, county, trigrams
 
 END = "\x7f"  # keys and words are [0-9a-z]: every one starting with t sorts below t + END
 
@@ -46,20 +46,19 @@ class Sets:
 
     def tiers(self, query: str, query_words: list[str]) -> list[tuple[float, int]]:
         """(value, groups) for every tier of a query, as ``Layout.ranked`` takes them."""
-        rows = self._db.execute(_EXACT, {"q": query}).fetchall()
-        valued = [(value, self._layout.of(g for g, v in rows if v == value)) for value in {v for _g, v in rows}]
+        valued = self._by_value(self._db.execute(_EXACT, {"q": query}).fetchall())
         # A group found by a tier scores at least 5 more than by any lower one, more than a label's 3: a lower tier
         # need not check its names.
         valued += valued_pair(70, self.prefixed(query, known=_any(valued)))
         if len(query) < 3:  # one or two letters: only a name's start or its acronym
             return valued
-        if search_sql.county(query):  # a word starting with the query less its s and ending in "shire"
+        if county(query):  # a word starting with the query less its s and ending in "shire"
             shires = [row for row in self._starting(query[:-1]) if row[0].endswith("shire")]
             valued += valued_pair(65, (self._layout.union(r[1] for r in shires), self._layout.union(r[2] for r in shires)))
         if len(query_words) > 1 and max(map(len, query_words)) >= 3:
             valued += valued_pair(60, self.all_words(query_words, known=_any(valued)))
         elif len(query_words) > 1:  # words all shorter than three letters: only a name holding the query (or its stem)
-            valued += valued_pair(60, self._all_words_holding(query_words, query[:-1] if search_sql.county(query) else query,
+            valued += valued_pair(60, self._all_words_holding(query_words, query[:-1] if county(query) else query,
                                                               known=_any(valued)))
         return valued + valued_pair(50, self.holding(query, known=_any(valued)))
 
@@ -92,8 +91,18 @@ class Sets:
             scored = search_sql.misspelt(query, query_words, grams, params)
             rows = self._db.execute(f"SELECT gf.grp, MAX(s.score + 3 * gf.is_label) FROM ({scored}) s JOIN grp_form gf "
                                     "ON gf.form = s.form WHERE s.score > 0 GROUP BY gf.grp", params).fetchall()
-            valued += [(value, self._layout.of(g for g, v in rows if v == value)) for value in {v for _g, v in rows}]
+            valued += self._by_value(rows)
         return valued
+
+    def _by_value(self, rows: list[tuple[int, float]]) -> list[tuple[float, int]]:
+        """(group, score) rows as one set of groups per score."""
+        return [(value, self._layout.of(g for g, v in rows if v == value)) for value in {v for _g, v in rows}]
+
+    def _tail_starts(self, k: int, tail: str, params: dict[str, Any]) -> str:
+        """Placeholders for the starts of ``tail`` a stored second word can be (added to ``params``), or ""."""
+        lengths = range(1, min(len(tail), self._longest_word + 1))
+        params |= {f"t{k}_{j}": tail[:j] for j in lengths}
+        return ", ".join(f":t{k}_{j}" for j in lengths)
 
     def _starting(self, text: str) -> list[tuple[str, bytes | None, bytes | None, bytes | None, bytes | None]]:
         return self._db.execute(_STARTING, {"w": text, "w_end": text + END}).fetchall()
@@ -108,10 +117,8 @@ class Sets:
             head, tail = text[:k], text[k:]
             params |= {f"h{k}": head[::-1], f"t{k}": tail, f"te{k}": tail + END}
             parts.append(f"SELECT 0, first_groups, first_labels, 0, '' FROM pair_groups WHERE ra = :h{k} AND b >= :t{k} AND b < :te{k}")
-            lengths = range(1, min(len(tail), self._longest_word + 1))
-            if lengths:  # the first word is the head, the second the start of the tail: the name goes on past it
-                params |= {f"t{k}_{j}": tail[:j] for j in lengths}
-                starts = ", ".join(f":t{k}_{j}" for j in lengths)
+            starts = self._tail_starts(k, tail, params)
+            if starts:  # the first word is the head, the second the start of the tail: the name goes on past it
                 parts.append(f"SELECT 1, first_groups, first_labels, {k}, b FROM pair_groups WHERE ra = :h{k} AND b IN ({starts})")
         pairs = self._db.execute(" UNION ALL ".join(parts), params).fetchall() if parts else []
         sure += [(groups, labels) for unsure, groups, labels, *_ in pairs if not unsure]
@@ -133,10 +140,8 @@ class Sets:
             else:
                 parts.append(f"SELECT 0, groups, labels, 0, '' FROM pair_groups INDEXED BY pair_b WHERE b >= :t{k} AND b < :te{k} "
                              f"AND substr(ra, 1, :hn{k}) = :h{k}")
-            lengths = range(1, min(len(tail), self._longest_word + 1))
-            if lengths:  # b is the tail's start, so the query goes on past it
-                params |= {f"t{k}_{j}": tail[:j] for j in lengths}
-                starts = ", ".join(f":t{k}_{j}" for j in lengths)
+            starts = self._tail_starts(k, tail, params)
+            if starts:  # b is the tail's start, so the query goes on past it
                 parts.append(f"SELECT 1, groups, labels, {k}, b FROM pair_groups INDEXED BY pair_b WHERE b IN ({starts}) "
                              f"AND ra >= :h{k} AND ra < :he{k}")
         pairs = self._db.execute(" UNION ALL ".join(parts), params).fetchall()
@@ -154,17 +159,16 @@ class Sets:
         # A group's names together may hold every word though no one name does: one name's group, or its label, cannot.
         unsure = anywhere & self._layout.multi & ~in_label & ~known
         found = (anywhere & ~self._layout.multi) | in_label, in_label
-        params = {f"w{i}": " " + word for i, word in enumerate(query_words)}
-        condition = " AND ".join(f"instr(f.words, :w{i})" for i in range(len(query_words)))
+        condition, params = _every_word(query_words)
         return self._checked(found, unsure, condition, params)
 
     def _all_words_holding(self, query_words: list[str], text: str, known: int) -> Pair:
         """Groups with a name in which every query word starts a word and that holds ``text``."""
         every, holding = self.all_words(query_words, known), self.holding(text, known)
         in_label = every[1] & holding[1]  # one name each: the label
-        params = {f"w{i}": " " + word for i, word in enumerate(query_words)} | {"text": text}
-        condition = " AND ".join(["instr(f.key, :text)", *(f"instr(f.words, :w{i})" for i in range(len(query_words)))])
-        return self._checked((in_label, in_label), every[0] & holding[0] & ~known, condition, params)
+        condition, params = _every_word(query_words)
+        return self._checked((in_label, in_label), every[0] & holding[0] & ~known, f"instr(f.key, :text) AND {condition}",
+                             params | {"text": text})
 
     def _past(self, text: str, pairs: list[tuple[int, bytes | None, bytes | None, int, str]]) -> int:
         """Groups that may hold ``text`` running past the whole of b, of the pairs (a, b) found so (``unsure`` 1, the
@@ -189,6 +193,12 @@ class Sets:
         sql = _CHECK.format(groups=",".join(map(str, members(unsure))), condition=condition)
         rows = self._db.execute(sql, params).fetchall()
         return anywhere | self._layout.of(g for g, _l in rows), in_label | self._layout.of(g for g, is_label in rows if is_label)
+
+
+def _every_word(query_words: list[str]) -> tuple[str, dict[str, Any]]:
+    """The SQL test that a name's words (f.words, each after a space) have each query word starting one of them."""
+    params = {f"w{i}": " " + word for i, word in enumerate(query_words)}
+    return " AND ".join(f"instr(f.words, :w{i})" for i in range(len(query_words))), params
 
 
 def _any(valued: list[tuple[float, int]]) -> int:

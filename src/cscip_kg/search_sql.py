@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from cscip_kg.search_text import county
+
 # The page's groups' names in name order with their scores, so the first best name is the one shown as matched.
 NAMES = """SELECT gf.grp, f.name, f.hidden, gf.is_label, f.key, f.words, f.acronyms, {expression}
 FROM grp_form gf JOIN form f ON f.id = gf.form WHERE gf.grp IN ({groups}) ORDER BY gf.grp, f.name"""
-
-
-def county(query: str) -> bool:
-    """Whether the query may be a county's short form (Herts, Lancs), so its stem (query less the s) counts."""
-    return len(query) >= 4 and query.endswith("s")
 
 
 def score_expression(query: str, query_words: list[str]) -> tuple[str, dict[str, Any]]:

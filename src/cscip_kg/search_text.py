@@ -15,10 +15,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 
-from cscip_kg import search_sql
-
 STOPWORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "or", "the", "to", "with"})
 # Words people add to a place's name ("Leeds council") that the graph's name may not carry.
+def county(query: str) -> bool:
+    """Whether the query may be a county's short form (Herts, Lancs), so its stem (query less the s) counts."""
+    return len(query) >= 4 and query.endswith("s")
+
+
 GENERIC = frozenset({"council", "county", "city", "borough", "metropolitan", "district", "london", "authority", "la"})
 _APOSTROPHES = re.compile(r"['’‘`]")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -69,7 +72,7 @@ def score_name(query: str, query_words: list[str], key: str, name_words: list[st
     if key.startswith(query):
         return 70
     stem = query[:-1]
-    if search_sql.county(query) and any(w.startswith(stem) and w.endswith("shire") for w in name_words):
+    if county(query) and any(w.startswith(stem) and w.endswith("shire") for w in name_words):
         return 65  # Herts, Lancs, Notts: a county's short form
     if len(query_words) > 1 and all(any(w.startswith(q) for w in name_words) for q in query_words):
         return 60

@@ -14,7 +14,8 @@ from cscip_kg.build import MANIFEST_FILE, QUERIES_FOLDER, STORE_FOLDER, TRIG_FIL
 from cscip_kg.derived import write_derived
 from cscip_kg.lineage import add_lineage
 from cscip_kg.opened import embedded
-from cscip_kg.search_db import SEARCH_FILE, write_search_db
+from cscip_kg.search_db import SEARCH_FILE
+from cscip_kg.search_write import write_search_db
 from tests.server.live import open_app
 from tests.server.structure import parse
 

@@ -18,8 +18,9 @@ import pytest
 from cscip_kg.build import CompiledGraph
 from cscip_kg.engine import Engine
 from cscip_kg.namespaces import BASE
-from cscip_kg.search_db import SEARCH_FILE, SEARCH_FORMAT, OutdatedIndex, SearchDB, read_names, write_search_db
+from cscip_kg.search_db import SEARCH_FILE, OutdatedIndex, SearchDB
 from cscip_kg.search_text import GENERIC, KIND_WEIGHT, initials, kind_of, score_name, squashed, words
+from cscip_kg.search_write import SEARCH_FORMAT, read_names, write_search_db
 from tests.server.live import open_app
 
 Entity = tuple[str, str, str, list[tuple[str, str, list[str], set[str], bool, bool]]]  # IRI, label, kind, names

@@ -41,7 +41,7 @@ from cscip_kg.server.content.entity_pages import (
 from cscip_kg.server.content.entity_queries import ProjectFacts, RecordFacts, disputed, projects, records
 from cscip_kg.server.content.entity_sources import entity_kind, source
 from cscip_kg.server.content.named import run, table
-from cscip_kg.server.rendering.basis import INFERRED, basis_short
+from cscip_kg.server.rendering.basis import INFERRED, basis_short, kind_of
 from cscip_kg.server.rendering.humanize import article, basis_words, count_words, date_words
 from cscip_kg.server.rendering.links import Cell, Link, Table
 from cscip_kg.server.rendering.source_links import source_links
@@ -106,8 +106,8 @@ def spread_words(spread_projects: list[ProjectFacts], funded: bool, facts: Facts
     """"It spread 3 projects funded earlier, in CSCIP round 1", and with ``funded`` what their grants came to; where
     no source says so (every such link rests on an inferred record), the sentence says it is the graph's reading."""
     rounds = sorted({p.round for p in spread_projects if p.round}, key=lambda r: r[1])
-    inferred = all(facts.view.bases.get((CSCIP + "spreadsProject", ox.NamedNode(p.iri)), "").startswith("inferred")
-                   for p in spread_projects)
+    links = [facts.view.precise.link_of(facts.view.iri, CSCIP + "spreadsProject", p.iri) for p in spread_projects]
+    inferred = all(link is not None and kind_of(link.basis or None) == INFERRED for link in links)
     out: Paragraph = [f"It spread {count_words(len(spread_projects), 'project')} funded before it",
                       *([", in ", *joined([Link(label) for _iri, label in rounds])] if rounds else []),
                       *([" (this graph's inference: no source says so)"] if inferred else [])]
